@@ -1,0 +1,54 @@
+package directory
+
+import "context"
+
+// Actor is who is calling the Service. Exactly one of these forms is used:
+//   - a user object acting in its tenant: TenantID and UserID;
+//   - a person without a home tenant here, signed in by e-mail passcode:
+//     EmailIdentityID;
+//   - orgdir itself (the CLI, the purge job, the demo seed): System names it,
+//     and it may do anything.
+type Actor struct {
+	TenantID        string
+	UserID          string
+	EmailIdentityID string
+	System          string
+}
+
+// SystemActor is orgdir acting on its own behalf, e.g. "orgdir CLI".
+func SystemActor(name string) Actor { return Actor{System: name} }
+
+// UserActor is the user userID acting in tenantID.
+func UserActor(tenantID, userID string) Actor { return Actor{TenantID: tenantID, UserID: userID} }
+
+// EmailActor is a person signed in with an e-mail one-time passcode.
+func EmailActor(emailIdentityID string) Actor { return Actor{EmailIdentityID: emailIdentityID} }
+
+// IsSystem reports whether the actor is orgdir itself.
+func (a Actor) IsSystem() bool { return a.System != "" }
+
+type actorKey struct{}
+type correlationKey struct{}
+
+// WithActor returns a context that carries a.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the actor of ctx and whether there is one.
+func ActorFrom(ctx context.Context) (Actor, bool) {
+	a, ok := ctx.Value(actorKey{}).(Actor)
+	return a, ok
+}
+
+// WithCorrelationID returns a context whose audit records carry id (the
+// API's request-id), so one request's events can be found together.
+func WithCorrelationID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, correlationKey{}, id)
+}
+
+// CorrelationID returns the correlation id of ctx, or "".
+func CorrelationID(ctx context.Context) string {
+	id, _ := ctx.Value(correlationKey{}).(string)
+	return id
+}

@@ -1,0 +1,61 @@
+package directory
+
+// This file lists the inputs and outputs of the Service's operations that
+// are not entities themselves.
+
+// NewUser is what an administrator gives to create a member.
+type NewUser struct {
+	UserPrincipalName string // must end in @ the tenant's initial domain
+	DisplayName       string
+	Mail              string // optional
+	Password          string // optional; members without one cannot sign in with a password
+	AccountEnabled    *bool  // default true
+}
+
+// UserPatch changes a user; nil fields stay as they are.
+type UserPatch struct {
+	DisplayName    *string
+	Mail           *string
+	AccountEnabled *bool
+}
+
+// TenantPatch changes a tenant's name and settings; nil fields stay.
+type TenantPatch struct {
+	DisplayName               *string
+	AllowExternalUsersToLeave *bool
+	PrivacyContactEmail       *string
+	PrivacyStatementURL       *string
+	RetentionDays             *int
+}
+
+// Organization is one tenant a person belongs to, as My Account lists it.
+type Organization struct {
+	Tenant *Tenant
+	User   *User // the person's user object in Tenant
+	Home   bool  // the person's home organization (no Leave action)
+}
+
+// BulkResult is the outcome for one id of a bulk operation.
+type BulkResult struct {
+	ID  string
+	Err error // nil on success
+}
+
+// PersonalData is everything orgdir holds about a person, for export.
+type PersonalData struct {
+	ExportedAt    string           `json:"exportedDateTime"`
+	EmailIdentity *EmailIdentity   `json:"emailIdentity,omitempty"`
+	Memberships   []PersonalTenant `json:"organizations"`
+}
+
+// PersonalTenant is the person's data in one tenant.
+type PersonalTenant struct {
+	Tenant             *Tenant              `json:"tenant"`
+	User               *User                `json:"user"`
+	Home               bool                 `json:"home"`
+	Roles              []Role               `json:"directoryRoles"`
+	Groups             []*Group             `json:"groups"`
+	AppRoleAssignments []*AppRoleAssignment `json:"appRoleAssignments"`
+	Invitations        []*Invitation        `json:"invitations"`
+	AuditEvents        []*AuditEvent        `json:"auditEvents"`
+}

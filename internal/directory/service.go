@@ -1,0 +1,52 @@
+package directory
+
+import (
+	"time"
+)
+
+// PasswordHasher turns passwords into PHC strings and checks them. The auth
+// package provides the argon2id one.
+type PasswordHasher interface {
+	Hash(password string) (string, error)
+	Verify(hash, password string) (bool, error)
+}
+
+// Options configure a Service. Zero values get defaults.
+type Options struct {
+	Clock          Clock         // default time.Now
+	InvitationTTL  time.Duration // default DefaultInvitationTTL
+	PublicBaseURL  string        // where redeem links point, e.g. http://localhost:8080
+	PasswordHasher PasswordHasher
+	NewID          func() string // default random UUIDv4
+}
+
+// Service is the domain: every operation of orgdir, with its rules and its
+// authorization. It is safe for concurrent use.
+type Service struct {
+	store  Store
+	now    Clock
+	opts   Options
+	newID  func() string
+	hasher PasswordHasher
+}
+
+// NewService returns a Service over store.
+func NewService(store Store, opts Options) *Service {
+	s := &Service{store: store, opts: opts, now: opts.Clock, newID: opts.NewID, hasher: opts.PasswordHasher}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.opts.InvitationTTL == 0 {
+		s.opts.InvitationTTL = DefaultInvitationTTL
+	}
+	if s.newID == nil {
+		s.newID = NewID
+	}
+	return s
+}
+
+// Store returns the store the service runs on (for readiness checks).
+func (s *Service) Store() Store { return s.store }
+
+// Now returns the service clock's time.
+func (s *Service) Now() time.Time { return s.now() }

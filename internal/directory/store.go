@@ -1,0 +1,139 @@
+package directory
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the persistence orgdir needs. Every method of Tx that names a
+// tenant sees only that tenant's rows: an object of another tenant is
+// KindNotFound, exactly as if it did not exist.
+//
+// Errors: a missing object is KindNotFound; a uniqueness clash (tenant
+// domain, live UPN or mail, group membership, e-mail identity) is
+// KindConflict; a filter the store cannot compile is KindInvalid; anything
+// else is KindInternal.
+type Store interface {
+	// Read runs fn in a read-only transaction that sees one snapshot.
+	Read(ctx context.Context, fn func(Tx) error) error
+	// Write runs fn in a read-write transaction and commits when fn returns
+	// nil; any error rolls everything back. Writes are serialized per user:
+	// the user rows a Write reads with GetUser are locked until it ends
+	// (PostgreSQL: FOR UPDATE; SQLite: one writer at a time).
+	Write(ctx context.Context, fn func(Tx) error) error
+	Close() error
+}
+
+// Tx is the set of operations available inside one transaction.
+type Tx interface {
+	// Tenants.
+	CreateTenant(ctx context.Context, t *Tenant) error
+	GetTenant(ctx context.Context, id string) (*Tenant, error)
+	GetTenantByDomain(ctx context.Context, domain string) (*Tenant, error)
+	ListTenants(ctx context.Context) ([]*Tenant, error)
+	UpdateTenant(ctx context.Context, t *Tenant) error
+
+	// Users. GetUser returns live and deleted users; the by-UPN and by-mail
+	// lookups see live users only.
+	CreateUser(ctx context.Context, u *User) error
+	GetUser(ctx context.Context, tenantID, id string) (*User, error)
+	GetUserByUPN(ctx context.Context, tenantID, upn string) (*User, error)
+	GetUserByMail(ctx context.Context, tenantID, mail string) (*User, error)
+	// UpdateUser writes every mutable field, including DeletedAt and PurgeAt.
+	UpdateUser(ctx context.Context, u *User) error
+	// DeleteUser removes the user for good, with its memberships, app role
+	// and directory role assignments, invitations, password, tokens and
+	// sessions.
+	DeleteUser(ctx context.Context, tenantID, id string) error
+	ListUsers(ctx context.Context, tenantID string, q UserQuery) ([]*User, error)
+	CountUsers(ctx context.Context, tenantID string, q UserQuery) (int, error)
+	// ListUsersByHome returns the invited users, in every tenant, bound to a
+	// home user or an e-mail identity (exactly one of the two is given),
+	// live and deleted.
+	ListUsersByHome(ctx context.Context, homeUserID, emailIdentityID string) ([]*User, error)
+	// ListPurgeable returns at most limit deleted users, of any tenant, whose
+	// PurgeAt is at or before now, earliest first. In a Write on a backend
+	// with row locks, rows locked by another transaction are skipped.
+	ListPurgeable(ctx context.Context, now time.Time, limit int) ([]UserKey, error)
+
+	// Passwords of members, as PHC strings.
+	SetPasswordHash(ctx context.Context, tenantID, userID, hash string) error
+	GetPasswordHash(ctx context.Context, tenantID, userID string) (string, error)
+
+	// E-mail identities.
+	CreateEmailIdentity(ctx context.Context, e *EmailIdentity) error
+	GetEmailIdentity(ctx context.Context, id string) (*EmailIdentity, error)
+	GetEmailIdentityByEmail(ctx context.Context, email string) (*EmailIdentity, error)
+	DeleteEmailIdentity(ctx context.Context, id string) error
+
+	// Invitations. GetInvitationByTokenHash looks across tenants: the
+	// redeem link carries only the token.
+	CreateInvitation(ctx context.Context, inv *Invitation) error
+	GetInvitation(ctx context.Context, tenantID, id string) (*Invitation, error)
+	GetInvitationByTokenHash(ctx context.Context, hash []byte) (*Invitation, error)
+	UpdateInvitation(ctx context.Context, inv *Invitation) error
+	ListInvitationsByUser(ctx context.Context, tenantID, userID string) ([]*Invitation, error)
+
+	// Groups and members. Listings of members and memberOf show live
+	// users only; a deleted user's memberships stay, hidden, for restore.
+	CreateGroup(ctx context.Context, g *Group) error
+	GetGroup(ctx context.Context, tenantID, id string) (*Group, error)
+	ListGroups(ctx context.Context, tenantID string, q GroupQuery) ([]*Group, error)
+	AddGroupMember(ctx context.Context, tenantID, groupID, userID string) error
+	RemoveGroupMember(ctx context.Context, tenantID, groupID, userID string) error
+	ListGroupMembers(ctx context.Context, tenantID, groupID string, p Page) ([]*User, error)
+	// ListMemberOf returns the groups the user is directly in, live or
+	// deleted user alike.
+	ListMemberOf(ctx context.Context, tenantID, userID string) ([]*Group, error)
+
+	// Applications and app role assignments (kept, hidden, while the
+	// user is deleted, like memberships).
+	CreateApplication(ctx context.Context, a *Application) error
+	GetApplication(ctx context.Context, tenantID, id string) (*Application, error)
+	ListApplications(ctx context.Context, tenantID string, p Page) ([]*Application, error)
+	CreateAppRoleAssignment(ctx context.Context, a *AppRoleAssignment) error
+	GetAppRoleAssignment(ctx context.Context, tenantID, id string) (*AppRoleAssignment, error)
+	DeleteAppRoleAssignment(ctx context.Context, tenantID, id string) error
+	ListAppRoleAssignments(ctx context.Context, tenantID, userID string) ([]*AppRoleAssignment, error)
+
+	// Directory roles.
+	AddRole(ctx context.Context, tenantID, userID string, r Role) error
+	RemoveRole(ctx context.Context, tenantID, userID string, r Role) error
+	ListRoles(ctx context.Context, tenantID, userID string) ([]Role, error)
+
+	// Audit log.
+	AppendAudit(ctx context.Context, e *AuditEvent) error
+	GetAudit(ctx context.Context, tenantID, id string) (*AuditEvent, error)
+	ListAudit(ctx context.Context, tenantID string, q AuditQuery) ([]*AuditEvent, error)
+	// ScrubAuditSubject removes the display name, UPN and modified values
+	// of objectID from every event of every tenant that names it, as target
+	// or initiator; the id stays.
+	ScrubAuditSubject(ctx context.Context, objectID string) error
+
+	// Outbox of e-mail.
+	EnqueueMail(ctx context.Context, m *OutboxMessage) error
+	ListOutbox(ctx context.Context, tenantID string, p Page) ([]*OutboxMessage, error)
+	ListUnsentMail(ctx context.Context, limit int) ([]*OutboxMessage, error)
+	MarkMailSent(ctx context.Context, id string, at time.Time) error
+	// DeleteMailTo removes a tenant's messages to an address (erasure).
+	DeleteMailTo(ctx context.Context, tenantID, address string) error
+
+	// API tokens.
+	CreateAccessToken(ctx context.Context, t *AccessToken) error
+	GetAccessTokenByHash(ctx context.Context, hash []byte) (*AccessToken, error)
+	RevokeAccessToken(ctx context.Context, id string, at time.Time) error
+
+	// Browser sessions.
+	CreateSession(ctx context.Context, s *Session) error
+	GetSessionByHash(ctx context.Context, hash []byte) (*Session, error)
+	UpdateSession(ctx context.Context, s *Session) error
+	DeleteSession(ctx context.Context, id string) error
+
+	// One-time passcodes.
+	CreateOneTimeCode(ctx context.Context, c *OneTimeCode) error
+	// GetLatestOneTimeCode returns the newest code for the address.
+	GetLatestOneTimeCode(ctx context.Context, email string) (*OneTimeCode, error)
+	UpdateOneTimeCode(ctx context.Context, c *OneTimeCode) error
+	CountOneTimeCodesSince(ctx context.Context, email string, since time.Time) (int, error)
+	DeleteOneTimeCodes(ctx context.Context, email string) error
+}
