@@ -8,6 +8,26 @@
 // the Service decides what that actor may do and runs every state change in
 // one Store transaction together with its audit record.
 //
+// Decisions every adapter can rely on:
+//
+//   - Authorization is decided here from the Actor, loaded in the
+//     operation's own transaction (a deleted or disabled actor is
+//     KindUnauthenticated). Global Administrators may do everything in
+//     their tenant; User Administrators everything but tenant settings and
+//     Global Administrators; Guest Inviters invite; members read users,
+//     groups and apps; guests see only themselves, their groups and their
+//     assignments. System actors may do anything.
+//   - Across tenants nothing is revealed: naming an object (user, group,
+//     app, assignment, audit event, the tenant itself) of another tenant is
+//     KindNotFound, as is a malformed id; a tenant's collections and
+//     settings (list, create, invite, settings, audit) are KindForbidden.
+//   - Times are UTC at microsecond precision. Retention counts 24-hour days
+//     from the instant of deletion, so purge time does not depend on any
+//     time zone; at PurgeAt the user can no longer be restored
+//     (KindConflict) and the purge may erase it.
+//   - Every state change and its audit record are written in one Store
+//     Write; if the audit record cannot be written, nothing changes.
+//
 // The Store interface is defined here, by the one who needs it; backends
 // live in internal/store and pass internal/store/storetest.
 package directory

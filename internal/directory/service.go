@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"sync"
 	"time"
 )
 
@@ -28,6 +29,9 @@ type Service struct {
 	opts   Options
 	newID  func() string
 	hasher PasswordHasher
+
+	dummyOnce sync.Once // burnVerify's hash, made on first use
+	dummyHash string
 }
 
 // NewService returns a Service over store.

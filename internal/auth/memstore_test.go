@@ -1,0 +1,118 @@
+package auth
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+// memStore is just enough of a directory.Store for sessions, passcodes and
+// the outbox; every other Tx method panics (nil embedded interface), which
+// tells a test it strayed.
+type memStore struct {
+	mu       sync.Mutex
+	sessions map[string]*directory.Session
+	codes    []*directory.OneTimeCode
+	outbox   []*directory.OutboxMessage
+}
+
+func newMemStore() *memStore { return &memStore{sessions: map[string]*directory.Session{}} }
+
+func (m *memStore) Read(ctx context.Context, fn func(directory.Tx) error) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return fn(&memTx{m: m})
+}
+
+func (m *memStore) Write(ctx context.Context, fn func(directory.Tx) error) error {
+	return m.Read(ctx, fn)
+}
+
+func (m *memStore) Close() error { return nil }
+
+type memTx struct {
+	directory.Tx
+	m *memStore
+}
+
+func notFound() error { return directory.Errorf(directory.KindNotFound, "not found") }
+
+func (t *memTx) CreateSession(_ context.Context, s *directory.Session) error {
+	c := *s
+	t.m.sessions[s.ID] = &c
+	return nil
+}
+
+func (t *memTx) GetSessionByHash(_ context.Context, h []byte) (*directory.Session, error) {
+	for _, s := range t.m.sessions {
+		if bytes.Equal(s.TokenHash, h) {
+			c := *s
+			return &c, nil
+		}
+	}
+	return nil, notFound()
+}
+
+func (t *memTx) UpdateSession(_ context.Context, s *directory.Session) error {
+	if _, ok := t.m.sessions[s.ID]; !ok {
+		return notFound()
+	}
+	c := *s
+	t.m.sessions[s.ID] = &c
+	return nil
+}
+
+func (t *memTx) DeleteSession(_ context.Context, id string) error {
+	if _, ok := t.m.sessions[id]; !ok {
+		return notFound()
+	}
+	delete(t.m.sessions, id)
+	return nil
+}
+
+func (t *memTx) CreateOneTimeCode(_ context.Context, c *directory.OneTimeCode) error {
+	cc := *c
+	t.m.codes = append(t.m.codes, &cc)
+	return nil
+}
+
+func (t *memTx) GetLatestOneTimeCode(_ context.Context, email string) (*directory.OneTimeCode, error) {
+	for i := len(t.m.codes) - 1; i >= 0; i-- {
+		if strings.EqualFold(t.m.codes[i].Email, email) {
+			c := *t.m.codes[i]
+			return &c, nil
+		}
+	}
+	return nil, notFound()
+}
+
+func (t *memTx) UpdateOneTimeCode(_ context.Context, c *directory.OneTimeCode) error {
+	for i, old := range t.m.codes {
+		if old.ID == c.ID {
+			cc := *c
+			t.m.codes[i] = &cc
+			return nil
+		}
+	}
+	return notFound()
+}
+
+func (t *memTx) CountOneTimeCodesSince(_ context.Context, email string, since time.Time) (int, error) {
+	n := 0
+	for _, c := range t.m.codes {
+		if strings.EqualFold(c.Email, email) && !c.CreatedAt.Before(since) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (t *memTx) EnqueueMail(_ context.Context, msg *directory.OutboxMessage) error {
+	c := *msg
+	t.m.outbox = append(t.m.outbox, &c)
+	return nil
+}

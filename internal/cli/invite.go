@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+func runInvite(ctx context.Context, e *env, args []string) error {
+	f := newFlags("invite", `Invites an e-mail address into a tenant as a guest: the guest user is created
+at once (PendingAcceptance) and the redeem URL is printed. Inviting an address
+that already has a guest here sends a new link for the same user.`)
+	db := addDBFlags(f)
+	tenant := tenantFlag(f)
+	baseURL := f.String("base-url", defaultBaseURL, "public `URL` of the orgdir server, where the redeem link points")
+	email := f.String("email", "", "the e-mail `address` to invite")
+	name := f.String("name", "", "display `name` of the guest (optional)")
+	redirect := f.String("redirect-url", "", "`URL` the guest is sent to after redeeming; empty means the server's My Account")
+	send := f.Bool("send", false, "also e-mail the invitation (through SMTP, or into the outbox)")
+	message := f.String("message", "", "a personal `message` for the invitation e-mail")
+	f.require("email")
+	if err := f.parse(e, args); err != nil {
+		return err
+	}
+	if err := checkBaseURL("base-url", *baseURL); err != nil {
+		return err
+	}
+	if *redirect == "" {
+		*redirect = strings.TrimRight(*baseURL, "/") + "/"
+	}
+	return e.withService(ctx, db, *baseURL, func(ctx context.Context, svc *directory.Service) error {
+		t, err := findTenant(ctx, svc, *tenant)
+		if err != nil {
+			return err
+		}
+		res, err := svc.Invite(ctx, t.ID, directory.InviteRequest{
+			InvitedUserEmailAddress: *email,
+			InviteRedirectURL:       *redirect,
+			InvitedUserDisplayName:  *name,
+			SendInvitationMessage:   *send,
+			CustomizedMessageBody:   *message,
+		})
+		if err != nil {
+			return err
+		}
+		verb := "invited"
+		if res.Resent {
+			verb = "re-invited"
+		}
+		fmt.Fprintf(e.stdout, "%s %s into %s as %s (user id %s), expires %s\n", verb, res.Invitation.InvitedEmail,
+			t.InitialDomain, res.User.UserPrincipalName, res.User.ID, res.Invitation.ExpiresAt.UTC().Format("2006-01-02 15:04 MST"))
+		fmt.Fprintf(e.stdout, "redeem URL: %s\n", res.RedeemURL)
+		fmt.Fprintf(e.stdout, "redeem token: %s\n", res.RedeemToken)
+		return nil
+	})
+}
+
+func runInvitationRedeem(ctx context.Context, e *env, args []string) error {
+	f := newFlags("invitation redeem", `Redeems an invitation on behalf of a home identity, as if that person had
+opened the redeem link and signed in: a member of another tenant on this
+instance (--home-user), or an e-mail identity that signs in with a one-time
+passcode (--email). For scripts and tests.`)
+	db := addDBFlags(f)
+	token := f.String("token", "", "the redeem `token` (the token= part of the redeem URL)")
+	homeUser := f.String("home-user", "", "`UPN` of the member, in another tenant here, who redeems")
+	email := f.String("email", "", "e-mail `address` of an e-mail identity that redeems")
+	f.require("token")
+	if err := f.parse(e, args); err != nil {
+		return err
+	}
+	if (*homeUser == "") == (*email == "") {
+		return usageErrorf("invitation redeem: give exactly one of --home-user and --email")
+	}
+	return e.withService(ctx, db, defaultBaseURL, func(ctx context.Context, svc *directory.Service) error {
+		// The token is checked first, so that a bad one creates no e-mail
+		// identity: bad input changes nothing.
+		if _, _, err := svc.LookupInvitation(ctx, *token); err != nil {
+			return err
+		}
+		var as directory.Actor
+		if *homeUser != "" {
+			_, domain, ok := strings.Cut(*homeUser, "@")
+			if !ok {
+				return directory.Invalidf("homeUser", "--home-user %q is not a user principal name (name@domain)", *homeUser)
+			}
+			home, err := svc.GetTenantByDomain(ctx, strings.ToLower(domain))
+			if err != nil {
+				return named("--home-user", *homeUser, err)
+			}
+			u, err := svc.GetUser(ctx, home.ID, *homeUser)
+			if err != nil {
+				return named("--home-user", *homeUser, err)
+			}
+			as = directory.UserActor(home.ID, u.ID)
+		} else {
+			id, err := svc.EnsureEmailIdentity(ctx, *email)
+			if err != nil {
+				return err
+			}
+			as = directory.EmailActor(id.ID)
+		}
+		guest, err := svc.Redeem(directory.WithActor(ctx, as), *token)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "redeemed: %s is now %s (user id %s)\n", guest.UserPrincipalName, guest.ExternalUserState, guest.ID)
+		return nil
+	})
+}

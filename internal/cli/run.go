@@ -1,0 +1,202 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+// Program is the orgdir command with what a test may replace. The zero value
+// is the production program.
+type Program struct {
+	// Clock is the time of every operation; nil means time.Now.
+	Clock directory.Clock
+	// OnListen, when set, is told the address `serve` listens on once it
+	// accepts connections (tests listen on 127.0.0.1:0).
+	OnListen func(addr net.Addr)
+}
+
+// Run runs orgdir with args (without the program name) and returns nil on
+// success. Any error has already been printed to stderr as one line; pass it
+// to ExitCode for the process's exit status.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	return Program{}.Run(ctx, args, getenv, stdin, stdout, stderr)
+}
+
+// Run is the package-level Run for this Program.
+func (p Program) Run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if p.Clock == nil {
+		p.Clock = time.Now
+	}
+	e := &env{prog: p, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	err := e.dispatch(ctx, args)
+	if err != nil && !errors.Is(err, errHelp) {
+		fmt.Fprintln(stderr, "orgdir: "+oneLine(errorMessage(err)))
+	}
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}
+
+// ExitCode maps Run's error to a process exit status: 0 for success, 2 for
+// a command line that could not be understood, 1 for every other failure.
+func ExitCode(err error) int {
+	var ue *usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		return 2
+	default:
+		return 1
+	}
+}
+
+// env is one invocation: its streams and environment.
+type env struct {
+	prog   Program
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// command is one subcommand: a path of words, a one-line summary for the
+// program's help, and the function that parses its own flags and runs it.
+type command struct {
+	path    string
+	summary string
+	run     func(ctx context.Context, e *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "run the HTTP server and the retention purge", runServe},
+		{"migrate", "create or upgrade the database schema", runMigrate},
+		{"purge", "purge once the deleted users whose retention has ended", runPurge},
+		{"tenant create", "create a tenant (organization)", runTenantCreate},
+		{"tenant list", "list the tenants", runTenantList},
+		{"tenant set", "change a tenant's name and settings", runTenantSet},
+		{"user create", "create a member user", runUserCreate},
+		{"user list", "list a tenant's users, or its deleted users", runUserList},
+		{"user set-password", "set a member's password", runUserSetPassword},
+		{"user enable", "enable a user's account", runUserEnable},
+		{"user disable", "disable a user's account", runUserDisable},
+		{"user delete", "delete a user (to Deleted users, restorable)", runUserDelete},
+		{"user restore", "restore a deleted user", runUserRestore},
+		{"user purge", "permanently delete a deleted user (irreversible)", runUserPurge},
+		{"role add", "give a user a directory role", runRoleAdd},
+		{"group create", "create a group", runGroupCreate},
+		{"group add-member", "add a user to a group", runGroupAddMember},
+		{"app create", "create an application with its app roles", runAppCreate},
+		{"app assign", "assign an app role to a user", runAppAssign},
+		{"invite", "invite an e-mail address as a guest; prints the redeem URL", runInvite},
+		{"invitation redeem", "redeem an invitation on behalf of a home identity", runInvitationRedeem},
+		// API tokens (token.go).
+		{"token create", "create a bearer token for the JSON API", runTokenCreate},
+		{"token revoke", "revoke a bearer token of the JSON API", runTokenRevoke},
+	}
+}
+
+// dispatch finds the longest command path that prefixes args and runs it.
+func (e *env) dispatch(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		e.programHelp(e.stderr)
+		return usageErrorf("no command given")
+	}
+	if isHelp(args[0]) || args[0] == "help" {
+		if len(args) > 1 && args[0] == "help" {
+			return e.dispatch(ctx, append(args[1:], "--help"))
+		}
+		e.programHelp(e.stdout)
+		return errHelp
+	}
+	var best *command
+	for _, c := range commands() {
+		words := strings.Fields(c.path)
+		if len(words) <= len(args) && strings.Join(args[:len(words)], " ") == c.path {
+			if best == nil || len(words) > len(strings.Fields(best.path)) {
+				best = &c
+			}
+		}
+	}
+	if best == nil {
+		// A group word alone ("orgdir tenant") lists what it holds.
+		var sub []string
+		for _, c := range commands() {
+			if strings.HasPrefix(c.path, args[0]+" ") {
+				sub = append(sub, strings.TrimPrefix(c.path, args[0]+" "))
+			}
+		}
+		if len(sub) > 0 {
+			if len(args) > 1 {
+				return usageErrorf("unknown command %q; %q has: %s", args[0]+" "+args[1], args[0], strings.Join(sub, ", "))
+			}
+			return usageErrorf("%q needs one of: %s", args[0], strings.Join(sub, ", "))
+		}
+		return usageErrorf("unknown command %q (run 'orgdir --help' for the list)", args[0])
+	}
+	return best.run(ctx, e, args[len(strings.Fields(best.path)):])
+}
+
+func (e *env) programHelp(w io.Writer) {
+	fmt.Fprint(w, `orgdir: a multi-tenant organization directory with B2B guest collaboration.
+
+Usage: orgdir COMMAND [flags]
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-20s %s\n", c.path, c.summary)
+	}
+	fmt.Fprint(w, `
+Run 'orgdir COMMAND --help' for the flags of a command. Every flag --some-name
+can also be set by the environment variable ORGDIR_SOME_NAME; the flag wins.
+`)
+}
+
+func isHelp(a string) bool { return a == "-h" || a == "--help" || a == "-help" }
+
+// errHelp is returned after help was printed on request: not a failure.
+var errHelp = errors.New("help requested")
+
+// usageError is a command line that could not be understood (exit 2).
+type usageError struct{ msg string }
+
+func (u *usageError) Error() string { return u.msg }
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// errorMessage is what the operator reads. A domain error shows its
+// client-safe Message, after whatever context wrapped it; for an internal
+// error the operator is the one who can act on the cause, so it is shown.
+func errorMessage(err error) string {
+	var de *directory.Error
+	if !errors.As(err, &de) {
+		return err.Error()
+	}
+	msg := de.Message
+	if de.Kind == directory.KindInternal && de.Err != nil {
+		msg += ": " + de.Err.Error()
+	}
+	if de.Contact != nil && de.Contact.PrivacyContactEmail != "" {
+		msg += " (contact " + de.Contact.PrivacyContactEmail + ")"
+	}
+	if full, inner := err.Error(), de.Error(); full != inner && strings.HasSuffix(full, inner) {
+		msg = full[:len(full)-len(inner)] + msg
+	}
+	return msg
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}

@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/orgdir/orgdir/internal/demo"
+	"github.com/orgdir/orgdir/internal/jobs"
+	"github.com/orgdir/orgdir/internal/mail"
+	"github.com/orgdir/orgdir/internal/server"
+)
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	f := newFlags("serve", `Runs the HTTP server (health at /healthz and /readyz) and, in the background,
+the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
+	addr := f.String("addr", ":8080", "`host:port` to listen on")
+	db := addDBFlags(f)
+	baseURL := f.String("base-url", "", "public `URL` of this server, used in redeem links; empty means http://localhost:PORT")
+	withDemo := f.Bool("demo", false, "seed the demo tenants Contoso and Fabrikam (with fixed, printed passwords) and print how to sign in")
+	interval := f.Duration("purge-interval", time.Hour, "how often the retention purge runs (0 turns it off)")
+	batch := f.Int("purge-batch", 500, "at most this many deleted users purged per batch")
+	logLevel := f.String("log-level", "info", "least severe log `level`: debug, info, warn or error")
+	smtpCfg := mail.Config{}
+	f.StringVar(&smtpCfg.Host, "smtp-host", "", "SMTP `host` that sends e-mail with STARTTLS; empty keeps e-mail in the outbox the admin portal shows")
+	f.IntVar(&smtpCfg.Port, "smtp-port", 587, "SMTP `port`")
+	f.StringVar(&smtpCfg.User, "smtp-user", "", "SMTP user `name` (PLAIN auth over TLS)")
+	f.StringVar(&smtpCfg.Password, "smtp-password", "", "SMTP `password`")
+	f.StringVar(&smtpCfg.From, "smtp-from", "", "sender `address` of orgdir's e-mail")
+	if err := f.parse(e, args); err != nil {
+		return err
+	}
+	if *interval < 0 {
+		return usageErrorf("serve: --purge-interval must not be negative, got %v", *interval)
+	}
+	if *batch < 1 {
+		return usageErrorf("serve: --purge-batch must be at least 1, got %d", *batch)
+	}
+	if err := smtpCfg.Validate(); err != nil {
+		return usageErrorf("serve: %v", err)
+	}
+	if *baseURL != "" {
+		if err := checkBaseURL("base-url", *baseURL); err != nil {
+			return err
+		}
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return usageErrorf("serve: --log-level %q: want debug, info, warn or error", *logLevel)
+	}
+	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+
+	st, err := db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	logger.Info("database open", "database", db.describe())
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	defer ln.Close()
+	public := *baseURL
+	if public == "" {
+		public = localURL(ln.Addr())
+	}
+	svc := e.newService(st, public)
+
+	if *withDemo {
+		d, err := demo.Seed(ctx, svc, public)
+		if err != nil {
+			return fmt.Errorf("seed the demo: %w", err)
+		}
+		d.Print(e.stdout, public)
+		if err := e.printDemoTokens(ctx, st, d, public); err != nil { // API tokens: token.go
+			return err
+		}
+	}
+
+	srv, err := server.New(server.Deps{
+		Service: svc,
+		Store:   st,
+		Logger:  logger,
+		Clock:   e.prog.Clock,
+		BaseURL: public,
+
+		MailDelivered: smtpCfg.Enabled(),
+		EchoPasscodes: demoPasscodes(*withDemo && !smtpCfg.Enabled(), e.stdout),
+	})
+	if err != nil {
+		return err
+	}
+
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		jobs.RunPurge(ctx, svc, e.prog.Clock, *interval, *batch, logger)
+	}()
+	if smtpCfg.Enabled() {
+		d := &mail.Deliverer{Store: st, Transport: &mail.Sender{Config: smtpCfg}, Clock: e.prog.Clock, Log: logger}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d.Run(ctx)
+		}()
+	}
+
+	fmt.Fprintf(e.stdout, "orgdir listening on %s (public URL %s)\n", "http://"+ln.Addr().String(), public)
+	logger.Info("listening", "addr", ln.Addr().String(), "public_url", public)
+	if e.prog.OnListen != nil {
+		e.prog.OnListen(ln.Addr())
+	}
+	err = srv.Serve(ctx, ln)
+	stop()
+	wg.Wait() // the purge pass in flight ends before the store closes
+	logger.Info("stopped")
+	return err
+}
+
+// localURL is the URL a browser on this machine reaches addr by.
+func localURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return "http://" + host + ":" + port
+}
+
+// demoPasscodes is where the demo without SMTP prints passcode e-mails
+// (nil otherwise: a real deployment never prints a code).
+func demoPasscodes(on bool, w io.Writer) io.Writer {
+	if !on {
+		return nil
+	}
+	return w
+}

@@ -1,0 +1,293 @@
+package directory
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// Authorization, decided once here for every operation.
+//
+// The actor of the context is loaded in the operation's own transaction, so
+// a user disabled or deleted a moment ago can no longer act. Cross-tenant
+// requests never reveal what exists: an operation that names an object of
+// another tenant (a user, group, application, assignment, audit event, or
+// the tenant itself) is KindNotFound, exactly as for an id that does not
+// exist; an operation on a tenant's collections or settings (list, create,
+// invite, update settings, read the audit log) is KindForbidden.
+
+// perm is what an operation needs.
+type perm int
+
+const (
+	permRead     perm = iota // read users, groups and apps of the tenant: members and admins
+	permInvite               // invite external users: Global/User Administrator, Guest Inviter
+	permManage               // users, groups, apps, assignments, deleted users, audit: Global/User Administrator
+	permSettings             // tenant settings and the Global Administrator role: Global Administrator
+)
+
+// caller is the loaded actor of one operation.
+type caller struct {
+	actor Actor
+	user  *User          // for a user actor: the acting user object
+	roles []Role         // the directory roles of user
+	email *EmailIdentity // for an e-mail actor
+}
+
+var errNoActor = Errorf(KindUnauthenticated, "sign in first")
+
+// loadCaller loads the actor of ctx in tx. A missing, deleted or (unless
+// allowDisabled) disabled acting user is KindUnauthenticated.
+func loadCaller(ctx context.Context, tx Tx, allowDisabled bool) (*caller, error) {
+	a, ok := ActorFrom(ctx)
+	if !ok {
+		return nil, errNoActor
+	}
+	switch {
+	case a.IsSystem():
+		return &caller{actor: a}, nil
+	case a.UserID != "":
+		if !ValidID(a.UserID) || !ValidID(a.TenantID) {
+			return nil, errNoActor
+		}
+		u, err := tx.GetUser(ctx, a.TenantID, a.UserID)
+		if IsKind(err, KindNotFound) {
+			return nil, errNoActor
+		}
+		if err != nil {
+			return nil, err
+		}
+		if u.Deleted() || (!u.AccountEnabled && !allowDisabled) {
+			return nil, errNoActor
+		}
+		roles, err := tx.ListRoles(ctx, u.TenantID, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		return &caller{actor: a, user: u, roles: roles}, nil
+	case a.EmailIdentityID != "":
+		if !ValidID(a.EmailIdentityID) {
+			return nil, errNoActor
+		}
+		e, err := tx.GetEmailIdentity(ctx, a.EmailIdentityID)
+		if IsKind(err, KindNotFound) {
+			return nil, errNoActor
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &caller{actor: a, email: e}, nil
+	}
+	return nil, errNoActor
+}
+
+func (c *caller) system() bool { return c.actor.IsSystem() }
+
+func (c *caller) hasRole(r Role) bool { return c.user != nil && slices.Contains(c.roles, r) }
+
+// inTenant reports whether the caller acts inside tenantID.
+func (c *caller) inTenant(tenantID string) bool {
+	return c.system() || (c.user != nil && c.user.TenantID == tenantID)
+}
+
+// isSelf reports whether userID is the acting user object of tenantID.
+func (c *caller) isSelf(tenantID, userID string) bool {
+	return c.user != nil && c.user.TenantID == tenantID && c.user.ID == userID
+}
+
+// may reports whether the caller holds p in tenantID.
+func (c *caller) may(tenantID string, p perm) bool {
+	if c.system() {
+		return true
+	}
+	if !c.inTenant(tenantID) {
+		return false
+	}
+	ga := c.hasRole(RoleGlobalAdministrator)
+	ua := c.hasRole(RoleUserAdministrator)
+	switch p {
+	case permRead:
+		return c.user.UserType == Member || ga || ua
+	case permInvite:
+		return ga || ua || c.hasRole(RoleGuestInviter)
+	case permManage:
+		return ga || ua
+	case permSettings:
+		return ga
+	}
+	return false
+}
+
+// require checks a tenant-level permission: KindForbidden when missing.
+func (c *caller) require(tenantID string, p perm) error {
+	if c.may(tenantID, p) {
+		return nil
+	}
+	return Errorf(KindForbidden, "you do not have permission to do this in this organization")
+}
+
+// requireObject checks a permission on an object of tenantID: an actor of
+// another tenant (or a guest, who may not know the object) gets the same
+// KindNotFound as for an object that does not exist; a member who may see
+// but not change it gets KindForbidden.
+func (c *caller) requireObject(tenantID string, p perm, what string) error {
+	if c.may(tenantID, p) {
+		return nil
+	}
+	if !c.inTenant(tenantID) || !c.may(tenantID, permRead) {
+		return notFound(what)
+	}
+	return Errorf(KindForbidden, "you do not have permission to change this %s", what)
+}
+
+// initiator names the caller in audit records.
+func (c *caller) initiator() AuditInitiator {
+	switch {
+	case c.system():
+		return AuditInitiator{AppName: c.actor.System}
+	case c.user != nil:
+		return userInitiator(c.user)
+	}
+	return AuditInitiator{AppName: "orgdir"}
+}
+
+func userInitiator(u *User) AuditInitiator {
+	return AuditInitiator{UserID: u.ID, DisplayName: u.DisplayName, UPN: u.UserPrincipalName}
+}
+
+func notFound(what string) *Error { return Errorf(KindNotFound, "%s not found", what) }
+
+// op is one operation's transaction with its loaded caller, its time and
+// its correlation id.
+type op struct {
+	ctx  context.Context
+	tx   Tx
+	c    *caller
+	now  time.Time
+	corr string
+	s    *Service
+}
+
+// clock returns the service time in UTC, at the precision every store
+// keeps (microseconds), so what is written reads back equal.
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+func (s *Service) newOp(ctx context.Context, tx Tx, c *caller) *op {
+	corr := CorrelationID(ctx)
+	if corr == "" {
+		corr = s.newID()
+	}
+	return &op{ctx: ctx, tx: tx, c: c, now: s.clock(), corr: corr, s: s}
+}
+
+// write runs fn in one write transaction as the actor of ctx.
+func (s *Service) write(ctx context.Context, fn func(o *op) error) error {
+	return s.writeAs(ctx, false, fn)
+}
+
+func (s *Service) writeAs(ctx context.Context, allowDisabled bool, fn func(o *op) error) error {
+	err := s.store.Write(ctx, func(tx Tx) error {
+		c, err := loadCaller(ctx, tx, allowDisabled)
+		if err != nil {
+			return err
+		}
+		return fn(s.newOp(ctx, tx, c))
+	})
+	return wrap(err)
+}
+
+// read runs fn in one read transaction as the actor of ctx.
+func (s *Service) read(ctx context.Context, fn func(o *op) error) error {
+	err := s.store.Read(ctx, func(tx Tx) error {
+		c, err := loadCaller(ctx, tx, false)
+		if err != nil {
+			return err
+		}
+		return fn(s.newOp(ctx, tx, c))
+	})
+	return wrap(err)
+}
+
+// wrap turns foreign errors into KindInternal so every error of the
+// Service is an *Error.
+func wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	return AsError(err)
+}
+
+// tenant loads tenantID; a malformed id is KindNotFound like an unknown one.
+func (o *op) tenant(tenantID string) (*Tenant, error) {
+	if !ValidID(tenantID) {
+		return nil, notFound("organization")
+	}
+	t, err := o.tx.GetTenant(o.ctx, tenantID)
+	if IsKind(err, KindNotFound) {
+		return nil, notFound("organization")
+	}
+	return t, err
+}
+
+// user loads a user of tenantID by id or userPrincipalName, live or deleted.
+// A malformed id is KindNotFound like an unknown one.
+func (o *op) user(tenantID, idOrUPN string) (*User, error) {
+	var u *User
+	var err error
+	switch {
+	case ValidID(idOrUPN):
+		u, err = o.tx.GetUser(o.ctx, tenantID, idOrUPN)
+	case isPlausibleUPN(idOrUPN):
+		u, err = o.tx.GetUserByUPN(o.ctx, tenantID, idOrUPN)
+	default:
+		return nil, notFound("user")
+	}
+	if IsKind(err, KindNotFound) {
+		return nil, notFound("user")
+	}
+	return u, err
+}
+
+// liveUser is user, with deleted users KindNotFound.
+func (o *op) liveUser(tenantID, idOrUPN string) (*User, error) {
+	u, err := o.user(tenantID, idOrUPN)
+	if err != nil {
+		return nil, err
+	}
+	if u.Deleted() {
+		return nil, notFound("user")
+	}
+	return u, nil
+}
+
+// readableUser returns a live user the caller may see: members and admins
+// see every user of their tenant, a guest only themselves.
+func (o *op) readableUser(tenantID, idOrUPN string) (*User, error) {
+	if !o.c.inTenant(tenantID) {
+		return nil, notFound("user")
+	}
+	u, err := o.liveUser(tenantID, idOrUPN)
+	if err != nil {
+		return nil, err
+	}
+	if !o.c.may(tenantID, permRead) && !o.c.isSelf(tenantID, u.ID) {
+		return nil, notFound("user")
+	}
+	return u, nil
+}
+
+// guardAdmin refuses a User Administrator changing a Global Administrator
+// (as in Entra, only a Global Administrator may).
+func (o *op) guardAdmin(target *User) error {
+	if o.c.system() || o.c.hasRole(RoleGlobalAdministrator) || o.c.isSelf(target.TenantID, target.ID) {
+		return nil
+	}
+	roles, err := o.tx.ListRoles(o.ctx, target.TenantID, target.ID)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(roles, RoleGlobalAdministrator) {
+		return Errorf(KindForbidden, "only a Global Administrator may change a Global Administrator")
+	}
+	return nil
+}

@@ -1,0 +1,235 @@
+package directory
+
+import (
+	"context"
+	"strings"
+)
+
+// DeleteUser soft-deletes a live user (Global and User Administrators): it
+// goes to Deleted users until the tenant's retention ends, its memberships
+// and assignments kept, hidden. Administrators cannot delete themselves.
+func (s *Service) DeleteUser(ctx context.Context, tenantID, idOrUPN string) error {
+	return s.write(ctx, func(o *op) error {
+		if err := o.c.requireObject(tenantID, permManage, "user"); err != nil {
+			return err
+		}
+		t, err := o.tenant(tenantID)
+		if err != nil {
+			return err
+		}
+		u, err := o.liveUser(tenantID, idOrUPN)
+		if err != nil {
+			return err
+		}
+		if o.c.isSelf(tenantID, u.ID) {
+			return Errorf(KindConflict, "you cannot delete your own account")
+		}
+		if err := o.guardAdmin(u); err != nil {
+			return err
+		}
+		if err := o.softDelete(t, u); err != nil {
+			return err
+		}
+		return o.audit(o.event(tenantID, ActivityDeleteUser, CategoryUserManagement, opDelete, userTarget(u)))
+	})
+}
+
+// deletedUser loads a user of Deleted users for an administrator.
+func (o *op) deletedUser(tenantID, id string) (*User, error) {
+	if err := o.c.requireObject(tenantID, permManage, "deleted user"); err != nil {
+		return nil, err
+	}
+	if !ValidID(id) {
+		return nil, notFound("deleted user")
+	}
+	u, err := o.tx.GetUser(o.ctx, tenantID, id)
+	if IsKind(err, KindNotFound) || err == nil && !u.Deleted() {
+		return nil, notFound("deleted user")
+	}
+	return u, err
+}
+
+// GetDeletedUser returns a user of the tenant's Deleted users (Global and
+// User Administrators). A user whose retention ended is still listed until
+// the purge removes it, but can no longer be restored.
+func (s *Service) GetDeletedUser(ctx context.Context, tenantID, id string) (*User, error) {
+	var out *User
+	err := s.read(ctx, func(o *op) error {
+		var err error
+		out, err = o.deletedUser(tenantID, id)
+		return err
+	})
+	return out, err
+}
+
+// RestoreUser brings a deleted user back with its memberships and
+// assignments, which were never removed (Global and User Administrators).
+//
+// Once the retention has ended the user is being purged and the restore is
+// KindConflict. A live user holding the same userPrincipalName or mail is
+// KindRestoreClash naming which; newUPN, when given, replaces the
+// userPrincipalName (in the tenant's domain; an invited user may keep the
+// local#EXT#@domain form).
+func (s *Service) RestoreUser(ctx context.Context, tenantID, id, newUPN string) (*User, error) {
+	var out *User
+	err := s.write(ctx, func(o *op) error {
+		u, err := o.deletedUser(tenantID, id)
+		if err != nil {
+			return err
+		}
+		t, err := o.tenant(tenantID)
+		if err != nil {
+			return err
+		}
+		if u.PurgeAt != nil && !o.now.Before(*u.PurgeAt) {
+			return Errorf(KindConflict, "the retention period of this user has ended; it is being deleted permanently and cannot be restored")
+		}
+		upn := u.UserPrincipalName
+		if strings.TrimSpace(newUPN) != "" {
+			if u.External() {
+				upn, err = validGuestUPN("newUserPrincipalName", newUPN, t.InitialDomain)
+			} else {
+				upn, err = validMemberUPN("newUserPrincipalName", newUPN, t.InitialDomain)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if err := o.restoreClash(u, upn); err != nil {
+			return err
+		}
+		var props []ModifiedProperty
+		if m, ok := changed("UserPrincipalName", u.UserPrincipalName, upn); ok {
+			props = append(props, m)
+			for i := range u.Identities {
+				if u.Identities[i].IssuerAssignedID == u.UserPrincipalName {
+					u.Identities[i].IssuerAssignedID = upn
+				}
+			}
+		}
+		u.UserPrincipalName = upn
+		u.DeletedAt, u.PurgeAt = nil, nil
+		if err := o.tx.UpdateUser(o.ctx, u); err != nil {
+			if IsKind(err, KindConflict) {
+				return Errorf(KindRestoreClash, "a live user now holds the userPrincipalName %s or the mail %s", upn, u.Mail)
+			}
+			return err
+		}
+		out = u
+		return o.audit(o.event(tenantID, ActivityRestoreUser, CategoryUserManagement, opUpdate, userTarget(u, props...)))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// restoreClash refuses a restore onto a live user's UPN or mail.
+func (o *op) restoreClash(u *User, upn string) error {
+	other, err := o.tx.GetUserByUPN(o.ctx, u.TenantID, upn)
+	if err == nil && other.ID != u.ID {
+		return &Error{Kind: KindRestoreClash, Field: "userPrincipalName",
+			Message: "a live user already has the userPrincipalName " + upn + "; restore with a new userPrincipalName"}
+	}
+	if err != nil && !IsKind(err, KindNotFound) {
+		return err
+	}
+	if u.Mail == "" {
+		return nil
+	}
+	other, err = o.tx.GetUserByMail(o.ctx, u.TenantID, u.Mail)
+	if err == nil && other.ID != u.ID {
+		return &Error{Kind: KindRestoreClash, Field: "mail",
+			Message: "a live user already has the mail " + u.Mail + "; delete or change that user first"}
+	}
+	if err != nil && !IsKind(err, KindNotFound) {
+		return err
+	}
+	return nil
+}
+
+// PermanentlyDeleteUser erases a deleted user at once, irreversibly
+// (Global and User Administrators). A live user is KindConflict: delete it
+// first.
+func (s *Service) PermanentlyDeleteUser(ctx context.Context, tenantID, id string) error {
+	return s.write(ctx, func(o *op) error {
+		if err := o.c.requireObject(tenantID, permManage, "deleted user"); err != nil {
+			return err
+		}
+		if !ValidID(id) {
+			return notFound("deleted user")
+		}
+		u, err := o.tx.GetUser(o.ctx, tenantID, id)
+		if IsKind(err, KindNotFound) {
+			return notFound("deleted user")
+		}
+		if err != nil {
+			return err
+		}
+		if !u.Deleted() {
+			return Errorf(KindConflict, "the user is not deleted; delete it first, then delete it permanently")
+		}
+		return o.erase(u)
+	})
+}
+
+// PermanentlyDeleteUsers is PermanentlyDeleteUser for many ids, each in its
+// own transaction, with one result per id in the order given.
+func (s *Service) PermanentlyDeleteUsers(ctx context.Context, tenantID string, ids []string) []BulkResult {
+	out := make([]BulkResult, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, BulkResult{ID: id, Err: s.PermanentlyDeleteUser(ctx, tenantID, id)})
+	}
+	return out
+}
+
+// erase removes u and every copy of its personal data, in the op's one
+// transaction: the user with its memberships, assignments, roles,
+// invitations and password; its name, mail and UPN in every audit record;
+// the tenant's e-mail to its address; its e-mail identity and passcodes when
+// no other user is bound to them. The "Hard delete user" record names the
+// user by id only.
+func (o *op) erase(u *User, details ...KeyValue) error {
+	ctx, tx := o.ctx, o.tx
+	if err := tx.DeleteUser(ctx, u.TenantID, u.ID); err != nil {
+		return err
+	}
+	if err := tx.ScrubAuditSubject(ctx, u.ID); err != nil {
+		return err
+	}
+	if u.Mail != "" {
+		// A live user of the same address (a new invitation) keeps its mail.
+		_, err := tx.GetUserByMail(ctx, u.TenantID, u.Mail)
+		switch {
+		case IsKind(err, KindNotFound):
+			if err := tx.DeleteMailTo(ctx, u.TenantID, u.Mail); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		}
+	}
+	if u.HomeEmailIdentityID != "" {
+		others, err := tx.ListUsersByHome(ctx, "", u.HomeEmailIdentityID)
+		if err != nil {
+			return err
+		}
+		if len(others) == 0 {
+			e, err := tx.GetEmailIdentity(ctx, u.HomeEmailIdentityID)
+			switch {
+			case err == nil:
+				if err := tx.DeleteOneTimeCodes(ctx, e.Email); err != nil {
+					return err
+				}
+				if err := tx.DeleteEmailIdentity(ctx, e.ID); err != nil {
+					return err
+				}
+			case !IsKind(err, KindNotFound):
+				return err
+			}
+		}
+	}
+	e := o.event(u.TenantID, ActivityHardDeleteUser, CategoryUserManagement, opDelete, AuditTarget{ID: u.ID, Type: targetUser})
+	e.AdditionalDetails = details
+	return o.audit(e)
+}

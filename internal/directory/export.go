@@ -1,0 +1,151 @@
+package directory
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// ExportMyData returns everything orgdir holds about the actor's person,
+// across every tenant they belong to: their home user and every invited
+// user bound to them (live or deleted), with roles, groups, app role
+// assignments, invitations and the audit events that name them.
+func (s *Service) ExportMyData(ctx context.Context) (*PersonalData, error) {
+	var out *PersonalData
+	err := s.read(ctx, func(o *op) error {
+		p, err := o.person()
+		if err != nil {
+			return err
+		}
+		out = &PersonalData{ExportedAt: o.now.Format(time.RFC3339), EmailIdentity: p.email}
+		var users []*User
+		if p.home != nil {
+			users = append(users, p.home)
+		}
+		bound, err := o.bound(p)
+		if err != nil {
+			return err
+		}
+		users = append(users, bound...)
+		if p.home == nil && p.email == nil && o.c.user != nil {
+			users = []*User{o.c.user}
+		}
+		pending, err := o.pendingInvitedUsers(p, users)
+		if err != nil {
+			return err
+		}
+		users = append(users, pending...)
+		for _, u := range users {
+			pt, err := o.personalTenant(u)
+			if err != nil {
+				return err
+			}
+			pt.Home = p.home != nil && u.ID == p.home.ID
+			out.Memberships = append(out.Memberships, *pt)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ExportUserData is an administrator's export of one user of their tenant
+// (Global and User Administrators), live or deleted. It is audited.
+func (s *Service) ExportUserData(ctx context.Context, tenantID, userID string) (*PersonalData, error) {
+	var out *PersonalData
+	err := s.write(ctx, func(o *op) error {
+		if err := o.c.requireObject(tenantID, permManage, "user"); err != nil {
+			return err
+		}
+		u, err := o.user(tenantID, userID)
+		if err != nil {
+			return err
+		}
+		pt, err := o.personalTenant(u)
+		if err != nil {
+			return err
+		}
+		out = &PersonalData{ExportedAt: o.now.Format(time.RFC3339), Memberships: []PersonalTenant{*pt}}
+		return o.audit(o.event(tenantID, ActivityExportPersonalData, CategoryUserManagement, opOther, userTarget(u)))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// personalTenant collects what u's tenant holds about u.
+func (o *op) personalTenant(u *User) (*PersonalTenant, error) {
+	ctx, tx := o.ctx, o.tx
+	t, err := tx.GetTenant(ctx, u.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	pt := &PersonalTenant{Tenant: t, User: u}
+	if pt.Roles, err = tx.ListRoles(ctx, u.TenantID, u.ID); err != nil {
+		return nil, err
+	}
+	if pt.Groups, err = tx.ListMemberOf(ctx, u.TenantID, u.ID); err != nil {
+		return nil, err
+	}
+	if pt.AppRoleAssignments, err = tx.ListAppRoleAssignments(ctx, u.TenantID, u.ID); err != nil {
+		return nil, err
+	}
+	if pt.Invitations, err = tx.ListInvitationsByUser(ctx, u.TenantID, u.ID); err != nil {
+		return nil, err
+	}
+	for _, inv := range pt.Invitations {
+		inv.TokenHash = nil // a secret's hash is not personal data
+	}
+	q := AuditQuery{TargetID: u.ID, Limit: MaxPageSize}
+	for {
+		page, err := tx.ListAudit(ctx, u.TenantID, q)
+		if err != nil {
+			return nil, err
+		}
+		pt.AuditEvents = append(pt.AuditEvents, page...)
+		if len(page) < q.Limit {
+			break
+		}
+		q.After = page[len(page)-1]
+	}
+	return pt, nil
+}
+
+// pendingInvitedUsers returns the not yet redeemed invited users, in any
+// tenant, created for the person's address: invitations to their mail are
+// their data too, though no one has bound them yet.
+func (o *op) pendingInvitedUsers(p *person, have []*User) ([]*User, error) {
+	addr := ""
+	switch {
+	case p.home != nil:
+		addr = p.home.Mail
+	case p.email != nil:
+		addr = p.email.Email
+	}
+	if addr == "" {
+		return nil, nil
+	}
+	tenants, err := o.tx.ListTenants(o.ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*User
+	for _, t := range tenants {
+		u, err := o.tx.GetUserByMail(o.ctx, t.ID, addr)
+		if IsKind(err, KindNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !u.External() || u.HomeUserID != "" || u.HomeEmailIdentityID != "" ||
+			slices.ContainsFunc(have, func(h *User) bool { return h.ID == u.ID }) {
+			continue
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}

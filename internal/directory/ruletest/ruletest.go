@@ -1,0 +1,34 @@
+package ruletest
+
+import (
+	"testing"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+// NewStore opens a fresh, empty store for one test; it registers its own
+// cleanup with t.
+type NewStore func(t *testing.T) directory.Store
+
+// Run runs every rule test against stores made by newStore.
+func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
+	ns := NewStore(newStore)
+	t.Run("Authorization", func(t *testing.T) { testAuthorization(t, ns) })
+	t.Run("Isolation", func(t *testing.T) { testIsolation(t, ns) })
+	t.Run("GuestVisibility", func(t *testing.T) { testGuestVisibility(t, ns) })
+	t.Run("Validation", func(t *testing.T) { testValidation(t, ns) })
+	t.Run("Tenant", func(t *testing.T) { testTenant(t, ns) })
+	t.Run("Users", func(t *testing.T) { testUsers(t, ns) })
+	t.Run("Password", func(t *testing.T) { testPassword(t, ns) })
+	t.Run("Invite", func(t *testing.T) { testInvite(t, ns) })
+	t.Run("Redeem", func(t *testing.T) { testRedeem(t, ns) })
+	t.Run("Organizations", func(t *testing.T) { testOrganizations(t, ns) })
+	t.Run("Leave", func(t *testing.T) { testLeave(t, ns) })
+	t.Run("Restore", func(t *testing.T) { testRestore(t, ns) })
+	t.Run("PermanentDelete", func(t *testing.T) { testPermanentDelete(t, ns) })
+	t.Run("Purge", func(t *testing.T) { testPurge(t, ns) })
+	t.Run("Race", func(t *testing.T) { testRace(t, ns) })
+	t.Run("GroupsAndApps", func(t *testing.T) { testGroupsAndApps(t, ns) })
+	t.Run("Audit", func(t *testing.T) { testAudit(t, ns) })
+	t.Run("Export", func(t *testing.T) { testExport(t, ns) })
+}

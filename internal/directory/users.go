@@ -1,0 +1,324 @@
+package directory
+
+import (
+	"context"
+	"errors"
+	"strings"
+)
+
+// CreateUser creates a member of the tenant (Global and User
+// Administrators). The userPrincipalName must end in the tenant's initial
+// domain; the password, when given, is hashed before the transaction.
+func (s *Service) CreateUser(ctx context.Context, tenantID string, nu NewUser) (*User, error) {
+	name, err := validDisplayName("displayName", nu.DisplayName)
+	if err != nil {
+		return nil, err
+	}
+	mailAddr := ""
+	if strings.TrimSpace(nu.Mail) != "" {
+		if mailAddr, err = validEmail("mail", nu.Mail); err != nil {
+			return nil, err
+		}
+	}
+	var hash string
+	if nu.Password != "" {
+		if hash, err = s.hashPassword(nu.Password); err != nil {
+			return nil, err
+		}
+	}
+	var u *User
+	err = s.write(ctx, func(o *op) error {
+		if err := o.c.require(tenantID, permManage); err != nil {
+			return err
+		}
+		t, err := o.tenant(tenantID)
+		if err != nil {
+			return err
+		}
+		upn, err := validMemberUPN("userPrincipalName", nu.UserPrincipalName, t.InitialDomain)
+		if err != nil {
+			return err
+		}
+		enabled := nu.AccountEnabled == nil || *nu.AccountEnabled
+		u = &User{
+			ID: s.newID(), TenantID: tenantID, UserPrincipalName: upn, Mail: mailAddr, DisplayName: name,
+			UserType: Member, AccountEnabled: enabled, CreatedAt: o.now,
+			Identities: []ObjectIdentity{{SignInType: SignInTypeUserPrincipalName, Issuer: t.InitialDomain, IssuerAssignedID: upn}},
+		}
+		if err := o.tx.CreateUser(o.ctx, u); err != nil {
+			if IsKind(err, KindConflict) {
+				return Errorf(KindConflict, "a user with userPrincipalName %s or mail %s already exists", upn, mailAddr)
+			}
+			return err
+		}
+		if hash != "" {
+			if err := o.tx.SetPasswordHash(o.ctx, tenantID, u.ID, hash); err != nil {
+				return err
+			}
+		}
+		return o.audit(o.event(tenantID, ActivityAddUser, CategoryUserManagement, opAdd, userTarget(u)))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// GetUser returns a live user by id or userPrincipalName. Members see every
+// user of their tenant; a guest sees only themselves.
+func (s *Service) GetUser(ctx context.Context, tenantID, idOrUPN string) (*User, error) {
+	var u *User
+	err := s.read(ctx, func(o *op) error {
+		var err error
+		u, err = o.readableUser(tenantID, idOrUPN)
+		return err
+	})
+	return u, err
+}
+
+// ListUsers lists live users of the tenant to members and administrators,
+// or its Deleted users (q.Deleted) to Global and User Administrators.
+// Guests may not list users.
+func (s *Service) ListUsers(ctx context.Context, tenantID string, q UserQuery) ([]*User, error) {
+	if err := validLimit("limit", q.Limit); err != nil {
+		return nil, err
+	}
+	var out []*User
+	err := s.read(ctx, func(o *op) error {
+		if err := o.requireUserListing(tenantID, q); err != nil {
+			return err
+		}
+		var err error
+		out, err = o.tx.ListUsers(o.ctx, tenantID, q)
+		return err
+	})
+	return out, err
+}
+
+// CountUsers counts what ListUsers would list, on every page.
+func (s *Service) CountUsers(ctx context.Context, tenantID string, q UserQuery) (int, error) {
+	var n int
+	err := s.read(ctx, func(o *op) error {
+		if err := o.requireUserListing(tenantID, q); err != nil {
+			return err
+		}
+		var err error
+		n, err = o.tx.CountUsers(o.ctx, tenantID, q)
+		return err
+	})
+	return n, err
+}
+
+func (o *op) requireUserListing(tenantID string, q UserQuery) error {
+	switch q.OrderBy {
+	case OrderByID, OrderByDisplayName, OrderByDeletedDateTime:
+	default:
+		return Invalidf("orderBy", "orderBy must be displayName or deletedDateTime, not %q", q.OrderBy)
+	}
+	if q.OrderBy == OrderByDeletedDateTime && !q.Deleted {
+		return Invalidf("orderBy", "only deleted users can be ordered by deletedDateTime")
+	}
+	p := permRead
+	if q.Deleted {
+		p = permManage
+	}
+	if err := o.c.require(tenantID, p); err != nil {
+		return err
+	}
+	_, err := o.tenant(tenantID)
+	return err
+}
+
+// UpdateUser changes a live user's display name, mail or enabled state
+// (Global and User Administrators). Enabling and disabling are audited as
+// such; other changes as "Update user" with their old and new values.
+func (s *Service) UpdateUser(ctx context.Context, tenantID, idOrUPN string, p UserPatch) (*User, error) {
+	var name, mailAddr string
+	var err error
+	if p.DisplayName != nil {
+		if name, err = validDisplayName("displayName", *p.DisplayName); err != nil {
+			return nil, err
+		}
+	}
+	if p.Mail != nil && strings.TrimSpace(*p.Mail) != "" {
+		if mailAddr, err = validEmail("mail", *p.Mail); err != nil {
+			return nil, err
+		}
+	}
+	var u *User
+	err = s.write(ctx, func(o *op) error {
+		if err := o.c.requireObject(tenantID, permManage, "user"); err != nil {
+			return err
+		}
+		old, err := o.liveUser(tenantID, idOrUPN)
+		if err != nil {
+			return err
+		}
+		if err := o.guardAdmin(old); err != nil {
+			return err
+		}
+		nu := *old
+		if p.DisplayName != nil {
+			nu.DisplayName = name
+		}
+		if p.Mail != nil {
+			nu.Mail = mailAddr
+		}
+		if p.AccountEnabled != nil {
+			nu.AccountEnabled = *p.AccountEnabled
+		}
+		if o.c.isSelf(tenantID, old.ID) && !nu.AccountEnabled {
+			return Errorf(KindConflict, "you cannot disable your own account")
+		}
+		u = &nu
+		var props []ModifiedProperty
+		if m, ok := changed("DisplayName", old.DisplayName, nu.DisplayName); ok {
+			props = append(props, m)
+		}
+		if m, ok := changed("Mail", old.Mail, nu.Mail); ok {
+			props = append(props, m)
+		}
+		enabledChanged := old.AccountEnabled != nu.AccountEnabled
+		if len(props) == 0 && !enabledChanged {
+			return nil
+		}
+		if err := o.tx.UpdateUser(o.ctx, &nu); err != nil {
+			if IsKind(err, KindConflict) {
+				return Errorf(KindConflict, "another user already has mail %s", nu.Mail)
+			}
+			return err
+		}
+		if len(props) > 0 {
+			if err := o.audit(o.event(tenantID, ActivityUpdateUser, CategoryUserManagement, opUpdate, userTarget(&nu, props...))); err != nil {
+				return err
+			}
+		}
+		if enabledChanged {
+			activity := ActivityDisableAccount
+			if nu.AccountEnabled {
+				activity = ActivityEnableAccount
+			}
+			m, _ := changed("AccountEnabled", old.AccountEnabled, nu.AccountEnabled)
+			return o.audit(o.event(tenantID, activity, CategoryUserManagement, opUpdate, userTarget(&nu, m)))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func (s *Service) hashPassword(password string) (string, error) {
+	if err := validPassword("password", password); err != nil {
+		return "", err
+	}
+	if s.hasher == nil {
+		return "", Internal(errNoHasher)
+	}
+	h, err := s.hasher.Hash(password)
+	if err != nil {
+		return "", Internal(err)
+	}
+	return h, nil
+}
+
+var errNoHasher = errors.New("directory: no PasswordHasher configured")
+
+// SetPassword sets a member's password: Global and User Administrators for
+// their tenant's members, or the member themselves. Guests sign in with
+// their home identity and have no password here.
+func (s *Service) SetPassword(ctx context.Context, tenantID, userID, password string) error {
+	hash, err := s.hashPassword(password)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(o *op) error {
+		if !o.c.isSelf(tenantID, userID) {
+			if err := o.c.requireObject(tenantID, permManage, "user"); err != nil {
+				return err
+			}
+		}
+		u, err := o.liveUser(tenantID, userID)
+		if err != nil {
+			return err
+		}
+		if u.External() {
+			return Invalidf("userId", "%s is an external user who signs in at home; it has no password here", u.UserPrincipalName)
+		}
+		if err := o.guardAdmin(u); err != nil {
+			return err
+		}
+		if err := o.tx.SetPasswordHash(o.ctx, tenantID, u.ID, hash); err != nil {
+			return err
+		}
+		return o.audit(o.event(tenantID, ActivityResetPassword, CategoryUserManagement, opUpdate, userTarget(u)))
+	})
+}
+
+var errBadCredentials = Errorf(KindUnauthenticated, "the user name or password is incorrect")
+
+// CheckPassword returns the live, enabled member whose UPN and password
+// match; any mismatch is KindUnauthenticated with one generic message. A
+// disabled account is KindAccountDisabled with the tenant's contact, but
+// only once the password matched, so the state of an account is not told
+// to whoever guesses its name.
+func (s *Service) CheckPassword(ctx context.Context, upn, password string) (*User, error) {
+	upn = strings.TrimSpace(upn)
+	at := strings.LastIndexByte(upn, '@')
+	if at <= 0 || password == "" {
+		return nil, errBadCredentials
+	}
+	if s.hasher == nil {
+		return nil, Internal(errNoHasher)
+	}
+	var u *User
+	var t *Tenant
+	var hash string
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		t, err = tx.GetTenantByDomain(ctx, strings.ToLower(upn[at+1:]))
+		if err != nil {
+			return err
+		}
+		u, err = tx.GetUserByUPN(ctx, t.ID, upn)
+		if err != nil {
+			return err
+		}
+		hash, err = tx.GetPasswordHash(ctx, t.ID, u.ID)
+		return err
+	})
+	if IsKind(err, KindNotFound) {
+		s.burnVerify(password)
+		return nil, errBadCredentials
+	}
+	if err != nil {
+		return nil, wrap(err)
+	}
+	if u.Deleted() || u.External() || hash == "" {
+		s.burnVerify(password)
+		return nil, errBadCredentials
+	}
+	ok, err := s.hasher.Verify(hash, password)
+	if err != nil {
+		return nil, Internal(err)
+	}
+	if !ok {
+		return nil, errBadCredentials
+	}
+	if !u.AccountEnabled {
+		e := Errorf(KindAccountDisabled, "your account in %s is disabled; contact its administrator", t.DisplayName)
+		e.Contact = t.Contact()
+		return nil, e
+	}
+	return u, nil
+}
+
+// burnVerify spends the time of one password check, so an unknown user
+// name answers as slowly as a wrong password and timing tells nothing.
+func (s *Service) burnVerify(password string) {
+	s.dummyOnce.Do(func() { s.dummyHash, _ = s.hasher.Hash("orgdir dummy password") })
+	if s.dummyHash != "" {
+		_, _ = s.hasher.Verify(s.dummyHash, password)
+	}
+}

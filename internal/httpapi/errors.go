@@ -1,0 +1,143 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/odata"
+)
+
+// apiError is an error the API itself decides (malformed body, unknown
+// route), already in Graph's terms.
+type apiError struct {
+	status  int
+	code    string
+	message string
+	target  string
+}
+
+func (e *apiError) Error() string { return e.code + ": " + e.message }
+
+func badRequest(target, message string) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: "Request_BadRequest", message: message, target: target}
+}
+
+// leaveCodes are the error codes of the refusals of self-service leave,
+// one per reason, so that a client can tell the person what to do.
+var leaveCodes = map[directory.Kind]string{
+	directory.KindLeaveHomeOrganization: "Leave_HomeOrganization",
+	directory.KindLeaveNotGuest:         "Leave_NotGuest",
+	directory.KindLeavePolicyOff:        "Leave_PolicyOff",
+	directory.KindLeaveDisabledAtHome:   "Leave_DisabledAtHome",
+	directory.KindLeaveDisabledInTenant: "Leave_DisabledInTenant",
+}
+
+// graphError is the body of every error response.
+type graphError struct {
+	Error mainError `json:"error"`
+}
+
+type mainError struct {
+	Code       string     `json:"code"`
+	Message    string     `json:"message"`
+	Target     string     `json:"target,omitempty"`
+	InnerError innerError `json:"innerError"`
+}
+
+type innerError struct {
+	Date            string   `json:"date"`
+	RequestID       string   `json:"request-id"`
+	ClientRequestID string   `json:"client-request-id"`
+	Contact         *contact `json:"contact,omitempty"`
+}
+
+// contact is who to ask when orgdir refuses something only a tenant's
+// administrator can change (orgdir's addition to innerError).
+type contact struct {
+	TenantID       string         `json:"tenantId"`
+	DisplayName    string         `json:"displayName"`
+	PrivacyProfile privacyProfile `json:"privacyProfile"`
+}
+
+// classify maps an error to its status, Graph code, client-safe message
+// and target.
+func classify(err error) (status int, code, message, target string, c *directory.Contact) {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae.status, ae.code, ae.message, ae.target, nil
+	}
+	var oe *odata.Error
+	if errors.As(err, &oe) {
+		if oe.Unsupported {
+			return http.StatusBadRequest, "Request_UnsupportedQuery", oe.Error(), oe.Option, nil
+		}
+		return http.StatusBadRequest, "Request_BadRequest", oe.Error(), oe.Option, nil
+	}
+	de := directory.AsError(err)
+	msg, field := de.Message, de.Field
+	if code, ok := leaveCodes[de.Kind]; ok {
+		return http.StatusForbidden, code, msg, "", de.Contact
+	}
+	switch de.Kind {
+	case directory.KindInvalid:
+		return http.StatusBadRequest, "Request_BadRequest", msg, field, nil
+	case directory.KindNotFound:
+		return http.StatusNotFound, "Request_ResourceNotFound", msg, "", nil
+	case directory.KindConflict:
+		// Graph answers a clash (an existing UPN, an existing member) with
+		// 400 Request_BadRequest, not 409.
+		return http.StatusBadRequest, "Request_BadRequest", msg, field, nil
+	case directory.KindRestoreClash:
+		return http.StatusConflict, "Restore_ObjectConflict", msg, field, nil
+	case directory.KindUnauthenticated:
+		return http.StatusUnauthorized, "InvalidAuthenticationToken", msg, "", nil
+	case directory.KindForbidden:
+		return http.StatusForbidden, "Authorization_RequestDenied", msg, "", nil
+	case directory.KindAccountDisabled:
+		return http.StatusForbidden, "Authorization_RequestDenied", msg, "", de.Contact
+	case directory.KindRateLimited:
+		return http.StatusTooManyRequests, "TooManyRequests", msg, "", nil
+	case directory.KindInvitationExpired:
+		return http.StatusBadRequest, "Invitation_Expired", msg, "", nil
+	case directory.KindInvitationUsed:
+		return http.StatusBadRequest, "Invitation_AlreadyRedeemed", msg, "", nil
+	}
+	return http.StatusInternalServerError, "InternalServerError", "An internal server error occurred; quote the request-id when reporting it.", "", nil
+}
+
+// retryAfterSeconds is what a 429 asks the client to wait.
+const retryAfterSeconds = "10"
+
+// writeError writes err as Graph's error body; 5xx are logged with their
+// cause, which the client never sees.
+func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status, code, message, target, c := classify(err)
+	id, _ := r.Context().Value(requestIDKey{}).(string)
+	if status >= 500 {
+		a.opts.Logger.Error("api request failed", "request-id", id, "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	switch status {
+	case http.StatusUnauthorized:
+		w.Header().Set("WWW-Authenticate", `Bearer realm="orgdir", error="invalid_token"`)
+	case http.StatusTooManyRequests:
+		w.Header().Set("Retry-After", retryAfterSeconds)
+	}
+	body := graphError{Error: mainError{Code: code, Message: message, Target: target, InnerError: innerError{
+		Date:            a.opts.Clock().UTC().Format(time.RFC3339),
+		RequestID:       id,
+		ClientRequestID: r.Header.Get("client-request-id"),
+	}}}
+	if c != nil {
+		body.Error.InnerError.Contact = &contact{TenantID: c.TenantID, DisplayName: c.TenantName,
+			PrivacyProfile: privacyProfile{ContactEmail: strp(c.PrivacyContactEmail), StatementURL: strp(c.PrivacyStatementURL)}}
+	}
+	b, err := marshal(body)
+	if err != nil { // cannot happen: strings only
+		a.opts.Logger.Error("api error body", "err", err)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b) // the client went away: nothing more to do
+}

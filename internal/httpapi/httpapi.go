@@ -1,0 +1,161 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/orgdir/orgdir/internal/auth"
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+// DefaultMaxBodyBytes caps a request body: every orgdir resource fits in
+// far less, and a cap keeps one client from holding memory.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Options configure the API. Zero values get defaults.
+type Options struct {
+	Logger *slog.Logger    // where 5xx causes go; default discards
+	Clock  directory.Clock // default time.Now
+	// BaseURL is the public scheme and host, e.g. https://orgdir.example;
+	// @odata.context, @odata.nextLink and Location use it. Empty: taken from
+	// each request.
+	BaseURL      string
+	MaxBodyBytes int64 // default DefaultMaxBodyBytes
+}
+
+// API serves the /v1.0/ routes.
+type API struct {
+	svc   *directory.Service
+	store directory.Store
+	opts  Options
+	mux   *http.ServeMux
+}
+
+// New returns the API as an http.Handler to mount at /v1.0/ (its routes
+// carry the /v1.0 prefix themselves).
+func New(svc *directory.Service, store directory.Store, opts Options) http.Handler {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	opts.BaseURL = strings.TrimSuffix(opts.BaseURL, "/")
+	a := &API{svc: svc, store: store, opts: opts, mux: http.NewServeMux()}
+	a.routes()
+	return a
+}
+
+// handlerFunc is a handler that returns its error instead of writing it.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+type requestIDKey struct{}
+
+// ServeHTTP gives the request its request-id, authenticates the bearer
+// token and routes; every error on the way is written by writeError.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	id := directory.NewID()
+	w.Header().Set("request-id", id)
+	if cid := r.Header.Get("client-request-id"); cid != "" {
+		w.Header().Set("client-request-id", cid)
+	}
+	ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+	ctx = directory.WithCorrelationID(ctx, id)
+	r = r.WithContext(ctx)
+
+	actor, err := a.authenticate(r)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	r = r.WithContext(directory.WithActor(ctx, actor))
+
+	if _, pattern := a.mux.Handler(r); pattern == "" {
+		a.writeError(w, r, a.noRoute(w, r))
+		return
+	}
+	a.mux.ServeHTTP(w, r)
+}
+
+func (a *API) authenticate(r *http.Request) (directory.Actor, error) {
+	h := r.Header.Get("Authorization")
+	scheme, secret, _ := strings.Cut(h, " ")
+	if h == "" || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
+		return directory.Actor{}, directory.Errorf(directory.KindUnauthenticated,
+			"Access token is empty: send the header Authorization: Bearer <token> (orgdir token create)")
+	}
+	return auth.Authenticate(r.Context(), a.store, a.opts.Clock(), strings.TrimSpace(secret))
+}
+
+// noRoute tells an unknown path (400, as Graph names the segment) from a
+// known path with another method (405).
+func (a *API) noRoute(w http.ResponseWriter, r *http.Request) error {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, p := a.mux.Handler(probe); p != "" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		return &apiError{status: http.StatusMethodNotAllowed, code: "Request_BadRequest",
+			message: "The method " + r.Method + " is not allowed on " + r.URL.Path + "; allowed: " + strings.Join(allow, ", ")}
+	}
+	return &apiError{status: http.StatusBadRequest, code: "Request_BadRequest",
+		message: "Resource not found for the segment '" + lastSegment(r.URL.Path) + "'."}
+}
+
+func lastSegment(p string) string {
+	p = strings.TrimSuffix(p, "/")
+	return p[strings.LastIndex(p, "/")+1:]
+}
+
+// wrap adapts a handlerFunc to the mux.
+func (a *API) wrap(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			a.writeError(w, r, err)
+		}
+	})
+}
+
+// actor returns the authenticated actor of the request; every route has one.
+func actor(r *http.Request) directory.Actor {
+	a, _ := directory.ActorFrom(r.Context())
+	return a
+}
+
+// tenant is the tenant the token acts in: the API never takes it from the
+// path or the body.
+func tenant(r *http.Request) string { return actor(r).TenantID }
+
+// baseURL is the scheme and host the client reached us by.
+func (a *API) baseURL(r *http.Request) string {
+	if a.opts.BaseURL != "" {
+		return a.opts.BaseURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// metadata is the @odata.context of a response, e.g. "users/$entity".
+func (a *API) metadata(r *http.Request, fragment string) string {
+	return a.baseURL(r) + "/v1.0/$metadata#" + fragment
+}
+
+// eventual reports whether the request opted in to Graph's advanced
+// queries ($count, $search).
+func eventual(r *http.Request) bool {
+	return strings.EqualFold(strings.TrimSpace(r.Header.Get("ConsistencyLevel")), "eventual")
+}

@@ -1,0 +1,105 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/odata"
+)
+
+// fetchLimit asks the store for one object more than the page, to know
+// whether another page follows without a second query. At the largest
+// page size that is not allowed, and a full page then always links on
+// (the last link may lead to an empty page, as Graph's sometimes does).
+func fetchLimit(top int) int {
+	if top < directory.MaxPageSize {
+		return top + 1
+	}
+	return top
+}
+
+// hasMore trims the extra object fetchLimit asked for and reports whether
+// a next page exists.
+func hasMore[T any](items []T, top int) ([]T, bool) {
+	if len(items) > top {
+		return items[:top], true
+	}
+	return items, len(items) == top && top == directory.MaxPageSize
+}
+
+// list is one page of a collection.
+type list struct {
+	context string   // @odata.context fragment, e.g. "users"
+	values  []object // already rendered
+	count   *int     // @odata.count, with $count=true on the first page
+	next    *odata.Cursor
+}
+
+// writeList writes a page as Graph does: @odata.context, @odata.count,
+// @odata.nextLink (the whole URL, this query with the next $skiptoken) and
+// value.
+func (a *API) writeList(w http.ResponseWriter, r *http.Request, q *odata.Query, l list) error {
+	ctx := l.context
+	if q != nil && q.Select != nil {
+		ctx += "(" + strings.Join(q.Select, ",") + ")"
+	}
+	body := object{{"@odata.context", a.metadata(r, ctx)}}
+	if l.count != nil {
+		body = append(body, member{"@odata.count", *l.count})
+	}
+	if l.next != nil {
+		body = append(body, member{"@odata.nextLink", a.nextLink(r, q.SkipToken(*l.next))})
+	}
+	values := make([]object, len(l.values))
+	for i, v := range l.values {
+		if q != nil {
+			v = v.pick(q.Select)
+		}
+		values[i] = v
+	}
+	body = append(body, member{"value", values})
+	return writeJSON(w, http.StatusOK, body)
+}
+
+// nextLink is the request's own URL with $skiptoken set to token. Option
+// names keep their $ so that the link reads as Graph's do.
+func (a *API) nextLink(r *http.Request, token string) string {
+	v := r.URL.Query()
+	for k := range v {
+		if strings.EqualFold(strings.TrimPrefix(k, "$"), "skiptoken") {
+			delete(v, k)
+		}
+	}
+	v.Set("$skiptoken", token)
+	keys := make([]string, 0, len(v))
+	for k := range v {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		for _, val := range v[k] {
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(strings.ReplaceAll(url.QueryEscape(k), "%24", "$"))
+			b.WriteByte('=')
+			b.WriteString(url.QueryEscape(val))
+		}
+	}
+	return a.baseURL(r) + r.URL.EscapedPath() + "?" + b.String()
+}
+
+// parseQuery reads the OData options of r for spec.
+func parseQuery(r *http.Request, spec odata.Spec) (*odata.Query, error) {
+	return odata.Parse(r.URL.Query(), eventual(r), spec)
+}
+
+// noQuery refuses every query option, for responses that take none.
+func noQuery(r *http.Request, resource string) error {
+	_, err := odata.Parse(r.URL.Query(), eventual(r), odata.Spec{Resource: resource})
+	return err
+}

@@ -1,0 +1,92 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+// retentionProperty is where orgdir keeps the tenant's retention of
+// deleted users on the organization: an extension property, named as
+// Graph names extension properties, since Graph has no such setting.
+const retentionProperty = "extension_orgdir_deletedUserRetentionInDays"
+
+// privacyProfile is Graph's organization.privacyProfile.
+type privacyProfile struct {
+	ContactEmail *string `json:"contactEmail"`
+	StatementURL *string `json:"statementUrl"`
+}
+
+func privacyProfileObject(t *directory.Tenant) privacyProfile {
+	return privacyProfile{ContactEmail: strp(t.Settings.PrivacyContactEmail), StatementURL: strp(t.Settings.PrivacyStatementURL)}
+}
+
+// organizationObject renders a tenant as Graph's microsoft.graph.organization.
+func organizationObject(t *directory.Tenant) object {
+	return object{
+		{"@odata.type", "#microsoft.graph.organization"},
+		{"id", t.ID},
+		{"displayName", t.DisplayName},
+		{"createdDateTime", timestamp(t.CreatedAt)},
+		{"verifiedDomains", []object{{
+			{"capabilities", "None"}, {"isDefault", true}, {"isInitial", true},
+			{"name", t.InitialDomain}, {"type", "Managed"},
+		}}},
+		{"privacyProfile", privacyProfileObject(t)},
+		{retentionProperty, t.Settings.RetentionDays},
+	}
+}
+
+// handleListOrganization is Graph's GET /organization: the token's tenant.
+func (a *API) handleListOrganization(w http.ResponseWriter, r *http.Request) error {
+	if err := noQuery(r, "organization"); err != nil {
+		return err
+	}
+	t, err := a.svc.GetTenant(r.Context(), tenant(r))
+	if err != nil {
+		return err
+	}
+	return a.writeList(w, r, nil, list{context: "organization", values: []object{organizationObject(t)}})
+}
+
+func (a *API) handleGetOrganization(w http.ResponseWriter, r *http.Request) error {
+	if err := noQuery(r, "organization"); err != nil {
+		return err
+	}
+	t, err := a.svc.GetTenant(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, organizationObject(t).with("@odata.context", a.metadata(r, "organization/$entity")))
+}
+
+// organizationPatch is what PATCH /organization/{id} changes; a property
+// that is absent or null stays as it is, "" clears a privacy field.
+type organizationPatch struct {
+	ODataType      *string `json:"@odata.type"`
+	DisplayName    *string `json:"displayName"`
+	PrivacyProfile *struct {
+		ContactEmail *string `json:"contactEmail"`
+		StatementURL *string `json:"statementUrl"`
+	} `json:"privacyProfile"`
+	RetentionDays *int `json:"extension_orgdir_deletedUserRetentionInDays"`
+}
+
+func (a *API) handleUpdateOrganization(w http.ResponseWriter, r *http.Request) error {
+	var req organizationPatch
+	if err := a.decode(w, r, &req, false); err != nil {
+		return err
+	}
+	if err := checkODataType(req.ODataType, "#microsoft.graph.organization"); err != nil {
+		return err
+	}
+	p := directory.TenantPatch{DisplayName: req.DisplayName, RetentionDays: req.RetentionDays}
+	if pp := req.PrivacyProfile; pp != nil {
+		p.PrivacyContactEmail, p.PrivacyStatementURL = pp.ContactEmail, pp.StatementURL
+	}
+	if _, err := a.svc.UpdateTenant(r.Context(), r.PathValue("id"), p); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

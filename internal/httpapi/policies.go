@@ -1,0 +1,55 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+// externalIdentitiesPolicyObject renders Entra's externalIdentitiesPolicy
+// (a beta resource in Graph, served here under /v1.0).
+func externalIdentitiesPolicyObject(t *directory.Tenant) object {
+	return object{
+		{"@odata.type", "#microsoft.graph.externalIdentitiesPolicy"},
+		{"id", "externalIdentitiesPolicy"},
+		{"displayName", "External Identities Policy"},
+		{"allowExternalIdentitiesToLeave", t.Settings.AllowExternalUsersToLeave},
+		{"allowDeletedIdentitiesDataRemoval", false},
+	}
+}
+
+func (a *API) handleGetPolicy(w http.ResponseWriter, r *http.Request) error {
+	if err := noQuery(r, "externalIdentitiesPolicy"); err != nil {
+		return err
+	}
+	t, err := a.svc.GetTenant(r.Context(), tenant(r))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, externalIdentitiesPolicyObject(t).with("@odata.context", a.metadata(r, "policies/externalIdentitiesPolicy/$entity")))
+}
+
+// policyPatch is what PATCH /policies/externalIdentitiesPolicy changes.
+type policyPatch struct {
+	ODataType                      *string `json:"@odata.type"`
+	AllowExternalIdentitiesToLeave *bool   `json:"allowExternalIdentitiesToLeave"`
+}
+
+func (a *API) handleUpdatePolicy(w http.ResponseWriter, r *http.Request) error {
+	var req policyPatch
+	if err := a.decode(w, r, &req, false); err != nil {
+		return err
+	}
+	if err := checkODataType(req.ODataType, "#microsoft.graph.externalIdentitiesPolicy"); err != nil {
+		return err
+	}
+	if req.AllowExternalIdentitiesToLeave == nil {
+		return directory.Invalidf("allowExternalIdentitiesToLeave", "allowExternalIdentitiesToLeave is required: it is the only property orgdir lets you change here")
+	}
+	_, err := a.svc.UpdateTenant(r.Context(), tenant(r), directory.TenantPatch{AllowExternalUsersToLeave: req.AllowExternalIdentitiesToLeave})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,223 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/odata"
+)
+
+// userProperties are every property of a user orgdir returns, in order;
+// $select takes any of them.
+var userProperties = userObject(&directory.User{}).keys()
+
+// userFilter is what $filter takes on users and deleted users.
+var userFilter = map[string]odata.Type{
+	"id": odata.String, "displayName": odata.String, "userPrincipalName": odata.String,
+	"mail": odata.String, "userType": odata.String, "accountEnabled": odata.Bool,
+	"externalUserState": odata.String, "creationType": odata.String,
+	"createdDateTime": odata.DateTime, "deletedDateTime": odata.DateTime,
+}
+
+var usersSpec = odata.Spec{
+	Resource:   "users",
+	Properties: userProperties,
+	Filter:     userFilter,
+	OrderBy:    []string{directory.OrderByDisplayName},
+	Search:     []string{"displayName", "mail", "userPrincipalName"},
+	Count:      true,
+	Paged:      true,
+}
+
+var userEntitySpec = odata.Spec{Resource: "user", Properties: userProperties}
+
+// userObject renders a user as Graph's microsoft.graph.user.
+func userObject(u *directory.User) object {
+	ids := make([]object, 0, len(u.Identities))
+	for _, id := range u.Identities {
+		ids = append(ids, object{{"signInType", id.SignInType}, {"issuer", id.Issuer}, {"issuerAssignedId", id.IssuerAssignedID}})
+	}
+	return object{
+		{"@odata.type", "#microsoft.graph.user"},
+		{"id", u.ID},
+		{"displayName", u.DisplayName},
+		{"userPrincipalName", u.UserPrincipalName},
+		{"mail", strOrNull(u.Mail)},
+		{"userType", string(u.UserType)},
+		{"accountEnabled", u.AccountEnabled},
+		{"createdDateTime", timestamp(u.CreatedAt)},
+		{"creationType", strOrNull(u.CreationType)},
+		{"externalUserState", strOrNull(string(u.ExternalUserState))},
+		{"externalUserStateChangeDateTime", timestampOrNull(u.ExternalUserStateChangeDateTime)},
+		{"identities", ids},
+		{"deletedDateTime", timestampOrNull(u.DeletedAt)},
+	}
+}
+
+// userCursor is the keyset position after u in a listing ordered by order.
+func userCursor(u *directory.User, order string) *odata.Cursor {
+	c := &odata.Cursor{ID: u.ID}
+	switch order {
+	case directory.OrderByDisplayName:
+		c.Name = u.DisplayName
+	case directory.OrderByDeletedDateTime:
+		c.Time = u.DeletedAt
+	}
+	return c
+}
+
+// listUsers serves a page of live (or deleted) users.
+func (a *API) listUsers(w http.ResponseWriter, r *http.Request, deleted bool, spec odata.Spec, context string) error {
+	q, err := parseQuery(r, spec)
+	if err != nil {
+		return err
+	}
+	uq := directory.UserQuery{Deleted: deleted, Filter: q.Filter, Search: q.Search, OrderBy: q.OrderBy, Desc: q.Desc}
+	var count *int
+	if q.Count && q.Cursor == nil {
+		n, err := a.svc.CountUsers(r.Context(), tenant(r), uq)
+		if err != nil {
+			return err
+		}
+		count = &n
+	}
+	uq.Limit = fetchLimit(q.Top)
+	if c := q.Cursor; c != nil {
+		uq.After = &directory.User{ID: c.ID, DisplayName: c.Name, DeletedAt: c.Time}
+	}
+	users, err := a.svc.ListUsers(r.Context(), tenant(r), uq)
+	if err != nil {
+		return err
+	}
+	users, more := hasMore(users, q.Top)
+	l := list{context: context, count: count}
+	for _, u := range users {
+		l.values = append(l.values, userObject(u))
+	}
+	if more {
+		l.next = userCursor(users[len(users)-1], q.OrderBy)
+	}
+	return a.writeList(w, r, q, l)
+}
+
+func (a *API) handleListUsers(w http.ResponseWriter, r *http.Request) error {
+	return a.listUsers(w, r, false, usersSpec, "users")
+}
+
+// writeUser writes one user with $select applied.
+func (a *API) writeUser(w http.ResponseWriter, r *http.Request, status int, fragment string, u *directory.User) error {
+	q, err := parseQuery(r, userEntitySpec)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, status, userObject(u).pick(q.Select).with("@odata.context", a.metadata(r, fragment)))
+}
+
+func (a *API) handleGetUser(w http.ResponseWriter, r *http.Request) error {
+	if _, err := parseQuery(r, userEntitySpec); err != nil {
+		return err // refuse a bad query before touching the store
+	}
+	u, err := a.svc.GetUser(r.Context(), tenant(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return a.writeUser(w, r, http.StatusOK, "users/$entity", u)
+}
+
+// createUserRequest is Graph's POST /users body. mailNickname and
+// forceChangePasswordNextSignIn are accepted for compatibility and not
+// stored (docs/api.md).
+type createUserRequest struct {
+	ODataType         *string `json:"@odata.type"`
+	AccountEnabled    *bool   `json:"accountEnabled"`
+	DisplayName       *string `json:"displayName"`
+	MailNickname      *string `json:"mailNickname"`
+	UserPrincipalName *string `json:"userPrincipalName"`
+	Mail              *string `json:"mail"`
+	PasswordProfile   *struct {
+		Password                      *string `json:"password"`
+		ForceChangePasswordNextSignIn *bool   `json:"forceChangePasswordNextSignIn"`
+	} `json:"passwordProfile"`
+}
+
+func (a *API) handleCreateUser(w http.ResponseWriter, r *http.Request) error {
+	var req createUserRequest
+	if err := a.decode(w, r, &req, false); err != nil {
+		return err
+	}
+	if err := checkODataType(req.ODataType, "#microsoft.graph.user"); err != nil {
+		return err
+	}
+	if req.DisplayName == nil {
+		return directory.Invalidf("displayName", "displayName is required")
+	}
+	if req.UserPrincipalName == nil {
+		return directory.Invalidf("userPrincipalName", "userPrincipalName is required")
+	}
+	nu := directory.NewUser{
+		UserPrincipalName: *req.UserPrincipalName,
+		DisplayName:       *req.DisplayName,
+		Mail:              deref(req.Mail),
+		AccountEnabled:    req.AccountEnabled,
+	}
+	if req.PasswordProfile != nil {
+		nu.Password = deref(req.PasswordProfile.Password)
+	}
+	u, err := a.svc.CreateUser(r.Context(), tenant(r), nu)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", a.baseURL(r)+"/v1.0/users/"+u.ID)
+	return writeJSON(w, http.StatusCreated, userObject(u).with("@odata.context", a.metadata(r, "users/$entity")))
+}
+
+// updateUserRequest is what PATCH /users/{id} may change.
+type updateUserRequest struct {
+	ODataType      *string `json:"@odata.type"`
+	DisplayName    *string `json:"displayName"`
+	Mail           *string `json:"mail"`
+	AccountEnabled *bool   `json:"accountEnabled"`
+}
+
+func (a *API) handleUpdateUser(w http.ResponseWriter, r *http.Request) error {
+	var req updateUserRequest
+	if err := a.decode(w, r, &req, false); err != nil {
+		return err
+	}
+	if err := checkODataType(req.ODataType, "#microsoft.graph.user"); err != nil {
+		return err
+	}
+	_, err := a.svc.UpdateUser(r.Context(), tenant(r), r.PathValue("id"), directory.UserPatch{
+		DisplayName: req.DisplayName, Mail: req.Mail, AccountEnabled: req.AccountEnabled,
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent) // as Graph: PATCH answers 204
+	return nil
+}
+
+func (a *API) handleDeleteUser(w http.ResponseWriter, r *http.Request) error {
+	if err := a.svc.DeleteUser(r.Context(), tenant(r), r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// checkODataType accepts a body's @odata.type when it is absent or the
+// resource's own.
+func checkODataType(got *string, want string) error {
+	if got != nil && *got != want && "#"+*got != want {
+		return directory.Invalidf("@odata.type", "@odata.type must be %s, not %q", want, *got)
+	}
+	return nil
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

@@ -1,0 +1,58 @@
+package jobs
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+// Purger is the part of the directory.Service the purge job needs.
+type Purger interface {
+	PurgeExpired(ctx context.Context, now time.Time, batch int) (int, error)
+}
+
+// purgeActor is who the audit log names for automatic purges.
+const purgeActor = "orgdir purge job"
+
+// PurgeOnce runs one pass of the retention purge at clock() and returns how
+// many deleted users it purged.
+func PurgeOnce(ctx context.Context, p Purger, clock directory.Clock, batch int) (int, error) {
+	ctx = directory.WithActor(ctx, directory.SystemActor(purgeActor))
+	return p.PurgeExpired(ctx, clock(), batch)
+}
+
+// RunPurge purges at once and then every interval until ctx ends. A failed
+// pass is logged and retried at the next tick: an outage of the database
+// must not stop the job for good. It returns when ctx is done.
+func RunPurge(ctx context.Context, p Purger, clock directory.Clock, interval time.Duration, batch int, logger *slog.Logger) {
+	if interval <= 0 {
+		logger.Warn("retention purge disabled", "interval", interval)
+		return
+	}
+	pass := func() {
+		n, err := PurgeOnce(ctx, p, clock, batch)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			// Shutting down: the cancelled pass is not an error worth a line.
+		case err != nil:
+			logger.Error("retention purge failed", "purged", n, "err", err)
+		case n > 0:
+			logger.Info("retention purge", "purged", n)
+		default:
+			logger.Debug("retention purge: nothing to purge")
+		}
+	}
+	pass()
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			pass()
+		}
+	}
+}

@@ -1,0 +1,89 @@
+package mail
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+// Transport sends one message; *Sender is the SMTP one.
+type Transport interface {
+	Send(ctx context.Context, m *directory.OutboxMessage, now time.Time) error
+}
+
+// Deliverer sends the outbox's unsent messages, oldest first, and marks
+// each sent. A message that fails stays unsent and is tried again on the
+// next round. With several instances, two may send the same message once
+// in a while (at-least-once): the store marks, it does not lock, messages.
+type Deliverer struct {
+	Store     directory.Store
+	Transport Transport
+	Clock     directory.Clock // default time.Now
+	Interval  time.Duration   // default 10s
+	Batch     int             // default 50
+	Log       *slog.Logger    // default slog.Default()
+}
+
+func (d *Deliverer) now() time.Time {
+	if d.Clock == nil {
+		return time.Now().UTC()
+	}
+	return d.Clock().UTC()
+}
+
+// DeliverOnce sends up to one batch and returns how many were sent. It
+// stops at the first failure, returning it: the server is likely down.
+func (d *Deliverer) DeliverOnce(ctx context.Context) (int, error) {
+	batch := d.Batch
+	if batch <= 0 {
+		batch = 50
+	}
+	var msgs []*directory.OutboxMessage
+	err := d.Store.Read(ctx, func(tx directory.Tx) error {
+		var err error
+		msgs, err = tx.ListUnsentMail(ctx, batch)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, m := range msgs {
+		if err := d.Transport.Send(ctx, m, d.now()); err != nil {
+			return sent, err
+		}
+		at := d.now()
+		if err := d.Store.Write(ctx, func(tx directory.Tx) error { return tx.MarkMailSent(ctx, m.ID, at) }); err != nil {
+			return sent, err
+		}
+		sent++
+	}
+	return sent, nil
+}
+
+// Run delivers every Interval until ctx ends.
+func (d *Deliverer) Run(ctx context.Context) {
+	interval := d.Interval
+	if interval <= 0 {
+		interval = 10 * time.Second
+	}
+	log := d.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		n, err := d.DeliverOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Error("mail delivery failed; will retry", "sent", n, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

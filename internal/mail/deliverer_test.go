@@ -1,0 +1,108 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+// outboxStore is an outbox in memory: just the Tx methods the Deliverer
+// uses (the rest panic through the nil embedded interface).
+type outboxStore struct {
+	mu   sync.Mutex
+	msgs []*directory.OutboxMessage
+}
+
+func (s *outboxStore) Read(ctx context.Context, fn func(directory.Tx) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return fn(outboxTx{s: s})
+}
+func (s *outboxStore) Write(ctx context.Context, fn func(directory.Tx) error) error {
+	return s.Read(ctx, fn)
+}
+func (s *outboxStore) Close() error { return nil }
+
+type outboxTx struct {
+	directory.Tx
+	s *outboxStore
+}
+
+func (t outboxTx) ListUnsentMail(_ context.Context, limit int) ([]*directory.OutboxMessage, error) {
+	var out []*directory.OutboxMessage
+	for _, m := range t.s.msgs {
+		if m.SentAt == nil && len(out) < limit {
+			c := *m
+			out = append(out, &c)
+		}
+	}
+	return out, nil
+}
+
+func (t outboxTx) MarkMailSent(_ context.Context, id string, at time.Time) error {
+	for _, m := range t.s.msgs {
+		if m.ID == id {
+			m.SentAt = &at
+			return nil
+		}
+	}
+	return directory.Errorf(directory.KindNotFound, "no message %s", id)
+}
+
+func TestDelivererSendsUnsentMailThroughSMTPAndMarksIt(t *testing.T) {
+	srv := startSMTP(t)
+	sentBefore := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	st := &outboxStore{msgs: []*directory.OutboxMessage{
+		{ID: "1", To: "ada@fabrikam.example", Subject: "Invitation", Body: "Open http://x/redeem?token=abc"},
+		{ID: "2", To: "old@fabrikam.example", Subject: "Old", Body: "already sent", SentAt: &sentBefore},
+		{ID: "3", To: "bob@example.net", Subject: "Your code", Body: "12345678"},
+	}}
+	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	d := &Deliverer{Store: st, Transport: &Sender{Config: srv.config()}, Clock: func() time.Time { return now }}
+	n, err := d.DeliverOnce(context.Background())
+	if err != nil || n != 2 {
+		t.Fatalf("DeliverOnce = %d, %v; want 2 sent", n, err)
+	}
+	got := srv.messages()
+	if len(got) != 2 || got[0].to[0] != "ada@fabrikam.example" || got[1].to[0] != "bob@example.net" {
+		t.Fatalf("server received %+v, want ada's then bob's message", got)
+	}
+	for _, m := range st.msgs {
+		if m.SentAt == nil {
+			t.Fatalf("message %s is still unsent", m.ID)
+		}
+	}
+	if !st.msgs[1].SentAt.Equal(sentBefore) {
+		t.Fatal("an already sent message must not be sent again")
+	}
+	if n, _ := d.DeliverOnce(context.Background()); n != 0 || len(srv.messages()) != 2 {
+		t.Fatal("a second round must send nothing")
+	}
+}
+
+type failingTransport struct{ calls int }
+
+func (f *failingTransport) Send(context.Context, *directory.OutboxMessage, time.Time) error {
+	f.calls++
+	return errors.New("connection refused")
+}
+
+func TestDelivererKeepsMessageUnsentWhenSendingFails(t *testing.T) {
+	st := &outboxStore{msgs: []*directory.OutboxMessage{{ID: "1", To: "a@b.example"}, {ID: "2", To: "c@d.example"}}}
+	tr := &failingTransport{}
+	d := &Deliverer{Store: st, Transport: tr}
+	n, err := d.DeliverOnce(context.Background())
+	if err == nil || n != 0 {
+		t.Fatalf("DeliverOnce = %d, %v; want 0 and the error", n, err)
+	}
+	if tr.calls != 1 {
+		t.Fatalf("tried %d messages, want to stop after the first failure", tr.calls)
+	}
+	if st.msgs[0].SentAt != nil || st.msgs[1].SentAt != nil {
+		t.Fatal("failed messages must stay unsent for the next round")
+	}
+}

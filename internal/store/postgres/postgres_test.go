@@ -1,0 +1,198 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/store/postgres"
+	"github.com/orgdir/orgdir/internal/store/storetest"
+)
+
+// envDSN names the server the tests use, e.g.
+// postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+const envDSN = "ORGDIR_TEST_POSTGRES"
+
+func TestConformance(t *testing.T) {
+	serverDSN(t)
+	storetest.Run(t, func(t *testing.T) directory.Store { return open(t, freshSchema(t)) })
+}
+
+func TestPingAnswers(t *testing.T) {
+	if err := open(t, freshSchema(t)).Ping(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOpenRefusesABadDSN(t *testing.T) {
+	if _, err := postgres.Open(context.Background(), "postgres://%zz"); err == nil {
+		t.Fatal("Open accepted a malformed DSN")
+	}
+}
+
+// TestTwoInstancesTakeDisjointPurgeBatches opens two stores on one schema,
+// as two orgdir instances would, and has both scan for purgeable users
+// while the first still holds its batch: the second skips the locked rows.
+func TestTwoInstancesTakeDisjointPurgeBatches(t *testing.T) {
+	dsn := freshSchema(t)
+	one, two := open(t, dsn), open(t, dsn)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	tn := &directory.Tenant{ID: directory.NewID(), DisplayName: "Contoso", InitialDomain: "contoso.example", CreatedAt: now, Settings: directory.DefaultTenantSettings()}
+	var ids []string
+	if err := one.Write(ctx, func(tx directory.Tx) error {
+		if err := tx.CreateTenant(ctx, tn); err != nil {
+			return err
+		}
+		for i := range 4 {
+			del, purge := now.Add(-31*24*time.Hour), now.Add(time.Duration(i-10)*time.Minute)
+			u := &directory.User{ID: directory.NewID(), TenantID: tn.ID, UserPrincipalName: directory.NewID() + "@contoso.example",
+				DisplayName: "Gone", UserType: directory.Guest, CreatedAt: now, DeletedAt: &del, PurgeAt: &purge}
+			ids = append(ids, u.ID)
+			if err := tx.CreateUser(ctx, u); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	firstHolds, secondDone := make(chan []directory.UserKey, 1), make(chan struct{})
+	go func() {
+		_ = one.Write(ctx, func(tx directory.Tx) error {
+			batch, err := tx.ListPurgeable(ctx, now, 2)
+			firstHolds <- batch
+			if err != nil {
+				return err
+			}
+			<-secondDone // keep the locks until the other instance has looked
+			return nil
+		})
+	}()
+	first := <-firstHolds
+	var second []directory.UserKey
+	err := two.Write(ctx, func(tx directory.Tx) error {
+		var err error
+		second, err = tx.ListPurgeable(ctx, now, 10)
+		return err
+	})
+	close(secondDone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first) != 2 || first[0].UserID != ids[0] || first[1].UserID != ids[1] {
+		t.Fatalf("first instance took %v, want the two earliest", first)
+	}
+	if len(second) != 2 || second[0].UserID != ids[2] || second[1].UserID != ids[3] {
+		t.Fatalf("second instance took %v, want the two the first did not lock", second)
+	}
+}
+
+// TestTwoInstancesCannotBothCreateOneUPN shows the uniqueness of a live
+// UPN holds across instances: it is a constraint, not a check.
+func TestTwoInstancesCannotBothCreateOneUPN(t *testing.T) {
+	dsn := freshSchema(t)
+	one, two := open(t, dsn), open(t, dsn)
+	ctx := context.Background()
+	tn := &directory.Tenant{ID: directory.NewID(), DisplayName: "Contoso", InitialDomain: "contoso.example", Settings: directory.DefaultTenantSettings()}
+	if err := one.Write(ctx, func(tx directory.Tx) error { return tx.CreateTenant(ctx, tn) }); err != nil {
+		t.Fatal(err)
+	}
+	mk := func() *directory.User {
+		return &directory.User{ID: directory.NewID(), TenantID: tn.ID, UserPrincipalName: "same@contoso.example", DisplayName: "X", UserType: directory.Member}
+	}
+	// Both transactions are open at once, each sees no such user yet.
+	inside, release := make(chan struct{}), make(chan struct{})
+	errOne := make(chan error, 1)
+	go func() {
+		errOne <- one.Write(ctx, func(tx directory.Tx) error {
+			if err := tx.CreateUser(ctx, mk()); err != nil {
+				return err
+			}
+			close(inside)
+			<-release
+			return nil
+		})
+	}()
+	<-inside
+	errTwo := make(chan error, 1)
+	go func() {
+		errTwo <- two.Write(ctx, func(tx directory.Tx) error { return tx.CreateUser(ctx, mk()) })
+	}()
+	time.Sleep(100 * time.Millisecond) // let the second insert wait on the first's index entry
+	close(release)
+	if err := <-errOne; err != nil {
+		t.Fatalf("first create: %v", err)
+	}
+	if err := <-errTwo; directory.KindOf(err) != directory.KindConflict {
+		t.Fatalf("second create: got %v, want a conflict", err)
+	}
+}
+
+// serverDSN returns the test server's DSN or skips the test.
+func serverDSN(t *testing.T) string {
+	t.Helper()
+	dsn := os.Getenv(envDSN)
+	if dsn == "" {
+		t.Skipf("set %s (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the PostgreSQL tests", envDSN)
+	}
+	return dsn
+}
+
+// freshSchema creates a schema of its own for the test, dropped at
+// cleanup, so tests can run in parallel and leave nothing behind, and
+// returns a DSN whose search_path is that schema.
+func freshSchema(t *testing.T) string {
+	t.Helper()
+	dsn := serverDSN(t)
+	ctx := context.Background()
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	schema := "orgdir_test_" + hex.EncodeToString(b)
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Errorf("drop schema: %v", err)
+		}
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatalf("%s must be a postgres:// URL: %v", envDSN, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// open opens a store on dsn, closed at cleanup (before the schema is
+// dropped: cleanups run last-registered first).
+func open(t *testing.T, dsn string) *postgres.Store {
+	t.Helper()
+	s, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return s
+}

@@ -1,0 +1,14 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/directory/ruletest"
+)
+
+// TestRules runs the domain's rule suite on PostgreSQL.
+func TestRules(t *testing.T) {
+	serverDSN(t)
+	ruletest.Run(t, func(t *testing.T) directory.Store { return open(t, freshSchema(t)) })
+}

@@ -1,0 +1,224 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+const auditCols = `e.id, e.tenant_id, e.time, e.activity, e.category, e.operation_type, e.correlation_id,
+	e.initiator_user_id, e.initiator_display_name, e.initiator_upn, e.initiator_app_name,
+	e.result, e.result_reason, e.additional_details`
+
+func scanAudit(r scanner) (*directory.AuditEvent, error) {
+	var e directory.AuditEvent
+	var at scanTime
+	var details string
+	err := r.Scan(&e.ID, &e.TenantID, &at, &e.Activity, &e.Category, &e.OperationType, &e.CorrelationID,
+		&e.Initiator.UserID, &e.Initiator.DisplayName, &e.Initiator.UPN, &e.Initiator.AppName,
+		&e.Result, &e.ResultReason, &details)
+	if err != nil {
+		return nil, err
+	}
+	e.Time = at.Time
+	if e.AdditionalDetails, err = fromJSON[directory.KeyValue](details); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// AppendAudit writes the event and its targets. Targets go to their own
+// table, indexed by object id, so that scrubbing a purged user is cheap.
+func (t *tx) AppendAudit(ctx context.Context, e *directory.AuditEvent) error {
+	details, err := toJSON(e.AdditionalDetails)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, `INSERT INTO audit_events (id, tenant_id, time, activity, category, operation_type,
+		correlation_id, initiator_user_id, initiator_display_name, initiator_upn, initiator_app_name,
+		result, result_reason, additional_details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, e.TenantID, t.d.timeArg(e.Time), e.Activity, e.Category, e.OperationType, e.CorrelationID,
+		e.Initiator.UserID, e.Initiator.DisplayName, e.Initiator.UPN, e.Initiator.AppName,
+		e.Result, e.ResultReason, details)
+	if err != nil {
+		return t.fail(err, "audit event")
+	}
+	for i, tg := range e.Targets {
+		props, err := toJSON(tg.ModifiedProperties)
+		if err != nil {
+			return err
+		}
+		_, err = t.exec(ctx, `INSERT INTO audit_targets (event_id, position, tenant_id, object_id, type,
+			display_name, upn, modified_properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.ID, i, e.TenantID, tg.ID, tg.Type, tg.DisplayName, tg.UPN, props)
+		if err != nil {
+			return t.fail(err, "audit event")
+		}
+	}
+	return nil
+}
+
+func (t *tx) GetAudit(ctx context.Context, tenantID, id string) (*directory.AuditEvent, error) {
+	e, err := scanAudit(t.queryRow(ctx, `SELECT `+auditCols+` FROM audit_events e WHERE e.tenant_id = ? AND e.id = ?`, tenantID, id))
+	if err != nil {
+		return nil, t.fail(err, "audit event")
+	}
+	if err := t.loadTargets(ctx, tenantID, []*directory.AuditEvent{e}); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// ListAudit returns the tenant's events newest first. TargetID selects the
+// events that name the object, as a target or as the initiator.
+func (t *tx) ListAudit(ctx context.Context, tenantID string, q directory.AuditQuery) ([]*directory.AuditEvent, error) {
+	limit, err := pageLimit(q.Limit)
+	if err != nil {
+		return nil, err
+	}
+	where, args := "e.tenant_id = ?", []any{tenantID}
+	if q.Filter != nil {
+		c, a, err := t.d.compile(auditProps, q.Filter)
+		if err != nil {
+			return nil, err
+		}
+		where += " AND " + c
+		args = append(args, a...)
+	}
+	if q.TargetID != "" {
+		// Both halves are index lookups by object id; the events they
+		// find are few, so sorting them is cheap.
+		where += ` AND e.id IN (SELECT event_id FROM audit_targets WHERE object_id = ? AND tenant_id = ?
+			UNION SELECT id FROM audit_events WHERE initiator_user_id = ? AND tenant_id = ?)`
+		args = append(args, q.TargetID, tenantID, q.TargetID, tenantID)
+	}
+	if q.After != nil {
+		where += " AND (e.time, e.id) < (?, ?)"
+		args = append(args, t.d.timeArg(q.After.Time), q.After.ID)
+	}
+	args = append(args, limit)
+	rows, err := t.query(ctx, `SELECT `+auditCols+` FROM audit_events e WHERE `+where+`
+		ORDER BY e.time DESC, e.id DESC LIMIT ?`, args...)
+	if err != nil {
+		return nil, t.fail(err, "audit event")
+	}
+	defer rows.Close()
+	var out []*directory.AuditEvent
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, t.fail(err, "audit event")
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, t.fail(err, "audit event")
+	}
+	rows.Close()
+	if err := t.loadTargets(ctx, tenantID, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// loadTargets fills the targets of events with one query.
+func (t *tx) loadTargets(ctx context.Context, tenantID string, events []*directory.AuditEvent) error {
+	if len(events) == 0 {
+		return nil
+	}
+	byID := make(map[string]*directory.AuditEvent, len(events))
+	args := []any{tenantID}
+	for _, e := range events {
+		byID[e.ID] = e
+		args = append(args, e.ID)
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(events)), ", ")
+	rows, err := t.query(ctx, `SELECT event_id, object_id, type, display_name, upn, modified_properties
+		FROM audit_targets WHERE tenant_id = ? AND event_id IN (`+marks+`) ORDER BY event_id, position`, args...)
+	if err != nil {
+		return t.fail(err, "audit event")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var eventID, props string
+		var tg directory.AuditTarget
+		if err := rows.Scan(&eventID, &tg.ID, &tg.Type, &tg.DisplayName, &tg.UPN, &props); err != nil {
+			return t.fail(err, "audit event")
+		}
+		if tg.ModifiedProperties, err = fromJSON[directory.ModifiedProperty](props); err != nil {
+			return t.fail(err, "audit event")
+		}
+		if e := byID[eventID]; e != nil {
+			e.Targets = append(e.Targets, tg)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return t.fail(err, "audit event")
+	}
+	return nil
+}
+
+// ScrubAuditSubject blanks what identifies objectID in every event of every
+// tenant: its name and UPN as initiator or target and the values of the
+// properties changed on it. The id stays, so events still tell what
+// happened to which object.
+func (t *tx) ScrubAuditSubject(ctx context.Context, objectID string) error {
+	if objectID == "" {
+		return directory.Invalidf("objectID", "an object id is required")
+	}
+	if _, err := t.exec(ctx, `UPDATE audit_events SET initiator_display_name = '', initiator_upn = ''
+		WHERE initiator_user_id = ? AND (initiator_display_name <> '' OR initiator_upn <> '')`, objectID); err != nil {
+		return t.fail(err, "audit event")
+	}
+	type key struct {
+		event string
+		pos   int
+	}
+	var scrubbed []struct {
+		k     key
+		props string
+	}
+	rows, err := t.query(ctx, `SELECT event_id, position, modified_properties FROM audit_targets WHERE object_id = ?`, objectID)
+	if err != nil {
+		return t.fail(err, "audit event")
+	}
+	for rows.Next() {
+		var k key
+		var props string
+		if err := rows.Scan(&k.event, &k.pos, &props); err != nil {
+			rows.Close()
+			return t.fail(err, "audit event")
+		}
+		mp, err := fromJSON[directory.ModifiedProperty](props)
+		if err != nil {
+			rows.Close()
+			return t.fail(err, "audit event")
+		}
+		for i := range mp {
+			mp[i].OldValue, mp[i].NewValue = "", ""
+		}
+		s, err := toJSON(mp)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		scrubbed = append(scrubbed, struct {
+			k     key
+			props string
+		}{k, s})
+	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return t.fail(err, "audit event")
+	}
+	rows.Close()
+	for _, s := range scrubbed {
+		if _, err := t.exec(ctx, `UPDATE audit_targets SET display_name = '', upn = '', modified_properties = ?
+			WHERE event_id = ? AND position = ?`, s.props, s.k.event, s.k.pos); err != nil {
+			return t.fail(err, "audit event")
+		}
+	}
+	t.erased = true
+	return nil
+}

@@ -1,0 +1,149 @@
+package sqlstore
+
+import (
+	"context"
+	"time"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+const tokenCols = `id, tenant_id, user_id, token_hash, description, created_at, expires_at, revoked_at`
+
+// CreateAccessToken needs the token's user to exist in its tenant.
+func (t *tx) CreateAccessToken(ctx context.Context, a *directory.AccessToken) error {
+	if err := t.userExists(ctx, a.TenantID, a.UserID); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, `INSERT INTO access_tokens (`+tokenCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.TenantID, a.UserID, nonNilBytes(a.TokenHash), a.Description, t.d.timeArg(a.CreatedAt),
+		t.d.timeArg(a.ExpiresAt), t.d.nullTimeArg(a.RevokedAt))
+	if err != nil {
+		return t.fail(err, "access token")
+	}
+	return nil
+}
+
+func (t *tx) GetAccessTokenByHash(ctx context.Context, hash []byte) (*directory.AccessToken, error) {
+	var a directory.AccessToken
+	var created, expires, revoked scanTime
+	err := t.queryRow(ctx, `SELECT `+tokenCols+` FROM access_tokens WHERE token_hash = ?`, nonNilBytes(hash)).
+		Scan(&a.ID, &a.TenantID, &a.UserID, &a.TokenHash, &a.Description, &created, &expires, &revoked)
+	if err != nil {
+		return nil, t.fail(err, "access token")
+	}
+	a.CreatedAt, a.ExpiresAt, a.RevokedAt = created.Time, expires.Time, revoked.Ptr()
+	return &a, nil
+}
+
+func (t *tx) RevokeAccessToken(ctx context.Context, id string, at time.Time) error {
+	return t.execOne(ctx, "access token", `UPDATE access_tokens SET revoked_at = ? WHERE id = ?`, t.d.timeArg(at), id)
+}
+
+const sessionCols = `id, token_hash, home_tenant_id, home_user_id, email_identity_id, signed_in_tenants,
+	csrf_secret, created_at, expires_at, revoked_at`
+
+// CreateSession stores a session; its home user or e-mail identity must
+// exist (KindNotFound otherwise).
+func (t *tx) CreateSession(ctx context.Context, s *directory.Session) error {
+	tenants, err := toJSON(s.SignedInTenantID)
+	if err != nil {
+		return err
+	}
+	if s.HomeUserID != "" {
+		if err := t.userExists(ctx, s.HomeTenantID, s.HomeUserID); err != nil {
+			return err
+		}
+	}
+	_, err = t.exec(ctx, `INSERT INTO sessions (`+sessionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.ID, nonNilBytes(s.TokenHash), nullIfEmpty(s.HomeTenantID), nullIfEmpty(s.HomeUserID),
+		nullIfEmpty(s.EmailIdentityID), tenants, nonNilBytes(s.CSRFSecret), t.d.timeArg(s.CreatedAt),
+		t.d.timeArg(s.ExpiresAt), t.d.nullTimeArg(s.RevokedAt))
+	if err != nil {
+		return t.fail(err, "session")
+	}
+	return nil
+}
+
+func (t *tx) GetSessionByHash(ctx context.Context, hash []byte) (*directory.Session, error) {
+	var s directory.Session
+	var homeTenant, homeUser, identity scanNullString
+	var tenants string
+	var created, expires, revoked scanTime
+	err := t.queryRow(ctx, `SELECT `+sessionCols+` FROM sessions WHERE token_hash = ?`, nonNilBytes(hash)).
+		Scan(&s.ID, &s.TokenHash, &homeTenant, &homeUser, &identity, &tenants, &s.CSRFSecret,
+			&created, &expires, &revoked)
+	if err != nil {
+		return nil, t.fail(err, "session")
+	}
+	s.HomeTenantID, s.HomeUserID, s.EmailIdentityID = homeTenant.S, homeUser.S, identity.S
+	s.CreatedAt, s.ExpiresAt, s.RevokedAt = created.Time, expires.Time, revoked.Ptr()
+	if s.SignedInTenantID, err = fromJSON[string](tenants); err != nil {
+		return nil, t.fail(err, "session")
+	}
+	return &s, nil
+}
+
+// UpdateSession writes what changes during a session: the tenants signed
+// in to, the expiry and the revocation.
+func (t *tx) UpdateSession(ctx context.Context, s *directory.Session) error {
+	tenants, err := toJSON(s.SignedInTenantID)
+	if err != nil {
+		return err
+	}
+	return t.execOne(ctx, "session", `UPDATE sessions SET signed_in_tenants = ?, expires_at = ?, revoked_at = ?
+		WHERE id = ?`, tenants, t.d.timeArg(s.ExpiresAt), t.d.nullTimeArg(s.RevokedAt), s.ID)
+}
+
+func (t *tx) DeleteSession(ctx context.Context, id string) error {
+	return t.execOne(ctx, "session", `DELETE FROM sessions WHERE id = ?`, id)
+}
+
+const codeCols = `id, email, code_hash, created_at, expires_at, attempts, used_at`
+
+func (t *tx) CreateOneTimeCode(ctx context.Context, c *directory.OneTimeCode) error {
+	_, err := t.exec(ctx, `INSERT INTO one_time_codes (`+codeCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.Email, nonNilBytes(c.CodeHash), t.d.timeArg(c.CreatedAt), t.d.timeArg(c.ExpiresAt),
+		c.Attempts, t.d.nullTimeArg(c.UsedAt))
+	if err != nil {
+		return t.fail(err, "one-time code")
+	}
+	return nil
+}
+
+// GetLatestOneTimeCode returns the newest code for the address, whatever
+// its case.
+func (t *tx) GetLatestOneTimeCode(ctx context.Context, email string) (*directory.OneTimeCode, error) {
+	var c directory.OneTimeCode
+	var created, expires, used scanTime
+	err := t.queryRow(ctx, `SELECT `+codeCols+` FROM one_time_codes WHERE lower(email) = lower(?)
+		ORDER BY created_at DESC, id DESC LIMIT 1`+t.d.forUpdate(t.write), email).
+		Scan(&c.ID, &c.Email, &c.CodeHash, &created, &expires, &c.Attempts, &used)
+	if err != nil {
+		return nil, t.fail(err, "one-time code")
+	}
+	c.CreatedAt, c.ExpiresAt, c.UsedAt = created.Time, expires.Time, used.Ptr()
+	return &c, nil
+}
+
+func (t *tx) UpdateOneTimeCode(ctx context.Context, c *directory.OneTimeCode) error {
+	return t.execOne(ctx, "one-time code", `UPDATE one_time_codes SET attempts = ?, used_at = ? WHERE id = ?`,
+		c.Attempts, t.d.nullTimeArg(c.UsedAt), c.ID)
+}
+
+func (t *tx) CountOneTimeCodesSince(ctx context.Context, email string, since time.Time) (int, error) {
+	var n int
+	err := t.queryRow(ctx, `SELECT count(*) FROM one_time_codes WHERE lower(email) = lower(?) AND created_at >= ?`,
+		email, t.d.timeArg(since)).Scan(&n)
+	if err != nil {
+		return 0, t.fail(err, "one-time code")
+	}
+	return n, nil
+}
+
+func (t *tx) DeleteOneTimeCodes(ctx context.Context, email string) error {
+	if _, err := t.exec(ctx, `DELETE FROM one_time_codes WHERE lower(email) = lower(?)`, email); err != nil {
+		return t.fail(err, "one-time code")
+	}
+	t.erased = true
+	return nil
+}

@@ -1,0 +1,83 @@
+package sqlstore
+
+import (
+	"context"
+	"time"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+const outboxCols = `id, tenant_id, to_address, subject, body, created_at, sent_at`
+
+func scanMail(r scanner) (*directory.OutboxMessage, error) {
+	var m directory.OutboxMessage
+	var created, sent scanTime
+	if err := r.Scan(&m.ID, &m.TenantID, &m.To, &m.Subject, &m.Body, &created, &sent); err != nil {
+		return nil, err
+	}
+	m.CreatedAt, m.SentAt = created.Time, sent.Ptr()
+	return &m, nil
+}
+
+func (t *tx) EnqueueMail(ctx context.Context, m *directory.OutboxMessage) error {
+	_, err := t.exec(ctx, `INSERT INTO outbox (`+outboxCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		m.ID, m.TenantID, m.To, m.Subject, m.Body, t.d.timeArg(m.CreatedAt), t.d.nullTimeArg(m.SentAt))
+	if err != nil {
+		return t.fail(err, "mail")
+	}
+	return nil
+}
+
+// ListOutbox pages through a tenant's messages by id; tenantID "" lists
+// the messages of no tenant.
+func (t *tx) ListOutbox(ctx context.Context, tenantID string, p directory.Page) ([]*directory.OutboxMessage, error) {
+	limit, err := pageLimit(p.Limit)
+	if err != nil {
+		return nil, err
+	}
+	return t.listMail(ctx, `SELECT `+outboxCols+` FROM outbox WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?`,
+		tenantID, p.AfterID, limit)
+}
+
+// ListUnsentMail returns the oldest unsent messages of every tenant.
+func (t *tx) ListUnsentMail(ctx context.Context, limit int) ([]*directory.OutboxMessage, error) {
+	if limit < 1 {
+		return nil, directory.Invalidf("limit", "limit must be at least 1, not %d", limit)
+	}
+	return t.listMail(ctx, `SELECT `+outboxCols+` FROM outbox WHERE sent_at IS NULL ORDER BY created_at, id LIMIT ?`+
+		t.d.skipLocked(t.write), limit)
+}
+
+func (t *tx) listMail(ctx context.Context, query string, args ...any) ([]*directory.OutboxMessage, error) {
+	rows, err := t.query(ctx, query, args...)
+	if err != nil {
+		return nil, t.fail(err, "mail")
+	}
+	defer rows.Close()
+	var out []*directory.OutboxMessage
+	for rows.Next() {
+		m, err := scanMail(rows)
+		if err != nil {
+			return nil, t.fail(err, "mail")
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, t.fail(err, "mail")
+	}
+	return out, nil
+}
+
+func (t *tx) MarkMailSent(ctx context.Context, id string, at time.Time) error {
+	return t.execOne(ctx, "mail", `UPDATE outbox SET sent_at = ? WHERE id = ?`, t.d.timeArg(at), id)
+}
+
+// DeleteMailTo erases a tenant's messages to address, whatever its case.
+// Deleting none is not an error: erasure is idempotent.
+func (t *tx) DeleteMailTo(ctx context.Context, tenantID, address string) error {
+	if _, err := t.exec(ctx, `DELETE FROM outbox WHERE tenant_id = ? AND lower(to_address) = lower(?)`, tenantID, address); err != nil {
+		return t.fail(err, "mail")
+	}
+	t.erased = true
+	return nil
+}

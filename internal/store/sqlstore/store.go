@@ -1,0 +1,113 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+// Config wires a Store to its databases.
+type Config struct {
+	Dialect Dialect
+	// ReadDB serves Read; WriteDB serves Write. They may be the same pool.
+	// SQLite uses a pool of readers and a single writer connection.
+	ReadDB  *sql.DB
+	WriteDB *sql.DB
+	// ReadTx are the options of a Read transaction (e.g. a read-only,
+	// repeatable-read snapshot on PostgreSQL). Nil means the defaults.
+	ReadTx *sql.TxOptions
+	// WriteRetries is how many times a Write whose transaction failed
+	// with ClassRetry (deadlock, serialization failure) runs again.
+	WriteRetries int
+	// AfterErase runs after a committed Write that erased personal data
+	// (DeleteUser, DeleteEmailIdentity, ScrubAuditSubject, DeleteMailTo),
+	// e.g. to checkpoint SQLite's WAL so that no old copy of it remains.
+	// Its error is not returned: the Write itself has succeeded.
+	AfterErase func(ctx context.Context) error
+	// Close closes the databases.
+	Close func() error
+	// Trace, when set, sees every statement as sent, with its arguments
+	// (tests use it to EXPLAIN the store's queries).
+	Trace func(query string, args []any)
+}
+
+// Store is a directory.Store over SQL.
+type Store struct {
+	cfg Config
+	d   *Dialect
+}
+
+var _ directory.Store = (*Store)(nil)
+
+// New returns a Store. The schema must already be migrated.
+func New(cfg Config) *Store {
+	return &Store{cfg: cfg, d: &cfg.Dialect}
+}
+
+// Dialect returns the store's dialect.
+func (s *Store) Dialect() *Dialect { return s.d }
+
+// Read runs fn in a transaction that sees one snapshot and is rolled back
+// at the end.
+func (s *Store) Read(ctx context.Context, fn func(directory.Tx) error) error {
+	sqlTx, err := s.cfg.ReadDB.BeginTx(ctx, s.cfg.ReadTx)
+	if err != nil {
+		return directory.Internal(err)
+	}
+	defer sqlTx.Rollback() //nolint:errcheck // a read has nothing to keep
+	return fn(&tx{q: sqlTx, d: s.d, trace: s.cfg.Trace})
+}
+
+// Write runs fn in a read-write transaction and commits it when fn returns
+// nil. A transaction the database aborted to break a deadlock runs again,
+// up to Config.WriteRetries times, so fn must not have effects outside it.
+func (s *Store) Write(ctx context.Context, fn func(directory.Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		erased, err := s.writeOnce(ctx, fn)
+		if err != nil && attempt < s.cfg.WriteRetries && s.retryable(err) {
+			continue
+		}
+		if err == nil && erased && s.cfg.AfterErase != nil {
+			_ = s.cfg.AfterErase(ctx) // best effort: the data is already gone from the tables
+		}
+		return err
+	}
+}
+
+func (s *Store) writeOnce(ctx context.Context, fn func(directory.Tx) error) (erased bool, err error) {
+	sqlTx, err := s.cfg.WriteDB.BeginTx(ctx, nil)
+	if err != nil {
+		return false, directory.Internal(err)
+	}
+	t := &tx{q: sqlTx, d: s.d, write: true, trace: s.cfg.Trace}
+	if err := fn(t); err != nil {
+		_ = sqlTx.Rollback()
+		return false, err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return false, t.fail(err, "transaction")
+	}
+	return t.erased, nil
+}
+
+func (s *Store) retryable(err error) bool {
+	if s.d.Classify == nil {
+		return false
+	}
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if c, _ := s.d.Classify(e); c == ClassRetry {
+			return true
+		}
+	}
+	return false
+}
+
+// Close closes the databases.
+func (s *Store) Close() error {
+	if s.cfg.Close == nil {
+		return nil
+	}
+	return s.cfg.Close()
+}

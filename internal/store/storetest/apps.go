@@ -1,0 +1,152 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+func (f *fx) assignment(tenantID, userID, appID, roleID string) *directory.AppRoleAssignment {
+	f.t.Helper()
+	a := &directory.AppRoleAssignment{ID: directory.NewID(), TenantID: tenantID, PrincipalID: userID, ResourceID: appID, AppRoleID: roleID, CreatedAt: base}
+	f.write(func(tx directory.Tx) error { return tx.CreateAppRoleAssignment(f.ctx, a) })
+	return a
+}
+
+var applicationTests = map[string]func(*testing.T, *fx){
+	"CreateThenGetKeepsAppRoles": func(t *testing.T, f *fx) {
+		tn := f.tenant()
+		a := f.app(tn.ID)
+		f.read(func(tx directory.Tx) error {
+			got, err := tx.GetApplication(f.ctx, tn.ID, a.ID)
+			wantNoErr(t, err)
+			sameJSON(t, got, a)
+			_, err = tx.GetApplication(f.ctx, tn.ID, directory.NewID())
+			wantKind(t, err, directory.KindNotFound)
+			return nil
+		})
+	},
+	"ListPagesByID": func(t *testing.T, f *fx) {
+		tn := f.tenant()
+		var ids []string
+		for range 5 {
+			ids = append(ids, f.app(tn.ID).ID)
+		}
+		var got []string
+		p := directory.Page{Limit: 2}
+		for {
+			var page []*directory.Application
+			f.read(func(tx directory.Tx) error {
+				var err error
+				page, err = tx.ListApplications(f.ctx, tn.ID, p)
+				return err
+			})
+			for _, a := range page {
+				got = append(got, a.ID)
+			}
+			if len(page) < p.Limit {
+				break
+			}
+			p.AfterID = page[len(page)-1].ID
+		}
+		sameIDs(t, got, sortedIDs(ids))
+	},
+	"AssignmentsCanBeCreatedListedAndDeleted": func(t *testing.T, f *fx) {
+		tn := f.tenant()
+		u, a := f.user(tn.ID), f.app(tn.ID)
+		asg := f.assignment(tn.ID, u.ID, a.ID, a.AppRoles[0].ID)
+		def := f.assignment(tn.ID, u.ID, a.ID, directory.DefaultAppRoleID)
+		f.read(func(tx directory.Tx) error {
+			got, err := tx.GetAppRoleAssignment(f.ctx, tn.ID, asg.ID)
+			wantNoErr(t, err)
+			sameJSON(t, got, asg)
+			list, err := tx.ListAppRoleAssignments(f.ctx, tn.ID, u.ID)
+			wantNoErr(t, err)
+			if len(list) != 2 {
+				t.Fatalf("got %d assignments, want 2", len(list))
+			}
+			return nil
+		})
+		f.write(func(tx directory.Tx) error { return tx.DeleteAppRoleAssignment(f.ctx, tn.ID, asg.ID) })
+		f.read(func(tx directory.Tx) error {
+			_, err := tx.GetAppRoleAssignment(f.ctx, tn.ID, asg.ID)
+			wantKind(t, err, directory.KindNotFound)
+			list, err := tx.ListAppRoleAssignments(f.ctx, tn.ID, u.ID)
+			wantNoErr(t, err)
+			sameJSON(t, list, []*directory.AppRoleAssignment{def})
+			return nil
+		})
+		wantKind(t, f.tryWrite(func(tx directory.Tx) error { return tx.DeleteAppRoleAssignment(f.ctx, tn.ID, asg.ID) }), directory.KindNotFound)
+	},
+	"TheSameGrantTwiceIsConflict": func(t *testing.T, f *fx) {
+		tn := f.tenant()
+		u, a := f.user(tn.ID), f.app(tn.ID)
+		f.assignment(tn.ID, u.ID, a.ID, a.AppRoles[0].ID)
+		err := f.tryWrite(func(tx directory.Tx) error {
+			return tx.CreateAppRoleAssignment(f.ctx, &directory.AppRoleAssignment{ID: directory.NewID(), TenantID: tn.ID,
+				PrincipalID: u.ID, ResourceID: a.ID, AppRoleID: a.AppRoles[0].ID, CreatedAt: base})
+		})
+		wantKind(t, err, directory.KindConflict)
+	},
+	"AssignmentToUnknownUserOrAppIsNotFound": func(t *testing.T, f *fx) {
+		tn := f.tenant()
+		u, a := f.user(tn.ID), f.app(tn.ID)
+		for _, asg := range []*directory.AppRoleAssignment{
+			{ID: directory.NewID(), TenantID: tn.ID, PrincipalID: directory.NewID(), ResourceID: a.ID, AppRoleID: directory.DefaultAppRoleID, CreatedAt: base},
+			{ID: directory.NewID(), TenantID: tn.ID, PrincipalID: u.ID, ResourceID: directory.NewID(), AppRoleID: directory.DefaultAppRoleID, CreatedAt: base},
+		} {
+			wantKind(t, f.tryWrite(func(tx directory.Tx) error { return tx.CreateAppRoleAssignment(f.ctx, asg) }), directory.KindNotFound)
+		}
+	},
+	"DeletedUsersAssignmentsAreKept": func(t *testing.T, f *fx) {
+		tn := f.tenant()
+		u, a := f.user(tn.ID), f.app(tn.ID)
+		asg := f.assignment(tn.ID, u.ID, a.ID, a.AppRoles[0].ID)
+		deleted(base)(u)
+		f.write(func(tx directory.Tx) error { return tx.UpdateUser(f.ctx, u) })
+		f.read(func(tx directory.Tx) error {
+			list, err := tx.ListAppRoleAssignments(f.ctx, tn.ID, u.ID)
+			wantNoErr(t, err)
+			sameJSON(t, list, []*directory.AppRoleAssignment{asg})
+			return nil
+		})
+	},
+}
+
+var roleTests = map[string]func(*testing.T, *fx){
+	"AddListRemove": func(t *testing.T, f *fx) {
+		tn := f.tenant()
+		u := f.user(tn.ID)
+		f.write(func(tx directory.Tx) error {
+			if err := tx.AddRole(f.ctx, tn.ID, u.ID, directory.RoleUserAdministrator); err != nil {
+				return err
+			}
+			return tx.AddRole(f.ctx, tn.ID, u.ID, directory.RoleGlobalAdministrator)
+		})
+		f.read(func(tx directory.Tx) error {
+			got, err := tx.ListRoles(f.ctx, tn.ID, u.ID)
+			wantNoErr(t, err)
+			sameJSON(t, got, []directory.Role{directory.RoleGlobalAdministrator, directory.RoleUserAdministrator})
+			return nil
+		})
+		f.write(func(tx directory.Tx) error {
+			return tx.RemoveRole(f.ctx, tn.ID, u.ID, directory.RoleGlobalAdministrator)
+		})
+		f.read(func(tx directory.Tx) error {
+			got, err := tx.ListRoles(f.ctx, tn.ID, u.ID)
+			wantNoErr(t, err)
+			sameJSON(t, got, []directory.Role{directory.RoleUserAdministrator})
+			return nil
+		})
+	},
+	"AddingARoleTwiceIsConflictRemovingOneNotHeldIsNotFound": func(t *testing.T, f *fx) {
+		tn := f.tenant()
+		u := f.user(tn.ID)
+		f.write(func(tx directory.Tx) error { return tx.AddRole(f.ctx, tn.ID, u.ID, directory.RoleGuestInviter) })
+		wantKind(t, f.tryWrite(func(tx directory.Tx) error { return tx.AddRole(f.ctx, tn.ID, u.ID, directory.RoleGuestInviter) }), directory.KindConflict)
+		wantKind(t, f.tryWrite(func(tx directory.Tx) error { return tx.RemoveRole(f.ctx, tn.ID, u.ID, directory.RoleUserAdministrator) }), directory.KindNotFound)
+		wantKind(t, f.tryWrite(func(tx directory.Tx) error {
+			return tx.AddRole(f.ctx, tn.ID, directory.NewID(), directory.RoleGuestInviter)
+		}), directory.KindNotFound)
+	},
+}

@@ -1,0 +1,78 @@
+package webui
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+// person is who is signed in, as the pages show them.
+type person struct {
+	Name     string
+	UPN      string
+	Mail     string
+	HomeName string // the home organization's name; "" for e-mail identities
+	Email    string // for e-mail identities
+}
+
+// me loads the signed-in person for display.
+func (u *UI) me(r *http.Request) (*person, error) {
+	s := state(r).sess
+	ctx := homeCtx(r)
+	if s.HomeUserID != "" {
+		user, err := u.svc.GetUser(ctx, s.HomeTenantID, s.HomeUserID)
+		if err != nil {
+			return nil, err
+		}
+		p := &person{Name: user.DisplayName, UPN: user.UserPrincipalName, Mail: user.Mail}
+		if t, err := u.svc.GetTenant(ctx, s.HomeTenantID); err == nil {
+			p.HomeName = t.DisplayName
+		}
+		return p, nil
+	}
+	var id *directory.EmailIdentity
+	err := u.svc.Store().Read(r.Context(), func(tx directory.Tx) error {
+		var err error
+		id, err = tx.GetEmailIdentity(r.Context(), s.EmailIdentityID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &person{Name: id.Email, Email: id.Email}, nil
+}
+
+type profilePage struct {
+	Page
+	Me *person
+}
+
+func (u *UI) profile(w http.ResponseWriter, r *http.Request) error {
+	me, err := u.me(r)
+	if err != nil {
+		return err
+	}
+	p := profilePage{Page: u.base(w, r, "My Account"), Me: me}
+	p.Section = "profile"
+	u.render(w, r, http.StatusOK, "profile", p)
+	return nil
+}
+
+// downloadData sends everything orgdir holds about the person, across
+// every tenant, as a JSON attachment.
+func (u *UI) downloadData(w http.ResponseWriter, r *http.Request) error {
+	data, err := u.svc.ExportMyData(homeCtx(r))
+	if err != nil {
+		return err
+	}
+	body, err := json.MarshalIndent(data, "", "  ")
+	if err != nil {
+		return directory.Internal(err)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="my-data.json"`)
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(body)
+	return nil
+}

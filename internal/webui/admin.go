@@ -1,0 +1,121 @@
+package webui
+
+import (
+	"context"
+	"net/http"
+	"slices"
+
+	"github.com/orgdir/orgdir/internal/auth"
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+// adminReq is one admin portal request: the tenant, and the context that
+// acts as the signed-in person's user object in it.
+type adminReq struct {
+	ctx    context.Context
+	tenant *directory.Tenant
+	userID string // the acting admin
+	nav    *AdminNav
+}
+
+type adminHandler func(w http.ResponseWriter, r *http.Request, a *adminReq) error
+
+var errNotAdmin = directory.Errorf(directory.KindForbidden,
+	"The admin portal is for this organization's Global Administrators and User Administrators.")
+
+// actingUser returns the person's user object in tenantID, if the session
+// is signed in to it.
+func (u *UI) actingUser(r *http.Request, tenantID string) (string, error) {
+	s := state(r).sess
+	if !auth.SignedIn(s, tenantID) {
+		return "", errNotAdmin
+	}
+	if s.HomeTenantID == tenantID {
+		return s.HomeUserID, nil
+	}
+	o, err := u.findOrg(r, tenantID)
+	if err != nil || o.User == nil {
+		return "", errNotAdmin
+	}
+	return o.User.ID, nil
+}
+
+// admin lets only the tenant's Global and User Administrators in; everyone
+// else gets the 403 page. The domain still authorizes every operation: this
+// gate only keeps the portal's pages from people who can use none of them.
+func (u *UI) admin(h adminHandler) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		tid := r.PathValue("tenant")
+		uid, err := u.actingUser(r, tid)
+		if err != nil {
+			return err
+		}
+		ctx := actorCtx(r, directory.UserActor(tid, uid))
+		roles, err := u.svc.ListRoles(ctx, tid, uid)
+		if directory.IsKind(err, directory.KindNotFound) || directory.IsKind(err, directory.KindForbidden) {
+			return errNotAdmin
+		}
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(roles, directory.RoleGlobalAdministrator) && !slices.Contains(roles, directory.RoleUserAdministrator) {
+			return errNotAdmin
+		}
+		t, err := u.svc.GetTenant(ctx, tid)
+		if err != nil {
+			return err
+		}
+		return h(w, r, &adminReq{ctx: ctx, tenant: t, userID: uid, nav: &AdminNav{TenantID: t.ID, TenantName: t.DisplayName}})
+	}
+}
+
+// adminBase is the common part of an admin page.
+func (u *UI) adminBase(w http.ResponseWriter, r *http.Request, a *adminReq, title, section string) Page {
+	p := u.base(w, r, title+" – "+a.tenant.DisplayName)
+	p.Admin = a.nav
+	p.Section = section
+	return p
+}
+
+type adminHomePage struct {
+	Page
+	Tenants []orgRow
+}
+
+// adminHome lists the organizations the session is signed in to; with
+// only its home organization it goes straight there.
+func (u *UI) adminHome(w http.ResponseWriter, r *http.Request) error {
+	s := state(r).sess
+	home, others, err := u.orgRows(r)
+	if err != nil {
+		return err
+	}
+	var rows []orgRow
+	for _, o := range append(home, others...) {
+		if o.SignedIn {
+			rows = append(rows, o)
+		}
+	}
+	if len(rows) == 1 && len(s.SignedInTenantID) == 0 {
+		http.Redirect(w, r, "/admin/"+rows[0].TenantID+"/users", http.StatusSeeOther)
+		return nil
+	}
+	p := adminHomePage{Page: u.base(w, r, "Admin portal"), Tenants: rows}
+	p.Section = "admin"
+	u.render(w, r, http.StatusOK, "admin_home", p)
+	return nil
+}
+
+func (u *UI) adminIndex(w http.ResponseWriter, r *http.Request, a *adminReq) error {
+	http.Redirect(w, r, "/admin/"+a.tenant.ID+"/users", http.StatusSeeOther)
+	return nil
+}
+
+// adminURL builds a path inside the tenant's portal.
+func (a *adminReq) url(parts ...string) string {
+	p := "/admin/" + a.tenant.ID
+	for _, s := range parts {
+		p += "/" + s
+	}
+	return p
+}

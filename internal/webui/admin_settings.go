@@ -1,0 +1,56 @@
+package webui
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+type settingsPage struct {
+	Page
+	Tenant *directory.Tenant
+	Form   directory.TenantSettings
+	Name   string
+	Retain string
+	Error  string
+}
+
+func (u *UI) settingsPage(w http.ResponseWriter, r *http.Request, a *adminReq) error {
+	p := settingsPage{Page: u.adminBase(w, r, a, "Tenant settings", "settings"), Tenant: a.tenant, Form: a.tenant.Settings,
+		Name: a.tenant.DisplayName, Retain: strconv.Itoa(a.tenant.Settings.RetentionDays)}
+	u.render(w, r, http.StatusOK, "settings", p)
+	return nil
+}
+
+// saveSettings changes the name, the leave policy, the privacy contact and
+// the retention; the domain checks each value.
+func (u *UI) saveSettings(w http.ResponseWriter, r *http.Request, a *adminReq) error {
+	f := r.PostForm
+	name := strings.TrimSpace(f.Get("displayName"))
+	allow := f.Get("allowLeave") == "on"
+	mail := strings.TrimSpace(f.Get("contactEmail"))
+	stmt := strings.TrimSpace(f.Get("statementUrl"))
+	retain := strings.TrimSpace(f.Get("retentionDays"))
+	p := settingsPage{Page: u.adminBase(w, r, a, "Tenant settings", "settings"), Tenant: a.tenant, Name: name, Retain: retain,
+		Form: directory.TenantSettings{AllowExternalUsersToLeave: allow, PrivacyContactEmail: mail, PrivacyStatementURL: stmt}}
+	days, err := strconv.Atoi(retain)
+	if err != nil {
+		p.Error = "Retention days must be a whole number of days."
+		u.render(w, r, http.StatusBadRequest, "settings", p)
+		return nil
+	}
+	_, err = u.svc.UpdateTenant(a.ctx, a.tenant.ID, directory.TenantPatch{
+		DisplayName: &name, AllowExternalUsersToLeave: &allow, PrivacyContactEmail: &mail, PrivacyStatementURL: &stmt, RetentionDays: &days,
+	})
+	if directory.IsKind(err, directory.KindInvalid) {
+		p.Error = directory.AsError(err).Message
+		u.render(w, r, http.StatusBadRequest, "settings", p)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return u.redirect(w, r, a.url("settings"), "Saved the settings.")
+}

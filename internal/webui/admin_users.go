@@ -1,0 +1,274 @@
+package webui
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+const pageSize = 50
+
+// userFilters are the Users page's filter choices.
+var userFilters = []struct{ Value, Label string }{
+	{"all", "All users"}, {"members", "Members"}, {"guests", "Guests"}, {"disabled", "Disabled"}, {"pending", "Pending acceptance"},
+}
+
+func userFilter(show string) directory.Filter {
+	switch show {
+	case "members":
+		return directory.Compare{Property: "userType", Op: directory.OpEq, Value: string(directory.Member)}
+	case "guests":
+		return directory.Compare{Property: "userType", Op: directory.OpEq, Value: string(directory.Guest)}
+	case "disabled":
+		return directory.Compare{Property: "accountEnabled", Op: directory.OpEq, Value: false}
+	case "pending":
+		return directory.Compare{Property: "externalUserState", Op: directory.OpEq, Value: string(directory.PendingAcceptance)}
+	}
+	return nil
+}
+
+type usersPage struct {
+	Page
+	Q       string
+	Show    string
+	Filters []struct{ Value, Label string }
+	Users   []*directory.User
+	Next    string // the URL of the next page, if any
+	First   string // the URL of the first page, when not on it
+}
+
+// users lists the tenant's live users: search, filters, keyset paging.
+func (u *UI) users(w http.ResponseWriter, r *http.Request, a *adminReq) error {
+	qs := r.URL.Query()
+	q := strings.TrimSpace(qs.Get("q"))
+	show := qs.Get("show")
+	if userFilter(show) == nil {
+		show = "all"
+	}
+	after, ok := decodeCursor(qs.Get("after"))
+	if !ok {
+		return directory.Invalidf("after", "the page link is damaged; start from the first page")
+	}
+	uq := directory.UserQuery{Search: q, Filter: userFilter(show), OrderBy: directory.OrderByDisplayName, Limit: pageSize + 1}
+	if after != nil {
+		uq.After = &directory.User{ID: after.ID, DisplayName: after.Name}
+	}
+	list, err := u.svc.ListUsers(a.ctx, a.tenant.ID, uq)
+	if err != nil {
+		return err
+	}
+	p := usersPage{Page: u.adminBase(w, r, a, "Users", "users"), Q: q, Show: show, Filters: userFilters, Users: list}
+	base := url.Values{"q": {q}, "show": {show}}
+	if len(list) > pageSize {
+		p.Users = list[:pageSize]
+		last := p.Users[pageSize-1]
+		v := url.Values{"q": {q}, "show": {show}, "after": {cursor{ID: last.ID, Name: last.DisplayName}.encode()}}
+		p.Next = a.url("users") + "?" + v.Encode()
+	}
+	if after != nil {
+		p.First = a.url("users") + "?" + base.Encode()
+	}
+	u.render(w, r, http.StatusOK, "users", p)
+	return nil
+}
+
+type newUserPage struct {
+	Page
+	Domain string
+	Form   struct{ UPN, Name, Mail string }
+	Error  string
+}
+
+func (u *UI) newUserPage(w http.ResponseWriter, r *http.Request, a *adminReq) error {
+	p := newUserPage{Page: u.adminBase(w, r, a, "New user", "users"), Domain: a.tenant.InitialDomain}
+	u.render(w, r, http.StatusOK, "user_new", p)
+	return nil
+}
+
+// createUser adds a member with an initial password.
+func (u *UI) createUser(w http.ResponseWriter, r *http.Request, a *adminReq) error {
+	f := r.PostForm
+	nu := directory.NewUser{
+		UserPrincipalName: strings.TrimSpace(f.Get("upn")),
+		DisplayName:       strings.TrimSpace(f.Get("displayName")),
+		Mail:              strings.TrimSpace(f.Get("mail")),
+		Password:          f.Get("password"),
+	}
+	created, err := u.svc.CreateUser(a.ctx, a.tenant.ID, nu)
+	if k := directory.KindOf(err); k == directory.KindInvalid || k == directory.KindConflict {
+		p := newUserPage{Page: u.adminBase(w, r, a, "New user", "users"), Domain: a.tenant.InitialDomain, Error: directory.AsError(err).Message}
+		p.Form.UPN, p.Form.Name, p.Form.Mail = nu.UserPrincipalName, nu.DisplayName, nu.Mail
+		u.render(w, r, http.StatusBadRequest, "user_new", p)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return u.redirect(w, r, a.url("users", created.ID), "Created "+created.DisplayName+".")
+}
+
+type assignmentRow struct {
+	ID, AppName, RoleName string
+}
+
+type roleOption struct {
+	Value, Label string
+}
+
+type userPage struct {
+	Page
+	User        *directory.User
+	Roles       []directory.Role
+	Groups      []*directory.Group
+	AllGroups   []*directory.Group
+	Assignments []assignmentRow
+	RoleOptions []roleOption
+}
+
+// userPage shows one user with their groups and app roles and the actions.
+func (u *UI) userPage(w http.ResponseWriter, r *http.Request, a *adminReq) error {
+	user, err := u.svc.GetUser(a.ctx, a.tenant.ID, r.PathValue("user"))
+	if err != nil {
+		return err
+	}
+	p := userPage{Page: u.adminBase(w, r, a, user.DisplayName, "users"), User: user}
+	if p.Roles, err = u.svc.ListRoles(a.ctx, a.tenant.ID, user.ID); err != nil {
+		return err
+	}
+	if p.Groups, err = u.svc.ListMemberOf(a.ctx, a.tenant.ID, user.ID); err != nil {
+		return err
+	}
+	if p.AllGroups, err = u.svc.ListGroups(a.ctx, a.tenant.ID, directory.GroupQuery{Limit: directory.MaxPageSize}); err != nil {
+		return err
+	}
+	apps, err := u.svc.ListApplications(a.ctx, a.tenant.ID, directory.Page{Limit: directory.MaxPageSize})
+	if err != nil {
+		return err
+	}
+	byID := map[string]*directory.Application{}
+	for _, app := range apps {
+		byID[app.ID] = app
+		if len(app.AppRoles) == 0 {
+			p.RoleOptions = append(p.RoleOptions, roleOption{app.ID + "/" + directory.DefaultAppRoleID, app.DisplayName + " – Default access"})
+		}
+		for _, role := range app.AppRoles {
+			p.RoleOptions = append(p.RoleOptions, roleOption{app.ID + "/" + role.ID, app.DisplayName + " – " + role.DisplayName})
+		}
+	}
+	as, err := u.svc.ListAppRoleAssignments(a.ctx, a.tenant.ID, user.ID)
+	if err != nil {
+		return err
+	}
+	for _, as := range as {
+		row := assignmentRow{ID: as.ID, AppName: as.ResourceID, RoleName: "Default access"}
+		if app := byID[as.ResourceID]; app != nil {
+			row.AppName = app.DisplayName
+			for _, role := range app.AppRoles {
+				if role.ID == as.AppRoleID {
+					row.RoleName = role.DisplayName
+				}
+			}
+		}
+		p.Assignments = append(p.Assignments, row)
+	}
+	u.render(w, r, http.StatusOK, "user", p)
+	return nil
+}
+
+func (u *UI) setEnabled(w http.ResponseWriter, r *http.Request, a *adminReq, enabled bool) error {
+	user, err := u.svc.UpdateUser(a.ctx, a.tenant.ID, r.PathValue("user"), directory.UserPatch{AccountEnabled: &enabled})
+	if err != nil {
+		return err
+	}
+	verb := "Disabled"
+	if enabled {
+		verb = "Enabled"
+	}
+	return u.redirect(w, r, a.url("users", user.ID), verb+" "+user.DisplayName+".")
+}
+
+func (u *UI) enableUser(w http.ResponseWriter, r *http.Request, a *adminReq) error {
+	return u.setEnabled(w, r, a, true)
+}
+
+func (u *UI) disableUser(w http.ResponseWriter, r *http.Request, a *adminReq) error {
+	return u.setEnabled(w, r, a, false)
+}
+
+type deleteUserPage struct {
+	Page
+	User          *directory.User
+	RetentionDays int
+}
+
+// deleteUserConfirm asks before moving a user to Deleted users.
+func (u *UI) deleteUserConfirm(w http.ResponseWriter, r *http.Request, a *adminReq) error {
+	user, err := u.svc.GetUser(a.ctx, a.tenant.ID, r.PathValue("user"))
+	if err != nil {
+		return err
+	}
+	p := deleteUserPage{Page: u.adminBase(w, r, a, "Delete "+user.DisplayName+"?", "users"), User: user, RetentionDays: a.tenant.Settings.RetentionDays}
+	u.render(w, r, http.StatusOK, "user_delete", p)
+	return nil
+}
+
+func (u *UI) deleteUser(w http.ResponseWriter, r *http.Request, a *adminReq) error {
+	user, err := u.svc.GetUser(a.ctx, a.tenant.ID, r.PathValue("user"))
+	if err != nil {
+		return err
+	}
+	if err := u.svc.DeleteUser(a.ctx, a.tenant.ID, user.ID); err != nil {
+		return err
+	}
+	return u.redirect(w, r, a.url("users"), "Deleted "+user.DisplayName+". You can restore them from Deleted users.")
+}
+
+func (u *UI) resetPassword(w http.ResponseWriter, r *http.Request, a *adminReq) error {
+	uid := r.PathValue("user")
+	if err := u.svc.SetPassword(a.ctx, a.tenant.ID, uid, r.PostForm.Get("password")); err != nil {
+		return err
+	}
+	return u.redirect(w, r, a.url("users", uid), "The password was reset.")
+}
+
+func (u *UI) userAddGroup(w http.ResponseWriter, r *http.Request, a *adminReq) error {
+	uid := r.PathValue("user")
+	gid := r.PostForm.Get("group")
+	if gid == "" {
+		return directory.Invalidf("group", "choose a group")
+	}
+	if err := u.svc.AddGroupMember(a.ctx, a.tenant.ID, gid, uid); err != nil {
+		return err
+	}
+	return u.redirect(w, r, a.url("users", uid), "Added to the group.")
+}
+
+func (u *UI) userRemoveGroup(w http.ResponseWriter, r *http.Request, a *adminReq) error {
+	uid := r.PathValue("user")
+	if err := u.svc.RemoveGroupMember(a.ctx, a.tenant.ID, r.PathValue("group"), uid); err != nil {
+		return err
+	}
+	return u.redirect(w, r, a.url("users", uid), "Removed from the group.")
+}
+
+func (u *UI) userAssignRole(w http.ResponseWriter, r *http.Request, a *adminReq) error {
+	uid := r.PathValue("user")
+	appID, roleID, ok := strings.Cut(r.PostForm.Get("approle"), "/")
+	if !ok {
+		return directory.Invalidf("approle", "choose an application role")
+	}
+	if _, err := u.svc.AssignAppRole(a.ctx, a.tenant.ID, uid, appID, roleID); err != nil {
+		return err
+	}
+	return u.redirect(w, r, a.url("users", uid), "Assigned the app role.")
+}
+
+func (u *UI) userRemoveRole(w http.ResponseWriter, r *http.Request, a *adminReq) error {
+	uid := r.PathValue("user")
+	if err := u.svc.RemoveAppRoleAssignment(a.ctx, a.tenant.ID, uid, r.PathValue("assignment")); err != nil {
+		return err
+	}
+	return u.redirect(w, r, a.url("users", uid), "Removed the app role assignment.")
+}

@@ -1,0 +1,63 @@
+package webui
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+// redeemInfo is what the invited person sees about the invitation.
+type redeemInfo struct {
+	Token      string
+	TenantName string
+	Domain     string
+	Email      string
+	Message    string
+	Contact    *directory.Contact
+}
+
+type redeemPage struct {
+	Page
+	Invite *redeemInfo
+	Me     *person
+	Next   string // this page, to come back to after signing in
+}
+
+// redeemPage shows who invites the person; signed in, it offers Accept,
+// else the ways to sign in with their home identity.
+func (u *UI) redeemPage(w http.ResponseWriter, r *http.Request) error {
+	token := strings.TrimSpace(r.URL.Query().Get("token"))
+	inv, t, err := u.svc.LookupInvitation(r.Context(), token)
+	if err != nil {
+		return err
+	}
+	info := &redeemInfo{Token: token, TenantName: t.DisplayName, Domain: t.InitialDomain, Email: inv.InvitedEmail,
+		Message: inv.CustomizedMessageBody, Contact: t.Contact()}
+	p := redeemPage{Page: u.base(w, r, t.DisplayName+" invites you"), Invite: info, Next: r.URL.RequestURI()}
+	if state(r).sess != nil {
+		if p.Me, err = u.me(r); err != nil {
+			return err
+		}
+	}
+	u.render(w, r, http.StatusOK, "redeem", p)
+	return nil
+}
+
+// redeem accepts the invitation as the signed-in person, signs the session
+// in to the inviting organization and shows the Organizations page.
+func (u *UI) redeem(w http.ResponseWriter, r *http.Request) error {
+	token := strings.TrimSpace(r.PostForm.Get("token"))
+	user, err := u.svc.Redeem(homeCtx(r), token)
+	if err != nil {
+		return err
+	}
+	if err := u.sessions.AddTenant(r.Context(), state(r).sess, user.TenantID); err != nil {
+		return err
+	}
+	name := "the organization"
+	if o, err := u.findOrg(r, user.TenantID); err == nil {
+		name = o.Tenant.DisplayName
+	}
+	return u.redirect(w, r, "/myaccount/organizations", "You accepted the invitation. You are now a guest in "+name+".")
+}

@@ -1,0 +1,108 @@
+package webui
+
+import (
+	"bytes"
+	"net/http"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+// Page is what every page's data starts with: the layout reads it.
+type Page struct {
+	Title    string
+	Product  string
+	Flash    string
+	CSRF     string
+	SignedIn bool
+	Admin    *AdminNav // set on admin portal pages
+	Section  string    // the highlighted navigation entry
+}
+
+// AdminNav is the admin portal's navigation for one tenant.
+type AdminNav struct {
+	TenantID   string
+	TenantName string
+}
+
+// base fills the common part of a page; it consumes the flash message.
+func (u *UI) base(w http.ResponseWriter, r *http.Request, title string) Page {
+	st := state(r)
+	return Page{
+		Title:    title,
+		Product:  u.product,
+		Flash:    u.takeFlash(w, r),
+		CSRF:     u.csrfToken(st),
+		SignedIn: st.sess != nil,
+	}
+}
+
+// render executes a page into a buffer first, so a template error becomes
+// a clean 500 rather than half a page.
+func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	t, ok := u.pages[name]
+	if !ok {
+		u.log.Error("webui: no such page template", "page", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		u.log.Error("webui: rendering failed", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+type errorPage struct {
+	Page
+	Heading string
+	Message string
+	Contact *directory.Contact
+	Back    string // where the "Back" link goes
+}
+
+// fail turns an error into its page: sign-in for Unauthenticated, 403, 404,
+// the refusals with the organization's contact, and a generic 500 (logged
+// with its cause) for anything unexpected.
+func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
+	e := directory.AsError(err)
+	p := errorPage{Page: u.base(w, r, "Error"), Message: e.Message, Contact: e.Contact, Back: r.Referer()}
+	status := http.StatusBadRequest
+	switch e.Kind {
+	case directory.KindUnauthenticated:
+		if r.Method == http.MethodGet && state(r).sess == nil {
+			http.Redirect(w, r, "/signin?next="+urlQuery(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		status, p.Heading = http.StatusUnauthorized, "Sign in again"
+	case directory.KindForbidden:
+		status, p.Heading = http.StatusForbidden, "You don't have access"
+	case directory.KindNotFound:
+		status, p.Heading = http.StatusNotFound, "Not found"
+	case directory.KindRateLimited:
+		status, p.Heading = http.StatusTooManyRequests, "Too many attempts"
+		w.Header().Set("Retry-After", "60")
+	case directory.KindConflict, directory.KindRestoreClash:
+		status, p.Heading = http.StatusConflict, "That clashes with something that exists"
+	case directory.KindLeaveHomeOrganization, directory.KindLeaveNotGuest, directory.KindLeavePolicyOff,
+		directory.KindLeaveDisabledAtHome, directory.KindLeaveDisabledInTenant:
+		status, p.Heading = http.StatusForbidden, "You can't leave this organization yourself"
+		p.Back = "/myaccount/organizations"
+	case directory.KindAccountDisabled:
+		status, p.Heading = http.StatusForbidden, "Your account is disabled"
+	case directory.KindInvitationExpired, directory.KindInvitationUsed:
+		status, p.Heading = http.StatusGone, "This invitation can't be used"
+	case directory.KindInvalid:
+		p.Heading = "Check what you entered"
+	default:
+		u.log.Error("webui: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		status, p.Heading = http.StatusInternalServerError, "Something went wrong"
+		p.Message = "Something went wrong on our side. Try again in a moment."
+	}
+	p.Title = p.Heading
+	u.render(w, r, status, "error", p)
+}

@@ -1,0 +1,149 @@
+package webui
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/orgdir/orgdir/internal/auth"
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+var notFoundPage = directory.Errorf(directory.KindNotFound, "There is no page at this address.")
+
+// home sends people to My Account, or to sign in.
+func (u *UI) home(w http.ResponseWriter, r *http.Request) error {
+	if state(r).sess == nil {
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return nil
+	}
+	http.Redirect(w, r, "/myaccount", http.StatusSeeOther)
+	return nil
+}
+
+type signinPage struct {
+	Page
+	Next  string
+	UPN   string
+	Email string
+	Error string
+}
+
+func (u *UI) signinPage(w http.ResponseWriter, r *http.Request) error {
+	p := signinPage{Page: u.base(w, r, "Sign in"), Next: r.URL.Query().Get("next")}
+	u.render(w, r, http.StatusOK, "signin", p)
+	return nil
+}
+
+// signinPassword signs a member in with their user name and password.
+func (u *UI) signinPassword(w http.ResponseWriter, r *http.Request) error {
+	upn := strings.TrimSpace(r.PostForm.Get("username"))
+	pw := r.PostForm.Get("password")
+	next := r.PostForm.Get("next")
+	again := func(status int, msg string) error {
+		p := signinPage{Page: u.base(w, r, "Sign in"), Next: next, UPN: upn, Error: msg}
+		u.render(w, r, status, "signin", p)
+		return nil
+	}
+	if upn == "" || pw == "" {
+		return again(http.StatusBadRequest, "Enter your user name and your password.")
+	}
+	if !u.signinPerIP.Allow("pw:"+clientIP(r)) || !u.signinPerUser.Allow("pw:"+strings.ToLower(upn)) {
+		return again(http.StatusTooManyRequests, "Too many sign-in attempts. Wait a few minutes and try again.")
+	}
+	user, err := u.svc.CheckPassword(actorCtx(r, directory.SystemActor("orgdir web sign-in")), upn, pw)
+	switch directory.KindOf(err) {
+	case directory.KindUnauthenticated, directory.KindNotFound:
+		if err != nil {
+			return again(http.StatusUnauthorized, "Your user name or password is incorrect.")
+		}
+	case directory.KindAccountDisabled:
+		return again(http.StatusForbidden, "Your account is disabled. Contact your organization's administrator.")
+	}
+	if err != nil {
+		return err
+	}
+	if err := u.startSession(w, r, user.TenantID, user.ID, ""); err != nil {
+		return err
+	}
+	return u.redirect(w, r, safeNext(next), "")
+}
+
+// startSession replaces any current session with a new one (a fresh
+// cookie at every sign-in: no session fixation).
+func (u *UI) startSession(w http.ResponseWriter, r *http.Request, tenantID, userID, emailID string) error {
+	if old := state(r).sess; old != nil {
+		_ = u.sessions.End(r.Context(), old)
+	}
+	secret, _, err := u.sessions.Start(r.Context(), tenantID, userID, emailID)
+	if err != nil {
+		return err
+	}
+	u.setCookie(w, cookieSession, secret, 0)
+	u.clearCookie(w, cookieAnon)
+	return nil
+}
+
+// sendCode e-mails a one-time passcode.
+func (u *UI) sendCode(w http.ResponseWriter, r *http.Request) error {
+	email := strings.TrimSpace(r.PostForm.Get("email"))
+	next := r.PostForm.Get("next")
+	if err := u.codes.Send(r.Context(), email, clientIP(r)); err != nil {
+		if k := directory.KindOf(err); k == directory.KindInvalid || k == directory.KindRateLimited {
+			p := signinPage{Page: u.base(w, r, "Sign in"), Next: next, Email: email, Error: directory.AsError(err).Message}
+			u.render(w, r, http.StatusBadRequest, "signin", p)
+			return nil
+		}
+		return err
+	}
+	q := url.Values{"email": {email}, "next": {next}}
+	return u.redirect(w, r, "/signin/code?"+q.Encode(), "We sent a code to "+email+". It is valid for 10 minutes.")
+}
+
+type codePage struct {
+	Page
+	Email, Next, Error string
+}
+
+func (u *UI) codePage(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	u.render(w, r, http.StatusOK, "code", codePage{Page: u.base(w, r, "Enter your code"), Email: q.Get("email"), Next: q.Get("next")})
+	return nil
+}
+
+// verifyCode checks the passcode and signs the person in with their
+// e-mail identity.
+func (u *UI) verifyCode(w http.ResponseWriter, r *http.Request) error {
+	email := strings.TrimSpace(r.PostForm.Get("email"))
+	code := r.PostForm.Get("code")
+	next := r.PostForm.Get("next")
+	if err := u.codes.Verify(r.Context(), email, code, clientIP(r)); err != nil {
+		switch directory.KindOf(err) {
+		case directory.KindInvalid, directory.KindUnauthenticated, directory.KindRateLimited:
+			p := codePage{Page: u.base(w, r, "Enter your code"), Email: email, Next: next, Error: directory.AsError(err).Message}
+			u.render(w, r, http.StatusUnauthorized, "code", p)
+			return nil
+		}
+		return err
+	}
+	addr, _ := auth.NormalizeEmail(email)
+	id, err := u.svc.EnsureEmailIdentity(actorCtx(r, directory.SystemActor("orgdir passcode sign-in")), addr)
+	if err != nil {
+		return err
+	}
+	if err := u.startSession(w, r, "", "", id.ID); err != nil {
+		return err
+	}
+	return u.redirect(w, r, safeNext(next), "")
+}
+
+// signout ends the session everywhere.
+func (u *UI) signout(w http.ResponseWriter, r *http.Request) error {
+	if s := state(r).sess; s != nil {
+		if err := u.sessions.End(r.Context(), s); err != nil {
+			return err
+		}
+	}
+	u.clearCookie(w, cookieSession)
+	return u.redirect(w, r, "/signin", "You have signed out.")
+}

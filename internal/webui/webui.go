@@ -1,0 +1,338 @@
+package webui
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/orgdir/orgdir/internal/auth"
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Options are what the UI needs from the server.
+type Options struct {
+	Service *directory.Service
+	Logger  *slog.Logger    // default: discard
+	Clock   directory.Clock // default: the service's clock
+	// BaseURL is the public URL; an https one makes cookies Secure.
+	BaseURL string
+	// SecureCookies forces Secure cookies (TLS terminated here).
+	SecureCookies bool
+	// MailDelivered says an SMTP server sends the outbox; the admin portal
+	// then presents the outbox as a delivery log rather than the place to
+	// read mail.
+	MailDelivered bool
+	// Product names orgdir in pages and e-mails.
+	Product string
+	// EchoPasscodes, when set, also gets every passcode e-mail: without an
+	// SMTP server no page shows them, so the demo prints them here.
+	EchoPasscodes io.Writer
+}
+
+// UI serves the web pages.
+type UI struct {
+	svc      *directory.Service
+	log      *slog.Logger
+	now      directory.Clock
+	baseURL  string
+	secure   bool
+	mailSent bool
+	product  string
+	pages    map[string]*template.Template
+	sessions *auth.Sessions
+	codes    *auth.OneTimeCodes
+	// In-memory guards against guessing; the passcode store counts hold
+	// across instances.
+	signinPerIP   *auth.Limiter
+	signinPerUser *auth.Limiter
+	handler       http.Handler
+}
+
+// New parses every template and returns the UI's handler.
+func New(o Options) (*UI, error) {
+	if o.Service == nil {
+		return nil, errors.New("webui: a Service is required")
+	}
+	u := &UI{
+		svc:      o.Service,
+		log:      o.Logger,
+		now:      o.Clock,
+		baseURL:  strings.TrimRight(o.BaseURL, "/"),
+		secure:   o.SecureCookies || strings.HasPrefix(o.BaseURL, "https://"),
+		mailSent: o.MailDelivered,
+		product:  o.Product,
+	}
+	if u.log == nil {
+		u.log = slog.New(slog.DiscardHandler)
+	}
+	if u.now == nil {
+		u.now = o.Service.Now
+	}
+	if u.product == "" {
+		u.product = "orgdir"
+	}
+	store := o.Service.Store()
+	u.sessions = &auth.Sessions{Store: store, Clock: u.now}
+	u.codes = &auth.OneTimeCodes{Store: store, Clock: u.now, PerIP: auth.NewLimiter(60, 15*time.Minute, u.now), Product: u.product}
+	if w := o.EchoPasscodes; w != nil {
+		var mu sync.Mutex
+		u.codes.Echo = func(m *directory.OutboxMessage) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintf(w, "E-mail to %s: %s\n%s\n", m.To, m.Subject, m.Body)
+		}
+	}
+	u.signinPerIP = auth.NewLimiter(100, 5*time.Minute, u.now) // generous: offices share one address
+	u.signinPerUser = auth.NewLimiter(10, 15*time.Minute, u.now)
+	pages, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	u.pages = pages
+	u.handler = u.secureHeaders(u.routes())
+	return u, nil
+}
+
+// ServeHTTP serves every page.
+func (u *UI) ServeHTTP(w http.ResponseWriter, r *http.Request) { u.handler.ServeHTTP(w, r) }
+
+// parseTemplates parses layout.html and partials.html with each page.
+func parseTemplates() (map[string]*template.Template, error) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		base := path.Base(n)
+		if base == "layout.html" || base == "partials.html" {
+			continue
+		}
+		t, err := template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("webui: template %s: %w", base, err)
+		}
+		pages[strings.TrimSuffix(base, ".html")] = t
+	}
+	return pages, nil
+}
+
+var funcs = template.FuncMap{
+	// sentence starts a domain message with a capital letter.
+	"sentence": func(s string) string {
+		if s == "" {
+			return s
+		}
+		r := []rune(s)
+		return strings.ToUpper(string(r[0])) + string(r[1:])
+	},
+	"when": func(t any) string {
+		switch v := t.(type) {
+		case time.Time:
+			return v.UTC().Format("2006-01-02 15:04 UTC")
+		case *time.Time:
+			if v == nil {
+				return ""
+			}
+			return v.UTC().Format("2006-01-02 15:04 UTC")
+		}
+		return ""
+	},
+}
+
+// secureHeaders adds the headers every response carries: no inline script,
+// no framing, no referrer beyond this origin.
+func (u *UI) secureHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		if u.secure {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// handlerFunc is a page handler: it returns an error, and one place turns
+// errors into pages.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// reqState is what the session middleware learned about the request.
+type reqState struct {
+	sess *directory.Session
+	anon string // the anonymous CSRF secret (before sign-in)
+}
+
+type stateKey struct{}
+
+func state(r *http.Request) *reqState {
+	s, _ := r.Context().Value(stateKey{}).(*reqState)
+	if s == nil {
+		return &reqState{}
+	}
+	return s
+}
+
+// Cookie names.
+const (
+	cookieSession = "orgdir_session"
+	cookieAnon    = "orgdir_csrf"
+	cookieFlash   = "orgdir_flash"
+	maxFormBytes  = 64 << 10
+)
+
+// page wraps a handler with the session lookup and, on POST, the CSRF
+// check. needSession sends people who are not signed in to the sign-in page.
+func (u *UI) page(needSession bool, h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := &reqState{}
+		if c, err := r.Cookie(cookieSession); err == nil {
+			s, err := u.sessions.Lookup(r.Context(), c.Value)
+			switch {
+			case err == nil:
+				st.sess = s
+			case directory.IsKind(err, directory.KindUnauthenticated):
+				u.clearCookie(w, cookieSession)
+			default:
+				u.fail(w, r, err)
+				return
+			}
+		}
+		if st.sess == nil {
+			st.anon = u.anonSecret(w, r)
+		}
+		r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			if err := r.ParseForm(); err != nil {
+				u.fail(w, r, directory.Errorf(directory.KindInvalid, "the form could not be read"))
+				return
+			}
+			if !u.csrfOK(r, st) {
+				u.render(w, r, http.StatusForbidden, "error", errorPage{Page: u.base(w, r, "Request refused"),
+					Heading: "Request refused", Message: "This form has expired or did not come from this site. Go back, reload the page and try again."})
+				return
+			}
+		}
+		if needSession && st.sess == nil {
+			http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if err := h(w, r); err != nil {
+			u.fail(w, r, err)
+		}
+	})
+}
+
+// anonSecret returns the CSRF secret of a visitor who is not signed in,
+// setting its cookie the first time (the forms before sign-in need one too).
+func (u *UI) anonSecret(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(cookieAnon); err == nil && len(c.Value) >= 32 {
+		return c.Value
+	}
+	s, err := auth.RandomSecret(32)
+	if err != nil {
+		return ""
+	}
+	u.setCookie(w, cookieAnon, s, 0)
+	return s
+}
+
+func (u *UI) csrfToken(st *reqState) string {
+	if st.sess != nil {
+		return auth.CSRFToken(st.sess.CSRFSecret, st.sess.ID)
+	}
+	if st.anon == "" {
+		return ""
+	}
+	return auth.CSRFToken([]byte(st.anon), "anonymous")
+}
+
+func (u *UI) csrfOK(r *http.Request, st *reqState) bool {
+	tok := r.PostForm.Get("csrf")
+	if st.sess != nil {
+		return auth.CheckCSRF(st.sess.CSRFSecret, st.sess.ID, tok)
+	}
+	// A form posted before sign-in must carry the token of the cookie it
+	// came with; a fresh cookie set by this very request cannot match.
+	c, err := r.Cookie(cookieAnon)
+	return err == nil && c.Value == st.anon && auth.CheckCSRF([]byte(st.anon), "anonymous", tok)
+}
+
+func (u *UI) setCookie(w http.ResponseWriter, name, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: u.secure, SameSite: http.SameSiteLaxMode})
+}
+
+func (u *UI) clearCookie(w http.ResponseWriter, name string) { u.setCookie(w, name, "", -1) }
+
+// redirect sends the browser to target with a success message to show
+// there (Post/Redirect/Get).
+func (u *UI) redirect(w http.ResponseWriter, r *http.Request, target, flash string) error {
+	if flash != "" {
+		u.setCookie(w, cookieFlash, url.QueryEscape(flash), 60)
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+	return nil
+}
+
+// takeFlash reads the message of the previous action, once.
+func (u *UI) takeFlash(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(cookieFlash)
+	if err != nil || c.Value == "" {
+		return ""
+	}
+	u.clearCookie(w, cookieFlash)
+	msg, err := url.QueryUnescape(c.Value)
+	if err != nil {
+		return ""
+	}
+	return msg
+}
+
+// actorCtx is the request's context acting as a.
+func actorCtx(r *http.Request, a directory.Actor) context.Context {
+	return directory.WithActor(r.Context(), a)
+}
+
+// homeCtx acts as the signed-in person themselves.
+func homeCtx(r *http.Request) context.Context {
+	return actorCtx(r, auth.HomeActor(state(r).sess))
+}
+
+// safeNext keeps a post-sign-in target on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/myaccount"
+	}
+	return next
+}
+
+func clientIP(r *http.Request) string {
+	host := r.RemoteAddr
+	if i := strings.LastIndex(host, ":"); i > 0 {
+		host = host[:i]
+	}
+	return host
+}
