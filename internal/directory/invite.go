@@ -121,8 +121,9 @@ func (s *Service) Invite(ctx context.Context, tenantID string, r InviteRequest) 
 			}
 		default:
 			if name == "" {
+				// Until redemption brings the person's own name (the
+				// invitation keeps none, so Redeem knows to take it).
 				name, _, _ = strings.Cut(addr, "@")
-				inv.InvitedDisplayName = ""
 			}
 			upn := guestUPN(addr, t.InitialDomain)
 			changedAt := o.now

@@ -21,7 +21,7 @@ var servicePrincipalsSpec = odata.Spec{Resource: "servicePrincipals", Properties
 
 var assignmentProperties = assignmentObject(&directory.AppRoleAssignment{}, "", "").keys()
 
-var assignmentsSpec = odata.Spec{Resource: "appRoleAssignments", Properties: assignmentProperties}
+var assignmentsSpec = odata.Spec{Resource: "appRoleAssignments", Properties: assignmentProperties, Paged: true}
 
 func appRoles(app *directory.Application) []object {
 	roles := make([]object, 0, len(app.AppRoles))
@@ -200,7 +200,7 @@ func (a *API) renderAssignments(r *http.Request, u *directory.User, as []*direct
 	return out, nil
 }
 
-// appRoleAssignments serves the assignments of a user, whole.
+// appRoleAssignments serves a page of the assignments of a user.
 func (a *API) appRoleAssignments(w http.ResponseWriter, r *http.Request, idOrUPN string) error {
 	q, err := parseQuery(r, assignmentsSpec)
 	if err != nil {
@@ -214,11 +214,12 @@ func (a *API) appRoleAssignments(w http.ResponseWriter, r *http.Request, idOrUPN
 	if err != nil {
 		return err
 	}
+	as, next := pageInMemory(as, func(x *directory.AppRoleAssignment) string { return x.ID }, q)
 	values, err := a.renderAssignments(r, u, as)
 	if err != nil {
 		return err
 	}
-	return a.writeList(w, r, q, list{context: "users('" + u.ID + "')/appRoleAssignments", values: values})
+	return a.writeList(w, r, q, list{context: "users('" + u.ID + "')/appRoleAssignments", values: values, next: next})
 }
 
 func (a *API) handleListAssignments(w http.ResponseWriter, r *http.Request) error {

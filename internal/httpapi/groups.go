@@ -23,8 +23,8 @@ var groupEntitySpec = odata.Spec{Resource: "group", Properties: groupProperties}
 // membersSpec: members are users (orgdir has no nested groups), paged by id.
 var membersSpec = odata.Spec{Resource: "members", Properties: userProperties, Paged: true}
 
-// memberOfSpec: a user's groups are few and come whole.
-var memberOfSpec = odata.Spec{Resource: "memberOf", Properties: groupProperties}
+// memberOfSpec: a user's groups, paged by id.
+var memberOfSpec = odata.Spec{Resource: "memberOf", Properties: groupProperties, Paged: true}
 
 // groupObject renders a group as Graph's microsoft.graph.group: orgdir's
 // groups are security groups, not mail-enabled.
@@ -201,7 +201,8 @@ func (a *API) memberOf(w http.ResponseWriter, r *http.Request, userID string) er
 	if err != nil {
 		return err
 	}
-	l := list{context: "directoryObjects"}
+	groups, next := pageInMemory(groups, func(g *directory.Group) string { return g.ID }, q)
+	l := list{context: "directoryObjects", next: next}
 	for _, g := range groups {
 		l.values = append(l.values, groupObject(g))
 	}

@@ -77,6 +77,16 @@ func TestQueryOptionsOverHTTP(t *testing.T) {
 			t.Fatalf("%s", r.raw)
 		}
 	})
+	t.Run("FilterNullAndNot", func(t *testing.T) {
+		r := e.get("/v1.0/users?$filter=mail eq null", e.adminToken).want(t, http.StatusOK)
+		if len(r.values()) != 3 {
+			t.Fatalf("mail eq null: %s", r.raw)
+		}
+		r = e.get("/v1.0/users?$filter=not (mail eq null) and (userType eq 'Member' or externalUserState eq 'Accepted')", e.adminToken).want(t, http.StatusOK)
+		if len(r.values()) != 2 {
+			t.Fatalf("not/and/or: %s", r.raw)
+		}
+	})
 	t.Run("Select", func(t *testing.T) {
 		r := e.get("/v1.0/users?$select=id,displayName&$top=1", e.adminToken).want(t, http.StatusOK)
 		v := r.values()[0]
@@ -113,7 +123,7 @@ func TestQueryOptionsOverHTTP(t *testing.T) {
 		"FilterProperty":    "/v1.0/users?$filter=city eq 'Oslo'",
 		"FilterFunction":    "/v1.0/users?$filter=endswith(mail,'.example')",
 		"OrderByOnUsers":    "/v1.0/users?$orderby=deletedDateTime",
-		"TopOnMemberOf":     "/v1.0/users/" + e.admin.ID + "/memberOf?$top=1",
+		"FilterOnMemberOf":  "/v1.0/users/" + e.admin.ID + "/memberOf?$filter=displayName eq 'x'",
 		"FilterOnGroupsGe":  "/v1.0/groups?$filter=displayName ge 'a'",
 		"QueryOnMe":         "/v1.0/me/organizations?$top=1",
 		"UnknownOption":     "/v1.0/users?foo=bar",

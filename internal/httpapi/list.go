@@ -30,6 +30,27 @@ func hasMore[T any](items []T, top int) ([]T, bool) {
 	return items, len(items) == top && top == directory.MaxPageSize
 }
 
+// pageInMemory pages a short collection the Service returns whole (a
+// user's groups, a user's assignments) by id, with the same keyset
+// $skiptoken as the stored collections.
+func pageInMemory[T any](items []T, id func(T) string, q *odata.Query) ([]T, *odata.Cursor) {
+	items = slices.Clone(items)
+	slices.SortFunc(items, func(a, b T) int { return strings.Compare(id(a), id(b)) })
+	if q.Cursor != nil {
+		start, _ := slices.BinarySearchFunc(items, q.Cursor.ID, func(x T, after string) int {
+			if id(x) <= after {
+				return -1
+			}
+			return 1
+		})
+		items = items[start:]
+	}
+	if len(items) > q.Top {
+		return items[:q.Top], &odata.Cursor{ID: id(items[q.Top-1])}
+	}
+	return items, nil
+}
+
 // list is one page of a collection.
 type list struct {
 	context string   // @odata.context fragment, e.g. "users"

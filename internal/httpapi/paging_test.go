@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -37,7 +38,7 @@ func (e *env) seedUsers(n int, prefix string) map[string]bool {
 	return ids
 }
 
-func TestPagingWalkSeesEveryUserOnceWhileUsersAreAdded(t *testing.T) {
+func TestPagingWalkSeesEveryUserOnceWhileUsersAreAddedAndDeleted(t *testing.T) {
 	e := newEnv(t)
 	before := e.seedUsers(2500, "walker")
 	before[e.admin.ID] = true
@@ -56,10 +57,13 @@ func TestPagingWalkSeesEveryUserOnceWhileUsersAreAdded(t *testing.T) {
 						return
 					default:
 					}
-					_, err := e.svc.CreateUser(e.sys(), e.contoso.ID, directory.NewUser{
+					u, err := e.svc.CreateUser(e.sys(), e.contoso.ID, directory.NewUser{
 						UserPrincipalName: fmt.Sprintf("late%s%d@contoso.example", strings.ReplaceAll(strings.TrimPrefix(order, "&$orderby="), " ", ""), i),
 						DisplayName:       fmt.Sprintf("walker %04d", rand.IntN(10000)),
 					})
+					if err == nil && i%2 == 1 { // and deletes every other one it added
+						err = e.svc.DeleteUser(e.sys(), e.contoso.ID, u.ID)
+					}
 					if err != nil {
 						t.Error(err)
 						return
@@ -84,6 +88,7 @@ func TestPagingWalkSeesEveryUserOnceWhileUsersAreAdded(t *testing.T) {
 			}
 			close(stop)
 			wg.Wait()
+			t.Logf("%d users added (every other one deleted) during a walk of %d pages", added, pages)
 			if added == 0 {
 				t.Fatal("no user was added during the walk: the test proves nothing")
 			}
@@ -136,4 +141,28 @@ func TestSkipTokenOfAnotherQueryIsRefused(t *testing.T) {
 	tok := link[strings.Index(link, "$skiptoken=")+len("$skiptoken="):]
 	e.get("/v1.0/users?$top=2&$skiptoken="+tok, e.adminToken).want(t, http.StatusBadRequest, "Request_BadRequest")
 	e.get("/v1.0/directory/deletedItems/microsoft.graph.user?$orderby=displayName&$skiptoken="+tok, e.adminToken).want(t, http.StatusBadRequest, "Request_BadRequest")
+}
+
+func TestMemberOfAndAssignmentsArePaged(t *testing.T) {
+	e := newEnv(t)
+	guestID, _, _ := e.acceptedGuest()
+	for i := range 4 {
+		g, err := e.svc.CreateGroup(e.sys(), e.contoso.ID, fmt.Sprintf("Team %d", i), "")
+		fatalIf(t, err)
+		fatalIf(t, e.svc.AddGroupMember(e.sys(), e.contoso.ID, g.ID, guestID))
+	}
+	for _, path := range []string{"/users/" + guestID + "/memberOf", "/users/" + guestID + "/appRoleAssignments"} {
+		want := e.get("/v1.0"+path, e.adminToken).want(t, http.StatusOK).ids()
+		var got []string
+		next := "/v1.0" + path + "?$top=2"
+		for next != "" {
+			r := e.get(next, e.adminToken).want(t, http.StatusOK)
+			got = append(got, r.ids()...)
+			next = r.str("@odata.nextLink")
+		}
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s walked in pages of 2: %v, want %v", path, got, want)
+		}
+	}
 }

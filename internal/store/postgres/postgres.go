@@ -6,6 +6,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io/fs"
 	"time"
 
@@ -42,6 +43,11 @@ type Store struct {
 // string, as libpq takes), checks that it answers, and migrates it to the
 // current schema.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	return open(ctx, dsn, nil)
+}
+
+// open is Open with a tracer of the store's statements, for tests.
+func open(ctx context.Context, dsn string, trace func(string, []any)) (*Store, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: invalid DSN: %w", err)
@@ -67,6 +73,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		ReadTx:       &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},
 		WriteRetries: writeRetries,
 		Close:        db.Close,
+		Trace:        trace,
 	})
 	return s, nil
 }
@@ -76,7 +83,15 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return fmt.Errorf("postgres: migrations: %w", err)
 	}
-	locker, err := lock.NewPostgresSessionLocker()
+	// The lock is per schema: instances sharing a schema migrate one at a
+	// time; stores in other schemas of the database (tests) don't wait.
+	var schema string
+	if err := db.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		return fmt.Errorf("postgres: migrations: %w", err)
+	}
+	locker, err := lock.NewPostgresSessionLocker(
+		lock.WithLockID(int64(crc32.ChecksumIEEE([]byte("orgdir migrations "+schema)))),
+		lock.WithLockTimeout(1, 300), lock.WithUnlockTimeout(1, 60))
 	if err != nil {
 		return fmt.Errorf("postgres: migrations: %w", err)
 	}

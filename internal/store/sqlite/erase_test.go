@@ -160,7 +160,10 @@ func TestOpenCreatesTheFileReadableByItsOwnerOnly(t *testing.T) {
 
 func TestOpenAgainKeepsTheDataAndMigratesNothingTwice(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "again.db")
+	path := filepath.Join(t.TempDir(), "a dir with 100%20 odd chars", "again.db")
+	if err := os.Mkdir(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
 	s, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
@@ -179,6 +182,19 @@ func TestOpenAgainKeepsTheDataAndMigratesNothingTwice(t *testing.T) {
 	defer s.Close()
 	if err := s.Read(ctx, func(tx directory.Tx) error { _, err := tx.GetTenant(ctx, tn.ID); return err }); err != nil {
 		t.Fatalf("tenant lost on reopen: %v", err)
+	}
+	// SQLite used the file at path, not one named after a decoded path.
+	entries, err := os.ReadDir(filepath.Dir(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), "again.db") {
+			t.Errorf("unexpected file %q beside the database", e.Name())
+		}
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(filepath.Dir(path))); len(entries) != 1 {
+		t.Errorf("files were created outside the database's directory: %v", entries)
 	}
 }
 

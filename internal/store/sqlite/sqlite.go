@@ -37,7 +37,8 @@ type Store struct {
 }
 
 // Open opens (creating it with mode 0600 when missing) the database file
-// at path and migrates it to the current schema.
+// at path and migrates it to the current schema. The directory must exist;
+// a path with '?' or '#' is refused, as SQLite would read it as parameters.
 func Open(ctx context.Context, path string) (*Store, error) {
 	return open(ctx, path, nil)
 }
@@ -100,7 +101,7 @@ func dsn(path string, extra url.Values) string {
 	for k, vs := range extra {
 		q[k] = append(q[k], vs...)
 	}
-	return "file:" + path + "?" + q.Encode()
+	return path + "?" + q.Encode()
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -147,7 +147,7 @@ func (d *Dialect) compileCompare(props filterable, c directory.Compare) (string,
 		}
 		return "(" + col + " " + op + " ?)", []any{d.timeArg(v)}, nil
 	}
-	return "", nil, directory.Internal(nil)
+	return "", nil, directory.Invalidf(c.Property, "%s cannot be filtered", c.Property)
 }
 
 // nullCompare is `property eq null` / `ne null`. An empty text is null.

@@ -227,12 +227,21 @@ func (t *tx) CountUsers(ctx context.Context, tenantID string, q directory.UserQu
 	return n, nil
 }
 
+// ListUsersByHome locks the rows it returns inside a Write on a backend
+// with row locks, as GetUser does: Leave picks the guest to delete from this
+// list, and erase decides from it whether an e-mail identity is still used.
+// Unlocked, a Leave could overwrite an administrator's concurrent disable or
+// delete, and two instances purging one person's last two guests could each
+// see the other still there and both keep the identity (its e-mail address)
+// for ever. Locking in (tenant_id, id) order keeps deadlocks rare; one that
+// happens is retried by Write.
 func (t *tx) ListUsersByHome(ctx context.Context, homeUserID, emailIdentityID string) ([]*directory.User, error) {
+	lock := t.d.forUpdate(t.write)
 	switch {
 	case homeUserID != "" && emailIdentityID == "":
-		return t.listUsers(ctx, `SELECT `+userCols+` FROM users WHERE home_user_id = ? AND home_user_id <> '' ORDER BY tenant_id, id`, homeUserID)
+		return t.listUsers(ctx, `SELECT `+userCols+` FROM users WHERE home_user_id = ? AND home_user_id <> '' ORDER BY tenant_id, id`+lock, homeUserID)
 	case homeUserID == "" && emailIdentityID != "":
-		return t.listUsers(ctx, `SELECT `+userCols+` FROM users WHERE home_email_identity_id = ? AND home_email_identity_id <> '' ORDER BY tenant_id, id`, emailIdentityID)
+		return t.listUsers(ctx, `SELECT `+userCols+` FROM users WHERE home_email_identity_id = ? AND home_email_identity_id <> '' ORDER BY tenant_id, id`+lock, emailIdentityID)
 	}
 	return nil, directory.Invalidf("home", "exactly one of a home user and an e-mail identity must be given")
 }

@@ -1,0 +1,10 @@
+// Package bench measures orgdir's hot paths end to end, through the
+// directory.Service and a real store, and reports throughput, latency
+// percentiles and the Go heap. It backs the `orgdir bench` command and the
+// testing.B benchmarks of this package, so the figures in
+// docs/performance.md can be rerun by anyone.
+//
+// A run never touches existing data: it works in a new SQLite file (by
+// default in a temporary directory, removed afterwards) or in a new
+// PostgreSQL schema that it creates and drops.
+package bench
