@@ -350,3 +350,32 @@ func (p *person) onPhone(fn func()) {
 	}()
 	fn()
 }
+
+// tab presses the Tab key n times.
+func (p *person) tab(n int) {
+	p.t.Helper()
+	ctx, cancel := p.timeout()
+	defer cancel()
+	for range n {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent("\t")); err != nil {
+			p.t.Fatal(err)
+		}
+	}
+}
+
+// focusVisible fails unless the focused element draws an outline.
+func (p *person) focusVisible() {
+	p.t.Helper()
+	ctx, cancel := p.timeout()
+	defer cancel()
+	style, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(function () {
+		var e = document.activeElement, s = getComputedStyle(e);
+		return e.tagName + "#" + e.id + " " + s.outlineStyle + " " + s.outlineWidth;
+	})()`))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if f := strings.Fields(style); len(f) != 3 || f[1] == "none" || f[2] == "0px" {
+		p.fail("the focused element %q shows no outline", style)
+	}
+}

@@ -16,6 +16,11 @@ func TestAdminPortalPagesOpen(t *testing.T) {
 	anon.open("/signin")
 	anon.sees("Sign in", "With your organization account", "With a code sent to your e-mail")
 	anon.shot("signin")
+	// A keyboard user sees where they are: Tab to the user name field
+	// (past the skip link and the brand) shows a focus outline.
+	anon.tab(3)
+	anon.focusVisible()
+	anon.shot("signin-keyboard-focus")
 
 	admin := j.person("admin")
 	admin.signIn(demo.ContosoAdminUPN, demo.ContosoAdminPass)
@@ -43,9 +48,46 @@ func TestAdminPortalPagesOpen(t *testing.T) {
 
 	ada := j.person("ada")
 	ada.signIn(demo.AdaUPN, demo.AdaPassword)
-	if st := ada.click(`a[href="/admin"]`); st != http.StatusForbidden {
+	ada.absent(`a[href="/admin"]`) // no link to a portal she may not use
+	if st := ada.open("/admin"); st != http.StatusForbidden {
 		ada.fail("the admin portal answered %d to a member without an admin role, want 403", st)
 	}
 	ada.sees("You don't have access", "Global Administrators and User Administrators")
 	ada.shot("forbidden")
+}
+
+// TestRestoreClashAsksForANewUserName: Contoso's admin deletes Bob, makes
+// a new Bob with the same user name, then restores the first: the page
+// asks for a new user name, and the restore with it succeeds.
+func TestRestoreClashAsksForANewUserName(t *testing.T) {
+	j := newJourney(t)
+	admin := j.person("admin")
+	admin.signIn(demo.ContosoAdminUPN, demo.ContosoAdminPass)
+	newBob := func(name string) {
+		admin.open("/admin")
+		admin.click(`a[href$="/users/new"]`)
+		admin.fill("#upn", "bob@"+demo.ContosoDomain)
+		admin.fill("#displayName", name)
+		admin.click(`main form button[type=submit]`)
+		admin.sees("Created " + name)
+	}
+	newBob("Bob Builder")
+	admin.click(`a.button.danger[href$="/delete"]`)
+	admin.sees("Delete Bob Builder?", "can restore")
+	admin.shot("delete-confirm")
+	admin.click(`main form button.danger`)
+	admin.sees("Deleted Bob Builder")
+	newBob("Bob Second")
+
+	admin.click(`nav.side a[href$="/deleted"]`)
+	admin.click(`tr[data-upn="bob@` + demo.ContosoDomain + `"] button.restore`)
+	admin.sees("Restore Bob Builder", "New user name")
+	admin.shot("restore-clash")
+	admin.fill("#newupn", "bob.builder@"+demo.ContosoDomain)
+	admin.click(`main form button[type=submit]`)
+	admin.sees("Restored Bob Builder (bob.builder@" + demo.ContosoDomain + ")")
+	admin.shot("restored-with-new-name")
+	admin.click(`nav.side a[href$="/users"]`)
+	admin.sees("Bob Builder", "bob.builder@"+demo.ContosoDomain, "Bob Second")
+	admin.onPhone(func() { admin.shot("users-on-a-phone") })
 }

@@ -2,6 +2,7 @@ package multiinstance
 
 import (
 	"bytes"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,8 +17,9 @@ import (
 
 // TestTwoPurgeProcessesPurgeEachUserOnce builds the real binary and starts
 // two `orgdir purge` processes at once on one database, as two servers'
-// cron jobs would: between them they purge every due user exactly once,
-// both take part, and the users not yet due are left.
+// cron jobs would, and lets them scan at the same moment: between them
+// they purge every due user exactly once, both take part (neither waits for
+// the other's batch), and the users not yet due are left.
 //
 // The processes run on the real clock, so the users are due relative to
 // time.Now.
@@ -31,36 +33,74 @@ func TestTwoPurgeProcessesPurgeEachUserOnce(t *testing.T) {
 	dueIDs := deletedUsers(t, setup, tn.ID, due, func(i int) time.Time { return now.Add(-time.Duration(i+1) * time.Second) })
 	laterIDs := deletedUsers(t, setup, tn.ID, notDue, func(i int) time.Time { return now.Add(time.Duration(i+1) * time.Hour) })
 
-	outs := make([][]byte, 2)
+	// Processes start at their own pace (a busy machine may take a second
+	// or two). So that neither finishes before the other begins, the test
+	// holds the users table locked until both wait at their first purge
+	// scan, then lets them go together.
+	gate, err := db.check.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gate.Rollback() //nolint:errcheck // released below; this is for a failing test
+	if _, err := gate.Exec(`LOCK TABLE users IN EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	app := "orgdir-purge-" + directory.NewID()[:8]
+	u, err := url.Parse(db.dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("application_name", app) // to find the processes' sessions
+	u.RawQuery = q.Encode()
+
+	outs := make([]bytes.Buffer, 2)
 	errs := make([]error, 2)
 	var wg sync.WaitGroup
-	gate := make(chan struct{})
 	for i := range 2 {
-		cmd := exec.Command(bin, "purge", "--database", db.dsn, "--batch", "10")
+		cmd := exec.Command(bin, "purge", "--database", u.String(), "--batch", "10")
 		// Only what the process needs: no ORGDIR_* of the test's environment.
 		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
+		cmd.Stdout, cmd.Stderr = &outs[i], &outs[i]
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// A test that fails early leaves no process behind it.
+		t.Cleanup(func() { _ = cmd.Process.Kill() })
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			<-gate
-			errs[i] = cmd.Run()
-			outs[i] = out.Bytes()
+			errs[i] = cmd.Wait()
 		}()
 	}
-	close(gate)
-	wg.Wait()
+	exited := make(chan struct{})
+	go func() { wg.Wait(); close(exited) }()
+	deadline := time.Now().Add(60 * time.Second)
+	for waiting := 0; waiting < 2; {
+		select {
+		case <-exited:
+			t.Fatalf("a purge process ended before it reached the scan:\n%s\n%s", &outs[0], &outs[1])
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 60s, %d of 2 purge processes wait at the scan", waiting)
+		}
+		waiting = db.count(t, `SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, app)
+	}
+	if err := gate.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	<-exited
 
 	purged := regexp.MustCompile(`purged (\d+) deleted users? whose retention had ended`)
 	counts := make([]int, 2)
 	for i := range 2 {
 		if errs[i] != nil {
-			t.Fatalf("process %d: %v\n%s", i+1, errs[i], outs[i])
+			t.Fatalf("process %d: %v\n%s", i+1, errs[i], &outs[i])
 		}
-		m := purged.FindSubmatch(outs[i])
+		m := purged.FindSubmatch(outs[i].Bytes())
 		if m == nil {
-			t.Fatalf("process %d printed no count:\n%s", i+1, outs[i])
+			t.Fatalf("process %d printed no count:\n%s", i+1, &outs[i])
 		}
 		counts[i], _ = strconv.Atoi(string(m[1]))
 	}

@@ -58,3 +58,11 @@ func (l *Limiter) Allow(key string) bool {
 	l.windows[key] = w
 	return w.count <= l.Max
 }
+
+// Reset forgets the attempts of key, as after a successful sign-in: only
+// failures in a row should lock a name out.
+func (l *Limiter) Reset(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.windows, key)
+}

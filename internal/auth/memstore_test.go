@@ -16,11 +16,40 @@ import (
 type memStore struct {
 	mu       sync.Mutex
 	sessions map[string]*directory.Session
+	users    map[string]*directory.User // by tenant id + "/" + user id
+	emails   map[string]*directory.EmailIdentity
 	codes    []*directory.OneTimeCode
 	outbox   []*directory.OutboxMessage
 }
 
-func newMemStore() *memStore { return &memStore{sessions: map[string]*directory.Session{}} }
+func newMemStore() *memStore {
+	return &memStore{sessions: map[string]*directory.Session{}, users: map[string]*directory.User{}, emails: map[string]*directory.EmailIdentity{}}
+}
+
+// addUser adds an enabled member user and returns it for changing.
+func (m *memStore) addUser(tenantID, id string) *directory.User {
+	u := &directory.User{ID: id, TenantID: tenantID, AccountEnabled: true, UserType: directory.Member}
+	m.users[tenantID+"/"+id] = u
+	return u
+}
+
+func (t *memTx) GetUser(_ context.Context, tenantID, id string) (*directory.User, error) {
+	u, ok := t.m.users[tenantID+"/"+id]
+	if !ok {
+		return nil, notFound()
+	}
+	c := *u
+	return &c, nil
+}
+
+func (t *memTx) GetEmailIdentity(_ context.Context, id string) (*directory.EmailIdentity, error) {
+	e, ok := t.m.emails[id]
+	if !ok {
+		return nil, notFound()
+	}
+	c := *e
+	return &c, nil
+}
 
 func (m *memStore) Read(ctx context.Context, fn func(directory.Tx) error) error {
 	m.mu.Lock()

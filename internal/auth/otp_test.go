@@ -175,3 +175,16 @@ func TestLimiter(t *testing.T) {
 		t.Fatal("a new window must allow again")
 	}
 }
+
+func TestLimiterResetForgetsOneKeysAttempts(t *testing.T) {
+	l := NewLimiter(1, time.Hour, nil)
+	l.Allow("k")
+	l.Allow("other")
+	l.Reset("k")
+	if !l.Allow("k") {
+		t.Fatal("a reset key must be allowed again")
+	}
+	if l.Allow("other") {
+		t.Fatal("Reset must leave other keys counted")
+	}
+}

@@ -85,15 +85,23 @@ func (m *Sessions) Start(ctx context.Context, tenantID, userID, emailIdentityID 
 }
 
 // Lookup returns the live session of a cookie value. An unknown, expired
-// or revoked session is KindUnauthenticated.
+// or revoked session is KindUnauthenticated. So is the session of a person
+// whose home user was disabled or deleted, or whose e-mail identity was
+// erased, since it started: that session is revoked on the spot, so that
+// disabling an account signs it out everywhere at once.
 func (m *Sessions) Lookup(ctx context.Context, secret string) (*directory.Session, error) {
 	if secret == "" {
 		return nil, directory.Errorf(directory.KindUnauthenticated, "not signed in")
 	}
 	var s *directory.Session
+	var gone string // why the person can no longer use the session
 	err := m.Store.Read(ctx, func(tx directory.Tx) error {
 		var err error
 		s, err = tx.GetSessionByHash(ctx, HashSecret(secret))
+		if err != nil {
+			return err
+		}
+		gone, err = personGone(ctx, tx, s)
 		return err
 	})
 	if directory.IsKind(err, directory.KindNotFound) {
@@ -105,7 +113,36 @@ func (m *Sessions) Lookup(ctx context.Context, secret string) (*directory.Sessio
 	if s.RevokedAt != nil || !m.now().Before(s.ExpiresAt) {
 		return nil, directory.Errorf(directory.KindUnauthenticated, "your session has ended; sign in again")
 	}
+	if gone != "" {
+		if err := m.End(ctx, s); err != nil {
+			return nil, err
+		}
+		return nil, directory.Errorf(directory.KindUnauthenticated, "you were signed out: %s", gone)
+	}
 	return s, nil
+}
+
+// personGone says why the session's person may no longer use it, or "".
+func personGone(ctx context.Context, tx directory.Tx, s *directory.Session) (string, error) {
+	if s.HomeUserID != "" {
+		u, err := tx.GetUser(ctx, s.HomeTenantID, s.HomeUserID)
+		switch {
+		case directory.IsKind(err, directory.KindNotFound):
+			return "your account was deleted", nil
+		case err != nil:
+			return "", err
+		case u.Deleted():
+			return "your account was deleted", nil
+		case !u.AccountEnabled:
+			return "your account was disabled; contact your organization's administrator", nil
+		}
+		return "", nil
+	}
+	_, err := tx.GetEmailIdentity(ctx, s.EmailIdentityID)
+	if directory.IsKind(err, directory.KindNotFound) {
+		return "your sign-in e-mail address was removed", nil
+	}
+	return "", err
 }
 
 // AddTenant records that the session signed in to tenantID as a guest.

@@ -3,6 +3,7 @@ package auth
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +13,11 @@ import (
 func newSessions(t *testing.T) (*Sessions, *memStore, *directory.FixedClock) {
 	t.Helper()
 	st := newMemStore()
+	// The people the tests' sessions belong to.
+	st.addUser("tenant-1", "user-1")
+	st.addUser("t", "u")
+	st.addUser("home", "u")
+	st.emails["email-1"] = &directory.EmailIdentity{ID: "email-1", Email: "guest@example.test"}
 	clock := directory.NewFixedClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	return &Sessions{Store: st, Clock: clock.Now, TTL: time.Hour}, st, clock
 }
@@ -69,6 +75,43 @@ func TestSessions(t *testing.T) {
 		}
 		if _, err := m.Lookup(ctx, secret); !directory.IsKind(err, directory.KindUnauthenticated) {
 			t.Fatalf("err = %v, want unauthenticated after sign-out", err)
+		}
+	})
+
+	t.Run("DisablingOrDeletingThePersonRevokesTheirSessions", func(t *testing.T) {
+		for name, change := range map[string]func(*memStore){
+			"Disabled":      func(st *memStore) { st.users["t/u"].AccountEnabled = false },
+			"SoftDeleted":   func(st *memStore) { now := time.Now(); st.users["t/u"].DeletedAt = &now },
+			"Purged":        func(st *memStore) { delete(st.users, "t/u") },
+			"EmailErased":   func(st *memStore) { delete(st.emails, "email-1") },
+			"OtherUserGone": func(st *memStore) { delete(st.users, "tenant-1/user-1") },
+		} {
+			t.Run(name, func(t *testing.T) {
+				m, st, _ := newSessions(t)
+				home, hs, _ := m.Start(ctx, "t", "u", "")
+				email, es, _ := m.Start(ctx, "", "", "email-1")
+				change(st)
+				// Only the sessions of the person who changed end.
+				for _, c := range []struct {
+					secret string
+					s      *directory.Session
+					ends   bool
+				}{{home, hs, name != "EmailErased" && name != "OtherUserGone"}, {email, es, name == "EmailErased"}} {
+					_, err := m.Lookup(ctx, c.secret)
+					if !c.ends {
+						if err != nil {
+							t.Fatalf("an unaffected session failed: %v", err)
+						}
+						continue
+					}
+					if !directory.IsKind(err, directory.KindUnauthenticated) || !strings.Contains(err.Error(), "signed out") {
+						t.Fatalf("err = %v, want unauthenticated: signed out", err)
+					}
+					if _, ok := st.sessions[c.s.ID]; ok {
+						t.Fatal("the session of a disabled or deleted person must be revoked in the store")
+					}
+				}
+			})
 		}
 	})
 

@@ -64,6 +64,11 @@ func CreateToken(ctx context.Context, store directory.Store, clock directory.Clo
 // expired or revoked token, or one whose user was disabled, deleted or
 // purged since, is KindUnauthenticated: the user is read on every request,
 // so a token stops working the moment its user does.
+//
+// The secret is never compared: the token is looked up by the SHA-256 of
+// the secret, so what the database's comparison could leak by its timing
+// is about a hash the caller cannot steer, not about the secret. No error
+// message carries the secret, so no log does either.
 func Authenticate(ctx context.Context, store directory.Store, now time.Time, secret string) (directory.Actor, error) {
 	if !strings.HasPrefix(secret, TokenPrefix) || len(secret) > 256 {
 		return directory.Actor{}, unauthenticated("the access token is not a valid orgdir token")

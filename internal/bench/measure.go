@@ -66,14 +66,16 @@ func measure(ctx context.Context, name string, conc int, lim limits, op func(ctx
 				mu.Unlock()
 			}()
 			for ctx.Err() == nil {
+				// The deadline is checked before a number is taken, so
+				// every number taken is run: the numbers run are 0..n-1.
+				if !deadline.IsZero() && !time.Now().Before(deadline) {
+					return
+				}
 				i := int(next.Add(1) - 1)
 				if maxOps >= 0 && i >= maxOps {
 					return
 				}
 				t0 := time.Now()
-				if !deadline.IsZero() && !t0.Before(deadline) {
-					return
-				}
 				if err := op(ctx, i); err != nil {
 					mu.Lock()
 					if firstErr == nil {
@@ -98,7 +100,7 @@ func measure(ctx context.Context, name string, conc int, lim limits, op func(ctx
 // newRow summarizes the latencies of one operation.
 func newRow(name string, lat []time.Duration, elapsed time.Duration) Row {
 	slices.Sort(lat)
-	r := Row{Name: name, Ops: len(lat), Elapsed: elapsed}
+	r := Row{Name: name, Unit: UnitOps, Ops: len(lat), Elapsed: elapsed}
 	if elapsed > 0 {
 		r.Rate = float64(len(lat)) / elapsed.Seconds()
 	}

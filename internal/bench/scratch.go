@@ -25,6 +25,8 @@ type scratch struct {
 	describe string // for the operator, without a password
 	// remove closes the store and deletes what the bench created.
 	remove func() error
+	// analyze, when set, updates the planner's statistics after seeding.
+	analyze func(ctx context.Context) error
 }
 
 // IsPostgres reports whether database names a PostgreSQL server.
@@ -113,6 +115,7 @@ func openPostgresScratch(ctx context.Context, dsn string) (*scratch, error) {
 		store:    st,
 		describe: "PostgreSQL, new schema " + schema + " at " + stripQuery(u),
 		remove:   func() error { return errors.Join(st.Close(), drop()) },
+		analyze:  func(ctx context.Context) error { return analyzeSchema(ctx, admin, schema) },
 	}, nil
 }
 
@@ -122,3 +125,34 @@ func stripQuery(u *url.URL) string {
 	c.RawQuery = ""
 	return c.Redacted()
 }
+
+// analyzeSchema runs ANALYZE on every table of schema. A bulk load leaves
+// PostgreSQL without statistics until autovacuum's next pass (within about
+// a minute by default); without them the planner can pick a plan that is
+// many times slower, which no long-running server sees.
+func analyzeSchema(ctx context.Context, db *sql.DB, schema string) error {
+	rows, err := db.QueryContext(ctx, `SELECT tablename FROM pg_tables WHERE schemaname = $1`, schema)
+	if err != nil {
+		return fmt.Errorf("bench: analyze: %w", err)
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return fmt.Errorf("bench: analyze: %w", err)
+		}
+		tables = append(tables, t)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("bench: analyze: %w", err)
+	}
+	for _, t := range tables {
+		if _, err := db.ExecContext(ctx, "ANALYZE "+schema+"."+quoteIdent(t)); err != nil {
+			return fmt.Errorf("bench: analyze %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

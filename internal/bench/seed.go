@@ -2,15 +2,22 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
-// seedBatch is how many users one seeding transaction writes.
-const seedBatch = 500
+// seedBatch is how many users one seeding transaction writes, and
+// seedParallel how many such transactions run at once.
+const (
+	seedBatch    = 500
+	seedParallel = 4
+)
 
 // seedApp is the initiator of the audit records the seeding writes.
 const seedApp = "orgdir bench seed"
@@ -60,35 +67,56 @@ func seed(ctx context.Context, st directory.Store, now time.Time, users int) (*w
 		return nil, fmt.Errorf("bench: seed the tenants: %w", err)
 	}
 
+	// Batches run seedParallel at a time: PostgreSQL spends most of a
+	// batch on round trips, which overlap; SQLite queues them on its one
+	// writer. Each batch keeps its own users, joined in order at the end.
 	nGuests := users / guestShare
-	for n := 0; n < users; n += seedBatch {
-		end := min(n+seedBatch, users)
-		err := st.Write(ctx, func(tx directory.Tx) error {
-			for i := n; i < end; i++ {
-				if i < nGuests {
-					homeUser := w.member(w.home, fmt.Sprintf("guest%06d", i), fmt.Sprintf("Guest %06d", i))
-					g := w.guest(homeUser)
-					if err := w.createUser(ctx, tx, homeUser); err != nil {
+	nBatches := (users + seedBatch - 1) / seedBatch
+	members := make([][]*directory.User, nBatches)
+	guests := make([][]*directory.User, nBatches)
+	errs := make([]error, nBatches)
+	sem := make(chan struct{}, seedParallel)
+	var wg sync.WaitGroup
+	for b := range nBatches {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			n, end := b*seedBatch, min((b+1)*seedBatch, users)
+			errs[b] = st.Write(ctx, func(tx directory.Tx) error {
+				members[b], guests[b] = nil, nil // a Write may run fn again
+				for i := n; i < end; i++ {
+					if i < nGuests {
+						homeUser := w.member(w.home, fmt.Sprintf("guest%06d", i), fmt.Sprintf("Guest %06d", i))
+						g := w.guest(homeUser)
+						if err := w.createUser(ctx, tx, homeUser); err != nil {
+							return err
+						}
+						if err := w.createUser(ctx, tx, g); err != nil {
+							return err
+						}
+						guests[b] = append(guests[b], g)
+						continue
+					}
+					u := w.member(w.tenant, fmt.Sprintf("member%06d", i), fmt.Sprintf("Member %06d", i))
+					if err := w.createUser(ctx, tx, u); err != nil {
 						return err
 					}
-					if err := w.createUser(ctx, tx, g); err != nil {
-						return err
-					}
-					w.guests = append(w.guests, g)
-					continue
+					members[b] = append(members[b], u)
 				}
-				u := w.member(w.tenant, fmt.Sprintf("member%06d", i), fmt.Sprintf("Member %06d", i))
-				if err := w.createUser(ctx, tx, u); err != nil {
-					return err
-				}
-				w.members = append(w.members, u)
+				return nil
+			})
+			if errs[b] != nil {
+				errs[b] = fmt.Errorf("bench: seed users %d to %d: %w", n, end, errs[b])
 			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("bench: seed users %d to %d: %w", n, end, err)
-		}
+		}()
 	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	w.members = slices.Concat(members...)
+	w.guests = slices.Concat(guests...)
 	return w, nil
 }
 

@@ -102,6 +102,7 @@ func commands() []command {
 		// API tokens (token.go).
 		{"token create", "create a bearer token for the JSON API", runTokenCreate},
 		{"token revoke", "revoke a bearer token of the JSON API", runTokenRevoke},
+		{"bench", "measure throughput, latency and heap on a throwaway database", runBench},
 	}
 }
 

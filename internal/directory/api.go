@@ -42,10 +42,19 @@ type BulkResult struct {
 }
 
 // PersonalData is everything orgdir holds about a person, for export.
+// Secrets (token and session hashes, CSRF secrets) are left out, and so
+// are the bodies of e-mail, which may carry a live redeem link or passcode:
+// the export says which messages were sent, when and with what subject.
 type PersonalData struct {
-	ExportedAt    string           `json:"exportedDateTime"`
-	EmailIdentity *EmailIdentity   `json:"emailIdentity,omitempty"`
-	Memberships   []PersonalTenant `json:"organizations"`
+	ExportedAt    string         `json:"exportedDateTime"`
+	EmailIdentity *EmailIdentity `json:"emailIdentity,omitempty"`
+	// Sessions are the person's browser sessions (home user or e-mail
+	// identity).
+	Sessions []*Session `json:"sessions"`
+	// Mail is the e-mail of no tenant sent to the person's e-mail
+	// identity (one-time passcodes).
+	Mail        []*OutboxMessage `json:"mail"`
+	Memberships []PersonalTenant `json:"organizations"`
 }
 
 // PersonalTenant is the person's data in one tenant.
@@ -57,5 +66,9 @@ type PersonalTenant struct {
 	Groups             []*Group             `json:"groups"`
 	AppRoleAssignments []*AppRoleAssignment `json:"appRoleAssignments"`
 	Invitations        []*Invitation        `json:"invitations"`
-	AuditEvents        []*AuditEvent        `json:"auditEvents"`
+	AccessTokens       []*AccessToken       `json:"accessTokens"`
+	Mail               []*OutboxMessage     `json:"mail"` // the tenant's e-mail to the user's address
+	// AuditEvents are the tenant's events that name the user, as target or
+	// as initiator.
+	AuditEvents []*AuditEvent `json:"auditEvents"`
 }

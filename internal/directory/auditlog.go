@@ -79,6 +79,9 @@ func (s *Service) ListAudit(ctx context.Context, tenantID string, q AuditQuery) 
 	if err := validLimit("limit", q.Limit); err != nil {
 		return nil, err
 	}
+	if q.TargetID != "" && !ValidID(q.TargetID) {
+		return nil, Invalidf("targetId", "targetId %q is not an object id", q.TargetID)
+	}
 	var out []*AuditEvent
 	err := s.read(ctx, func(o *op) error {
 		if err := o.c.require(tenantID, permManage); err != nil {

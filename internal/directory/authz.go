@@ -239,6 +239,12 @@ func (o *op) user(tenantID, idOrUPN string) (*User, error) {
 		u, err = o.tx.GetUser(o.ctx, tenantID, idOrUPN)
 	case isPlausibleUPN(idOrUPN):
 		u, err = o.tx.GetUserByUPN(o.ctx, tenantID, idOrUPN)
+		if err == nil {
+			// Read it again by id: in a Write that locks the row (the
+			// by-UPN lookup does not), so that a concurrent change of the
+			// same user waits for this one, as when it is named by id.
+			u, err = o.tx.GetUser(o.ctx, tenantID, u.ID)
+		}
 	default:
 		return nil, notFound("user")
 	}

@@ -81,6 +81,9 @@ func (s *Service) RestoreUser(ctx context.Context, tenantID, id, newUPN string) 
 		if err != nil {
 			return err
 		}
+		if err := o.guardAdmin(u); err != nil {
+			return err
+		}
 		if u.PurgeAt != nil && !o.now.Before(*u.PurgeAt) {
 			return Errorf(KindConflict, "the retention period of this user has ended; it is being deleted permanently and cannot be restored")
 		}
@@ -169,7 +172,51 @@ func (s *Service) PermanentlyDeleteUser(ctx context.Context, tenantID, id string
 		if !u.Deleted() {
 			return Errorf(KindConflict, "the user is not deleted; delete it first, then delete it permanently")
 		}
+		if err := o.guardAdmin(u); err != nil {
+			return err
+		}
 		return o.erase(u)
+	})
+}
+
+// EraseUser erases a user of the tenant, live or deleted, at once and for
+// good (Global and User Administrators): a data subject's erasure request
+// in one step, where Entra needs a delete and then a permanent delete. A
+// live user is deleted ("Delete user") and erased ("Hard delete user") in
+// one transaction, so there is no moment when it waits in Deleted users.
+// Nobody erases themselves, and only a Global Administrator erases a
+// Global Administrator.
+func (s *Service) EraseUser(ctx context.Context, tenantID, idOrUPN string) error {
+	return s.write(ctx, func(o *op) error {
+		if err := o.c.requireObject(tenantID, permManage, "user"); err != nil {
+			return err
+		}
+		t, err := o.tenant(tenantID)
+		if err != nil {
+			return err
+		}
+		u, err := o.user(tenantID, idOrUPN)
+		if err != nil {
+			return err
+		}
+		if o.c.isSelf(tenantID, u.ID) {
+			return Errorf(KindConflict, "you cannot erase your own account")
+		}
+		if err := o.guardAdmin(u); err != nil {
+			return err
+		}
+		reason := KeyValue{Key: "reason", Value: "personal data erasure"}
+		if !u.Deleted() {
+			if err := o.softDelete(t, u); err != nil {
+				return err
+			}
+			e := o.event(tenantID, ActivityDeleteUser, CategoryUserManagement, opDelete, userTarget(u))
+			e.AdditionalDetails = []KeyValue{reason}
+			if err := o.audit(e); err != nil {
+				return err
+			}
+		}
+		return o.erase(u, reason)
 	})
 }
 
@@ -186,8 +233,8 @@ func (s *Service) PermanentlyDeleteUsers(ctx context.Context, tenantID string, i
 // erase removes u and every copy of its personal data, in the op's one
 // transaction: the user with its memberships, assignments, roles,
 // invitations and password; its name, mail and UPN in every audit record;
-// the tenant's e-mail to its address; its e-mail identity and passcodes when
-// no other user is bound to them. The "Hard delete user" record names the
+// the tenant's e-mail to its address; its e-mail identity, passcodes and
+// passcode e-mail when no other user is bound to them. The "Hard delete user" record names the
 // user by id only.
 func (o *op) erase(u *User, details ...KeyValue) error {
 	ctx, tx := o.ctx, o.tx
@@ -219,6 +266,10 @@ func (o *op) erase(u *User, details ...KeyValue) error {
 			switch {
 			case err == nil:
 				if err := tx.DeleteOneTimeCodes(ctx, e.Email); err != nil {
+					return err
+				}
+				// The passcode e-mail of no tenant went to the identity.
+				if err := tx.DeleteMailTo(ctx, "", e.Email); err != nil {
 					return err
 				}
 				if err := tx.DeleteEmailIdentity(ctx, e.ID); err != nil {

@@ -27,6 +27,18 @@
 //     (KindConflict) and the purge may erase it.
 //   - Every state change and its audit record are written in one Store
 //     Write; if the audit record cannot be written, nothing changes.
+//   - Erasure (PermanentlyDeleteUser of a deleted user, as in Entra;
+//     EraseUser of a live or deleted user in one step, for data subject
+//     requests; the retention purge) removes the user with everything
+//     that names it, and in every tenant's audit log blanks its name, UPN,
+//     modified values and the additionalDetails values of events naming
+//     it; ids stay. For that reason no message or record written for
+//     someone else may carry a person's name: invitation e-mail names the
+//     tenant, not the inviter.
+//   - ExportMyData is everything about the person, across tenants:
+//     users, roles, groups, assignments, invitations, tokens, sessions,
+//     e-mail (without bodies, which may hold live links or passcodes) and
+//     the audit events naming them as target or initiator.
 //
 // The Store interface is defined here, by the one who needs it; backends
 // live in internal/store and pass internal/store/storetest.

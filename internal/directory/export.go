@@ -18,6 +18,9 @@ func (s *Service) ExportMyData(ctx context.Context) (*PersonalData, error) {
 			return err
 		}
 		out = &PersonalData{ExportedAt: o.now.Format(time.RFC3339), EmailIdentity: p.email}
+		if err := o.personalSessions(out, p); err != nil {
+			return err
+		}
 		var users []*User
 		if p.home != nil {
 			users = append(users, p.home)
@@ -68,6 +71,12 @@ func (s *Service) ExportUserData(ctx context.Context, tenantID, userID string) (
 			return err
 		}
 		out = &PersonalData{ExportedAt: o.now.Format(time.RFC3339), Memberships: []PersonalTenant{*pt}}
+		if !u.External() {
+			// A member's sessions are their home tenant's data.
+			if err := o.personalSessions(out, &person{home: u}); err != nil {
+				return err
+			}
+		}
 		return o.audit(o.event(tenantID, ActivityExportPersonalData, CategoryUserManagement, opOther, userTarget(u)))
 	})
 	if err != nil {
@@ -98,6 +107,18 @@ func (o *op) personalTenant(u *User) (*PersonalTenant, error) {
 	}
 	for _, inv := range pt.Invitations {
 		inv.TokenHash = nil // a secret's hash is not personal data
+	}
+	if pt.AccessTokens, err = tx.ListAccessTokens(ctx, u.TenantID, u.ID); err != nil {
+		return nil, err
+	}
+	for _, a := range pt.AccessTokens {
+		a.TokenHash = nil
+	}
+	if u.Mail != "" {
+		if pt.Mail, err = tx.ListMailTo(ctx, u.TenantID, u.Mail); err != nil {
+			return nil, err
+		}
+		withoutBodies(pt.Mail)
 	}
 	q := AuditQuery{TargetID: u.ID, Limit: MaxPageSize}
 	for {
@@ -148,4 +169,33 @@ func (o *op) pendingInvitedUsers(p *person, have []*User) ([]*User, error) {
 		out = append(out, u)
 	}
 	return out, nil
+}
+
+// personalSessions adds the person's sessions, and for an e-mail identity
+// the sign-in e-mail sent to it, to d.
+func (o *op) personalSessions(d *PersonalData, p *person) error {
+	var err error
+	switch {
+	case p.home != nil:
+		d.Sessions, err = o.tx.ListSessions(o.ctx, p.home.TenantID, p.home.ID, "")
+	case p.email != nil:
+		if d.Sessions, err = o.tx.ListSessions(o.ctx, "", "", p.email.ID); err != nil {
+			return err
+		}
+		d.Mail, err = o.tx.ListMailTo(o.ctx, "", p.email.Email)
+		withoutBodies(d.Mail)
+	}
+	for _, s := range d.Sessions {
+		s.TokenHash, s.CSRFSecret = nil, nil
+	}
+	return err
+}
+
+// withoutBodies blanks the bodies of exported e-mail: an invitation's
+// redeem link or a passcode may still work, and the export may be read by
+// whoever holds the account now.
+func withoutBodies(ms []*OutboxMessage) {
+	for _, m := range ms {
+		m.Body = ""
+	}
 }

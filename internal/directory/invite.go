@@ -227,14 +227,13 @@ func (s *Service) redeemURL(tok string) string {
 }
 
 func (s *Service) invitationMail(o *op, t *Tenant, inv *Invitation, link string) *OutboxMessage {
-	from := t.DisplayName
-	if o.c.user != nil {
-		from = o.c.user.DisplayName + " (" + t.DisplayName + ")"
-	}
+	// The organization invites, not the inviter by name: the outbox keeps
+	// the message after its sender's account may be erased, and an erased
+	// person's name must not stay behind in someone else's e-mail.
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s invited you to access applications within their organization %s.\n\n", from, t.DisplayName)
+	fmt.Fprintf(&b, "%s invited you to access applications within their organization.\n\n", t.DisplayName)
 	if inv.CustomizedMessageBody != "" {
-		fmt.Fprintf(&b, "Message from %s:\n%s\n\n", from, inv.CustomizedMessageBody)
+		fmt.Fprintf(&b, "Message from %s:\n%s\n\n", t.DisplayName, inv.CustomizedMessageBody)
 	}
 	fmt.Fprintf(&b, "Accept the invitation: %s\n\nThis link works once and expires on %s.\n", link, inv.ExpiresAt.Format("2 January 2006 15:04 MST"))
 	if t.Settings.PrivacyStatementURL != "" {

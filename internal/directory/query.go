@@ -78,7 +78,7 @@ type UserQuery struct {
 // AuditQuery selects audit events of one tenant, newest first.
 type AuditQuery struct {
 	Filter   Filter // on activityDateTime, activityDisplayName, category, result
-	TargetID string // optional: only events that name this object
+	TargetID string // optional: only events that name this object, as a target or as the initiator
 	After    *AuditEvent
 	Limit    int
 }

@@ -107,27 +107,41 @@ type Tx interface {
 	ListAudit(ctx context.Context, tenantID string, q AuditQuery) ([]*AuditEvent, error)
 	// ScrubAuditSubject removes the display name, UPN and modified values
 	// of objectID from every event of every tenant that names it, as target
-	// or initiator; the id stays.
+	// or initiator, and the values of those events' additionalDetails
+	// (free text that may quote the person); the ids and keys stay.
 	ScrubAuditSubject(ctx context.Context, objectID string) error
 
 	// Outbox of e-mail.
 	EnqueueMail(ctx context.Context, m *OutboxMessage) error
+	// ListOutbox lists a tenant's messages newest first (creation time,
+	// then id); p.AfterID is the last message of the previous page.
 	ListOutbox(ctx context.Context, tenantID string, p Page) ([]*OutboxMessage, error)
 	ListUnsentMail(ctx context.Context, limit int) ([]*OutboxMessage, error)
 	MarkMailSent(ctx context.Context, id string, at time.Time) error
-	// DeleteMailTo removes a tenant's messages to an address (erasure).
+	// DeleteMailTo removes a tenant's messages to an address (erasure);
+	// tenantID "" is the messages of no tenant (one-time passcodes).
 	DeleteMailTo(ctx context.Context, tenantID, address string) error
+	// ListMailTo returns a tenant's messages to an address, whatever its
+	// case, oldest first; tenantID "" as for DeleteMailTo (export).
+	ListMailTo(ctx context.Context, tenantID, address string) ([]*OutboxMessage, error)
 
 	// API tokens.
 	CreateAccessToken(ctx context.Context, t *AccessToken) error
 	GetAccessTokenByHash(ctx context.Context, hash []byte) (*AccessToken, error)
 	RevokeAccessToken(ctx context.Context, id string, at time.Time) error
+	// ListAccessTokens returns a user's tokens, revoked and expired ones
+	// too, oldest first (export).
+	ListAccessTokens(ctx context.Context, tenantID, userID string) ([]*AccessToken, error)
 
 	// Browser sessions.
 	CreateSession(ctx context.Context, s *Session) error
 	GetSessionByHash(ctx context.Context, hash []byte) (*Session, error)
 	UpdateSession(ctx context.Context, s *Session) error
 	DeleteSession(ctx context.Context, id string) error
+	// ListSessions returns a person's sessions, oldest first: those of the
+	// home user (homeTenantID, homeUserID) or of the e-mail identity;
+	// exactly one of the two is given (export).
+	ListSessions(ctx context.Context, homeTenantID, homeUserID, emailIdentityID string) ([]*Session, error)
 
 	// One-time passcodes.
 	CreateOneTimeCode(ctx context.Context, c *OneTimeCode) error

@@ -116,7 +116,7 @@ func (o *op) requireUserListing(tenantID string, q UserQuery) error {
 		return Invalidf("orderBy", "orderBy must be displayName or deletedDateTime, not %q", q.OrderBy)
 	}
 	if q.OrderBy == OrderByDeletedDateTime && !q.Deleted {
-		return Invalidf("orderBy", "only deleted users can be ordered by deletedDateTime")
+		return Invalidf("orderBy", "orderBy deletedDateTime is only for deleted users")
 	}
 	p := permRead
 	if q.Deleted {

@@ -112,7 +112,7 @@ func (a *API) getApp(w http.ResponseWriter, r *http.Request, spec odata.Spec, re
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, render(app).pick(q.Select).with("@odata.context", a.metadata(r, spec.Resource+"/$entity")))
+	return writeJSON(w, http.StatusOK, render(app).pick(q.Select).with("@odata.context", a.entity(r, spec.Resource, q.Select)))
 }
 
 func (a *API) handleListApplications(w http.ResponseWriter, r *http.Request) error {

@@ -104,5 +104,5 @@ func (a *API) handleGetAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, auditObject(e).pick(q.Select).with("@odata.context", a.metadata(r, "auditLogs/directoryAudits/$entity")))
+	return writeJSON(w, http.StatusOK, auditObject(e).pick(q.Select).with("@odata.context", a.entity(r, "auditLogs/directoryAudits", q.Select)))
 }

@@ -19,7 +19,9 @@ var deletedUsersSpec = odata.Spec{
 }
 
 func (a *API) handleListDeletedUsers(w http.ResponseWriter, r *http.Request) error {
-	return a.listUsers(w, r, true, deletedUsersSpec, "directory/deletedItems/microsoft.graph.user")
+	// Graph's documented context of a type-cast deletedItems listing is the
+	// type's own entity set.
+	return a.listUsers(w, r, true, deletedUsersSpec, "users")
 }
 
 func (a *API) handleGetDeletedItem(w http.ResponseWriter, r *http.Request) error {
@@ -30,7 +32,7 @@ func (a *API) handleGetDeletedItem(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return a.writeUser(w, r, http.StatusOK, "directory/deletedItems/$entity", u)
+	return a.writeUser(w, r, http.StatusOK, "directoryObjects", u)
 }
 
 // restoreRequest is the optional body of the restore action.

@@ -9,4 +9,11 @@
 // the bearer token (internal/auth). A handler returns an error and one
 // adapter, writeError, turns it into Graph's error body; every route is
 // listed in routes.go, one file per resource.
+//
+// Before routing, ServeHTTP authenticates the token (its hash, never the
+// secret, is what is looked up and kept) and spends one request of the
+// token's bucket (throttle.go: 429 TooManyRequests with Retry-After, as
+// Graph). A panic in a handler becomes the generic 500 of writeError. The
+// tests walk routes.go's table, so that every route, new ones included, is
+// proven to keep tenants apart and to honour $select.
 package httpapi

@@ -16,6 +16,8 @@ type apiError struct {
 	code    string
 	message string
 	target  string
+	// retryAfter is the Retry-After of a 429, in seconds.
+	retryAfter string
 }
 
 func (e *apiError) Error() string { return e.code + ": " + e.message }
@@ -122,20 +124,24 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="orgdir", error="invalid_token"`)
 	case http.StatusTooManyRequests:
-		w.Header().Set("Retry-After", retryAfterSeconds)
+		retry := retryAfterSeconds
+		if ae := (*apiError)(nil); errors.As(err, &ae) && ae.retryAfter != "" {
+			retry = ae.retryAfter
+		}
+		w.Header().Set("Retry-After", retry)
 	}
 	body := graphError{Error: mainError{Code: code, Message: message, Target: target, InnerError: innerError{
 		Date:            a.opts.Clock().UTC().Format(time.RFC3339),
 		RequestID:       id,
-		ClientRequestID: r.Header.Get("client-request-id"),
+		ClientRequestID: clientRequestID(r),
 	}}}
 	if c != nil {
 		body.Error.InnerError.Contact = &contact{TenantID: c.TenantID, DisplayName: c.TenantName,
 			PrivacyProfile: privacyProfile{ContactEmail: strp(c.PrivacyContactEmail), StatementURL: strp(c.PrivacyStatementURL)}}
 	}
-	b, err := marshal(body)
-	if err != nil { // cannot happen: strings only
-		a.opts.Logger.Error("api error body", "err", err)
+	b, merr := marshal(body)
+	if merr != nil { // cannot happen: strings only
+		a.opts.Logger.Error("api error body", "err", merr)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

@@ -75,7 +75,7 @@ func (a *API) handleGetGroup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, groupObject(g).pick(q.Select).with("@odata.context", a.metadata(r, "groups/$entity")))
+	return writeJSON(w, http.StatusOK, groupObject(g).pick(q.Select).with("@odata.context", a.entity(r, "groups", q.Select)))
 }
 
 // createGroupRequest is Graph's POST /groups body. orgdir's groups are

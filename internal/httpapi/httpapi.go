@@ -2,8 +2,10 @@ package httpapi
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -24,14 +26,19 @@ type Options struct {
 	// each request.
 	BaseURL      string
 	MaxBodyBytes int64 // default DefaultMaxBodyBytes
+	// RateLimit throttles each token (429 TooManyRequests with
+	// Retry-After); zero values get DefaultRatePerSecond and
+	// DefaultRateBurst.
+	RateLimit RateLimit
 }
 
 // API serves the /v1.0/ routes.
 type API struct {
-	svc   *directory.Service
-	store directory.Store
-	opts  Options
-	mux   *http.ServeMux
+	svc      *directory.Service
+	store    directory.Store
+	opts     Options
+	mux      *http.ServeMux
+	throttle *throttle // nil when off
 }
 
 // New returns the API as an http.Handler to mount at /v1.0/ (its routes
@@ -47,7 +54,7 @@ func New(svc *directory.Service, store directory.Store, opts Options) http.Handl
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	opts.BaseURL = strings.TrimSuffix(opts.BaseURL, "/")
-	a := &API{svc: svc, store: store, opts: opts, mux: http.NewServeMux()}
+	a := &API{svc: svc, store: store, opts: opts, mux: http.NewServeMux(), throttle: newThrottle(opts.RateLimit, opts.Clock)}
 	a.routes()
 	return a
 }
@@ -58,20 +65,32 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 type requestIDKey struct{}
 
 // ServeHTTP gives the request its request-id, authenticates the bearer
-// token and routes; every error on the way is written by writeError.
+// token, throttles it and routes; every error on the way is written by
+// writeError.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := directory.NewID()
 	w.Header().Set("request-id", id)
-	if cid := r.Header.Get("client-request-id"); cid != "" {
+	if cid := clientRequestID(r); cid != "" {
 		w.Header().Set("client-request-id", cid)
 	}
+	// Every answer is JSON about a tenant's people: never sniffed as
+	// something else, never kept by a shared cache.
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-store")
 	ctx := context.WithValue(r.Context(), requestIDKey{}, id)
 	ctx = directory.WithCorrelationID(ctx, id)
 	r = r.WithContext(ctx)
+	defer a.recoverPanic(w, r)
 
-	actor, err := a.authenticate(r)
+	actor, secret, err := a.authenticate(r)
 	if err != nil {
 		a.writeError(w, r, err)
+		return
+	}
+	// The bucket is keyed by the token's hash: the secret itself is kept
+	// nowhere, not even in memory.
+	if ok, wait := a.throttle.take(string(auth.HashSecret(secret))); !ok {
+		a.writeError(w, r, throttled(wait))
 		return
 	}
 	r = r.WithContext(directory.WithActor(ctx, actor))
@@ -83,14 +102,48 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a.mux.ServeHTTP(w, r)
 }
 
-func (a *API) authenticate(r *http.Request) (directory.Actor, error) {
+// authenticate returns the actor of the request's bearer token, and the
+// token. The token is never logged nor put in an error: messages say what
+// is wrong with it, not what it is.
+func (a *API) authenticate(r *http.Request) (directory.Actor, string, error) {
 	h := r.Header.Get("Authorization")
 	scheme, secret, _ := strings.Cut(h, " ")
-	if h == "" || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
-		return directory.Actor{}, directory.Errorf(directory.KindUnauthenticated,
+	secret = strings.TrimSpace(secret)
+	if h == "" || !strings.EqualFold(scheme, "Bearer") || secret == "" {
+		return directory.Actor{}, "", directory.Errorf(directory.KindUnauthenticated,
 			"Access token is empty: send the header Authorization: Bearer <token> (orgdir token create)")
 	}
-	return auth.Authenticate(r.Context(), a.store, a.opts.Clock(), strings.TrimSpace(secret))
+	actor, err := auth.Authenticate(r.Context(), a.store, a.opts.Clock(), secret)
+	return actor, secret, err
+}
+
+// recoverPanic turns a panicking handler into Graph's generic 500, logged
+// with its cause and stack; http.ErrAbortHandler keeps its meaning.
+func (a *API) recoverPanic(w http.ResponseWriter, r *http.Request) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
+	a.writeError(w, r, fmt.Errorf("handler panicked: %v\n%s", v, debug.Stack()))
+}
+
+// clientRequestID is the client-request-id header, echoed back as Graph
+// does when it is a plausible id (a GUID or similar): a long or odd value
+// is dropped rather than reflected.
+func clientRequestID(r *http.Request) string {
+	cid := r.Header.Get("client-request-id")
+	if len(cid) > 128 {
+		return ""
+	}
+	for _, c := range cid {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-_.:{}", c)) {
+			return ""
+		}
+	}
+	return cid
 }
 
 // noRoute tells an unknown path (400, as Graph names the segment) from a
@@ -152,6 +205,15 @@ func (a *API) baseURL(r *http.Request) string {
 // metadata is the @odata.context of a response, e.g. "users/$entity".
 func (a *API) metadata(r *http.Request, fragment string) string {
 	return a.baseURL(r) + "/v1.0/$metadata#" + fragment
+}
+
+// entity is the @odata.context of one object of set, as Graph writes it
+// with $select: users(displayName,mail)/$entity.
+func (a *API) entity(r *http.Request, set string, sel []string) string {
+	if sel != nil {
+		set += "(" + strings.Join(sel, ",") + ")"
+	}
+	return a.metadata(r, set+"/$entity")
 }
 
 // eventual reports whether the request opted in to Graph's advanced

@@ -116,11 +116,27 @@ func (a *API) nextLink(r *http.Request, token string) string {
 
 // parseQuery reads the OData options of r for spec.
 func parseQuery(r *http.Request, spec odata.Spec) (*odata.Query, error) {
-	return odata.Parse(r.URL.Query(), eventual(r), spec)
+	v, err := queryValues(r)
+	if err != nil {
+		return nil, err
+	}
+	return odata.Parse(v, eventual(r), spec)
 }
 
 // noQuery refuses every query option, for responses that take none.
 func noQuery(r *http.Request, resource string) error {
-	_, err := odata.Parse(r.URL.Query(), eventual(r), odata.Spec{Resource: resource})
+	_, err := parseQuery(r, odata.Spec{Resource: resource})
 	return err
+}
+
+// queryValues parses the query string. url.URL.Query drops what it cannot
+// parse (a raw ';', a bad %-escape) without a word, which would run a
+// request without the $filter the client meant: here that is a 400.
+func queryValues(r *http.Request) (url.Values, error) {
+	v, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, badRequest("", "the query string is malformed ("+strings.TrimPrefix(err.Error(), "invalid ")+
+			"); percent-encode reserved characters such as ; (%3B), % (%25) and # (%23)")
+	}
+	return v, nil
 }

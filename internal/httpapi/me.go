@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/odata"
 )
 
 // The signed-in person's own API. /me is Graph's; /me/organizations and
@@ -18,7 +19,7 @@ func (a *API) handleMe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return a.writeUser(w, r, http.StatusOK, "users/$entity", u)
+	return a.writeUser(w, r, http.StatusOK, "users", u)
 }
 
 func (a *API) handleMyMemberOf(w http.ResponseWriter, r *http.Request) error {
@@ -48,8 +49,13 @@ func organizationMembershipObject(o directory.Organization) object {
 	}
 }
 
+// myOrganizationsSpec: the person's few organizations, whole, with $select.
+var myOrganizationsSpec = odata.Spec{Resource: "me/organizations",
+	Properties: organizationMembershipObject(directory.Organization{Tenant: &directory.Tenant{}, User: &directory.User{}}).keys()}
+
 func (a *API) handleMyOrganizations(w http.ResponseWriter, r *http.Request) error {
-	if err := noQuery(r, "me/organizations"); err != nil {
+	q, err := parseQuery(r, myOrganizationsSpec)
+	if err != nil {
 		return err
 	}
 	orgs, err := a.svc.Organizations(r.Context())
@@ -60,11 +66,12 @@ func (a *API) handleMyOrganizations(w http.ResponseWriter, r *http.Request) erro
 	for _, o := range orgs {
 		l.values = append(l.values, organizationMembershipObject(o))
 	}
-	return a.writeList(w, r, nil, l)
+	return a.writeList(w, r, q, l)
 }
 
 func (a *API) handleMyOrganization(w http.ResponseWriter, r *http.Request) error {
-	if err := noQuery(r, "me/organizations"); err != nil {
+	q, err := parseQuery(r, myOrganizationsSpec)
+	if err != nil {
 		return err
 	}
 	orgs, err := a.svc.Organizations(r.Context())
@@ -73,10 +80,10 @@ func (a *API) handleMyOrganization(w http.ResponseWriter, r *http.Request) error
 	}
 	for _, o := range orgs {
 		if o.Tenant.ID == r.PathValue("tenantId") {
-			return writeJSON(w, http.StatusOK, organizationMembershipObject(o).with("@odata.context", a.metadata(r, "me/organizations/$entity")))
+			return writeJSON(w, http.StatusOK, organizationMembershipObject(o).pick(q.Select).with("@odata.context", a.entity(r, "me/organizations", q.Select)))
 		}
 	}
-	return directory.Errorf(directory.KindNotFound, "you do not belong to an organization with id %q", r.PathValue("tenantId"))
+	return directory.Errorf(directory.KindNotFound, "you do not belong to this organization")
 }
 
 // handleLeave is the self-service leave: 204, or 403 with one code per

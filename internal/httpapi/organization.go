@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/odata"
 )
 
 // retentionProperty is where orgdir keeps the tenant's retention of
@@ -37,27 +38,33 @@ func organizationObject(t *directory.Tenant) object {
 	}
 }
 
+// organizationSpec: the organization takes $select only (its collection
+// is the one tenant of the token).
+var organizationSpec = odata.Spec{Resource: "organization", Properties: organizationObject(&directory.Tenant{}).keys()}
+
 // handleListOrganization is Graph's GET /organization: the token's tenant.
 func (a *API) handleListOrganization(w http.ResponseWriter, r *http.Request) error {
-	if err := noQuery(r, "organization"); err != nil {
+	q, err := parseQuery(r, organizationSpec)
+	if err != nil {
 		return err
 	}
 	t, err := a.svc.GetTenant(r.Context(), tenant(r))
 	if err != nil {
 		return err
 	}
-	return a.writeList(w, r, nil, list{context: "organization", values: []object{organizationObject(t)}})
+	return a.writeList(w, r, q, list{context: "organization", values: []object{organizationObject(t)}})
 }
 
 func (a *API) handleGetOrganization(w http.ResponseWriter, r *http.Request) error {
-	if err := noQuery(r, "organization"); err != nil {
+	q, err := parseQuery(r, organizationSpec)
+	if err != nil {
 		return err
 	}
 	t, err := a.svc.GetTenant(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, organizationObject(t).with("@odata.context", a.metadata(r, "organization/$entity")))
+	return writeJSON(w, http.StatusOK, organizationObject(t).pick(q.Select).with("@odata.context", a.entity(r, "organization", q.Select)))
 }
 
 // organizationPatch is what PATCH /organization/{id} changes; a property

@@ -126,7 +126,7 @@ func TestPagingAtTheLargestPageSize(t *testing.T) {
 func TestCountNeedsConsistencyLevelAndCountsEveryPage(t *testing.T) {
 	e := newEnv(t)
 	e.seedUsers(30, "counted")
-	e.get("/v1.0/users?$count=true", e.adminToken).want(t, http.StatusBadRequest, "Request_UnsupportedQuery")
+	e.get("/v1.0/users?$count=true", e.adminToken).want(t, http.StatusBadRequest, "Request_BadRequest")
 	r := e.get("/v1.0/users?$count=true&$top=10", e.adminToken, "ConsistencyLevel", "eventual").want(t, http.StatusOK)
 	if n, _ := r.body["@odata.count"].(float64); n != 31 || len(r.values()) != 10 {
 		t.Fatalf("@odata.count %v with %d values", r.body["@odata.count"], len(r.values()))

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/odata"
 )
 
 // externalIdentitiesPolicyObject renders Entra's externalIdentitiesPolicy
@@ -18,15 +19,18 @@ func externalIdentitiesPolicyObject(t *directory.Tenant) object {
 	}
 }
 
+var policySpec = odata.Spec{Resource: "externalIdentitiesPolicy", Properties: externalIdentitiesPolicyObject(&directory.Tenant{}).keys()}
+
 func (a *API) handleGetPolicy(w http.ResponseWriter, r *http.Request) error {
-	if err := noQuery(r, "externalIdentitiesPolicy"); err != nil {
+	q, err := parseQuery(r, policySpec)
+	if err != nil {
 		return err
 	}
 	t, err := a.svc.GetTenant(r.Context(), tenant(r))
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, externalIdentitiesPolicyObject(t).with("@odata.context", a.metadata(r, "policies/externalIdentitiesPolicy/$entity")))
+	return writeJSON(w, http.StatusOK, externalIdentitiesPolicyObject(t).pick(q.Select).with("@odata.context", a.entity(r, "policies/externalIdentitiesPolicy", q.Select)))
 }
 
 // policyPatch is what PATCH /policies/externalIdentitiesPolicy changes.

@@ -1,55 +1,72 @@
 package httpapi
 
-// routes lists every route of the API. Paths are Graph's; /me/organizations
-// and its leave action are orgdir's own.
+// route is one entry of the API: a ServeMux pattern and its handler.
+type route struct {
+	pattern string
+	handler handlerFunc
+}
+
+// routeTable lists every route of the API. Paths are Graph's; the
+// /me/organizations paths and /me/exportPersonalData are orgdir's own.
+// Tests walk this table, so a new route is covered by the tenant
+// isolation test as soon as it is added here.
+func (a *API) routeTable() []route {
+	return []route{
+		{"GET /v1.0/users", a.handleListUsers},
+		{"POST /v1.0/users", a.handleCreateUser},
+		{"GET /v1.0/users/{id}", a.handleGetUser},
+		{"PATCH /v1.0/users/{id}", a.handleUpdateUser},
+		{"DELETE /v1.0/users/{id}", a.handleDeleteUser},
+		{"GET /v1.0/users/{id}/memberOf", a.handleMemberOf},
+		{"GET /v1.0/users/{id}/appRoleAssignments", a.handleListAssignments},
+		{"POST /v1.0/users/{id}/appRoleAssignments", a.handleAssign},
+		{"DELETE /v1.0/users/{id}/appRoleAssignments/{assignmentId}", a.handleUnassign},
+		{"POST /v1.0/users/{id}/exportPersonalData", a.handleExportUserData},
+
+		{"GET /v1.0/me", a.handleMe},
+		{"GET /v1.0/me/memberOf", a.handleMyMemberOf},
+		{"GET /v1.0/me/appRoleAssignments", a.handleMyAssignments},
+		{"POST /v1.0/me/exportPersonalData", a.handleExportMyData},
+		{"GET /v1.0/me/organizations", a.handleMyOrganizations},
+		{"GET /v1.0/me/organizations/{tenantId}", a.handleMyOrganization},
+		{"POST /v1.0/me/organizations/{tenantId}/leave", a.handleLeave},
+
+		{"POST /v1.0/invitations", a.handleInvite},
+
+		{"GET /v1.0/groups", a.handleListGroups},
+		{"POST /v1.0/groups", a.handleCreateGroup},
+		{"GET /v1.0/groups/{id}", a.handleGetGroup},
+		{"GET /v1.0/groups/{id}/members", a.handleListMembers},
+		{"POST /v1.0/groups/{id}/members/$ref", a.handleAddMember},
+		{"DELETE /v1.0/groups/{id}/members/{memberId}/$ref", a.handleRemoveMember},
+
+		{"GET /v1.0/applications", a.handleListApplications},
+		{"POST /v1.0/applications", a.handleCreateApplication},
+		{"GET /v1.0/applications/{id}", a.handleGetApplication},
+		{"GET /v1.0/servicePrincipals", a.handleListServicePrincipals},
+		{"GET /v1.0/servicePrincipals/{id}", a.handleGetServicePrincipal},
+
+		// Graph's SDKs write the type cast short (graph.user); both spellings work.
+		{"GET /v1.0/directory/deletedItems/microsoft.graph.user", a.handleListDeletedUsers},
+		{"GET /v1.0/directory/deletedItems/graph.user", a.handleListDeletedUsers},
+		{"GET /v1.0/directory/deletedItems/{id}", a.handleGetDeletedItem},
+		{"DELETE /v1.0/directory/deletedItems/{id}", a.handlePermanentDelete},
+		{"POST /v1.0/directory/deletedItems/{id}/restore", a.handleRestore},
+
+		{"GET /v1.0/auditLogs/directoryAudits", a.handleListAudit},
+		{"GET /v1.0/auditLogs/directoryAudits/{id}", a.handleGetAudit},
+
+		{"GET /v1.0/organization", a.handleListOrganization},
+		{"GET /v1.0/organization/{id}", a.handleGetOrganization},
+		{"PATCH /v1.0/organization/{id}", a.handleUpdateOrganization},
+		{"GET /v1.0/policies/externalIdentitiesPolicy", a.handleGetPolicy},
+		{"PATCH /v1.0/policies/externalIdentitiesPolicy", a.handleUpdatePolicy},
+	}
+}
+
+// routes registers the route table on the API's mux.
 func (a *API) routes() {
-	h := func(pattern string, fn handlerFunc) { a.mux.Handle(pattern, a.wrap(fn)) }
-
-	h("GET /v1.0/users", a.handleListUsers)
-	h("POST /v1.0/users", a.handleCreateUser)
-	h("GET /v1.0/users/{id}", a.handleGetUser)
-	h("PATCH /v1.0/users/{id}", a.handleUpdateUser)
-	h("DELETE /v1.0/users/{id}", a.handleDeleteUser)
-	h("GET /v1.0/users/{id}/memberOf", a.handleMemberOf)
-	h("GET /v1.0/users/{id}/appRoleAssignments", a.handleListAssignments)
-	h("POST /v1.0/users/{id}/appRoleAssignments", a.handleAssign)
-	h("DELETE /v1.0/users/{id}/appRoleAssignments/{assignmentId}", a.handleUnassign)
-
-	h("GET /v1.0/me", a.handleMe)
-	h("GET /v1.0/me/memberOf", a.handleMyMemberOf)
-	h("GET /v1.0/me/appRoleAssignments", a.handleMyAssignments)
-	h("GET /v1.0/me/organizations", a.handleMyOrganizations)
-	h("GET /v1.0/me/organizations/{tenantId}", a.handleMyOrganization)
-	h("POST /v1.0/me/organizations/{tenantId}/leave", a.handleLeave)
-
-	h("POST /v1.0/invitations", a.handleInvite)
-
-	h("GET /v1.0/groups", a.handleListGroups)
-	h("POST /v1.0/groups", a.handleCreateGroup)
-	h("GET /v1.0/groups/{id}", a.handleGetGroup)
-	h("GET /v1.0/groups/{id}/members", a.handleListMembers)
-	h("POST /v1.0/groups/{id}/members/$ref", a.handleAddMember)
-	h("DELETE /v1.0/groups/{id}/members/{memberId}/$ref", a.handleRemoveMember)
-
-	h("GET /v1.0/applications", a.handleListApplications)
-	h("POST /v1.0/applications", a.handleCreateApplication)
-	h("GET /v1.0/applications/{id}", a.handleGetApplication)
-	h("GET /v1.0/servicePrincipals", a.handleListServicePrincipals)
-	h("GET /v1.0/servicePrincipals/{id}", a.handleGetServicePrincipal)
-
-	// Graph's SDKs write the type cast short (graph.user); both spellings work.
-	h("GET /v1.0/directory/deletedItems/microsoft.graph.user", a.handleListDeletedUsers)
-	h("GET /v1.0/directory/deletedItems/graph.user", a.handleListDeletedUsers)
-	h("GET /v1.0/directory/deletedItems/{id}", a.handleGetDeletedItem)
-	h("DELETE /v1.0/directory/deletedItems/{id}", a.handlePermanentDelete)
-	h("POST /v1.0/directory/deletedItems/{id}/restore", a.handleRestore)
-
-	h("GET /v1.0/auditLogs/directoryAudits", a.handleListAudit)
-	h("GET /v1.0/auditLogs/directoryAudits/{id}", a.handleGetAudit)
-
-	h("GET /v1.0/organization", a.handleListOrganization)
-	h("GET /v1.0/organization/{id}", a.handleGetOrganization)
-	h("PATCH /v1.0/organization/{id}", a.handleUpdateOrganization)
-	h("GET /v1.0/policies/externalIdentitiesPolicy", a.handleGetPolicy)
-	h("PATCH /v1.0/policies/externalIdentitiesPolicy", a.handleUpdatePolicy)
+	for _, rt := range a.routeTable() {
+		a.mux.Handle(rt.pattern, a.wrap(rt.handler))
+	}
 }

@@ -104,13 +104,13 @@ func (a *API) handleListUsers(w http.ResponseWriter, r *http.Request) error {
 	return a.listUsers(w, r, false, usersSpec, "users")
 }
 
-// writeUser writes one user with $select applied.
-func (a *API) writeUser(w http.ResponseWriter, r *http.Request, status int, fragment string, u *directory.User) error {
+// writeUser writes one user of set with $select applied.
+func (a *API) writeUser(w http.ResponseWriter, r *http.Request, status int, set string, u *directory.User) error {
 	q, err := parseQuery(r, userEntitySpec)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, status, userObject(u).pick(q.Select).with("@odata.context", a.metadata(r, fragment)))
+	return writeJSON(w, status, userObject(u).pick(q.Select).with("@odata.context", a.entity(r, set, q.Select)))
 }
 
 func (a *API) handleGetUser(w http.ResponseWriter, r *http.Request) error {
@@ -121,7 +121,7 @@ func (a *API) handleGetUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return a.writeUser(w, r, http.StatusOK, "users/$entity", u)
+	return a.writeUser(w, r, http.StatusOK, "users", u)
 }
 
 // createUserRequest is Graph's POST /users body. mailNickname and

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -33,8 +34,10 @@ func (d *Deliverer) now() time.Time {
 	return d.Clock().UTC()
 }
 
-// DeliverOnce sends up to one batch and returns how many were sent. It
-// stops at the first failure, returning it: the server is likely down.
+// DeliverOnce sends up to one batch and returns how many were sent. A
+// message the server rejects for good (RejectedError) is logged and left
+// unsent, and the others still go; any other failure stops the round and
+// is returned: the server is likely down.
 func (d *Deliverer) DeliverOnce(ctx context.Context) (int, error) {
 	batch := d.Batch
 	if batch <= 0 {
@@ -52,6 +55,11 @@ func (d *Deliverer) DeliverOnce(ctx context.Context) (int, error) {
 	sent := 0
 	for _, m := range msgs {
 		if err := d.Transport.Send(ctx, m, d.now()); err != nil {
+			var rej *RejectedError
+			if errors.As(err, &rej) {
+				d.logger().Warn("mail rejected; it stays in the outbox", "id", m.ID, "err", err)
+				continue
+			}
 			return sent, err
 		}
 		at := d.now()
@@ -63,16 +71,20 @@ func (d *Deliverer) DeliverOnce(ctx context.Context) (int, error) {
 	return sent, nil
 }
 
+func (d *Deliverer) logger() *slog.Logger {
+	if d.Log == nil {
+		return slog.Default()
+	}
+	return d.Log
+}
+
 // Run delivers every Interval until ctx ends.
 func (d *Deliverer) Run(ctx context.Context) {
 	interval := d.Interval
 	if interval <= 0 {
 		interval = 10 * time.Second
 	}
-	log := d.Log
-	if log == nil {
-		log = slog.Default()
-	}
+	log := d.logger()
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {

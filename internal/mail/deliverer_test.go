@@ -3,6 +3,7 @@ package mail
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -104,5 +105,32 @@ func TestDelivererKeepsMessageUnsentWhenSendingFails(t *testing.T) {
 	}
 	if st.msgs[0].SentAt != nil || st.msgs[1].SentAt != nil {
 		t.Fatal("failed messages must stay unsent for the next round")
+	}
+}
+
+// rejectingTransport refuses the messages to one address for good.
+type rejectingTransport struct {
+	bad  string
+	sent []string
+}
+
+func (r *rejectingTransport) Send(_ context.Context, m *directory.OutboxMessage, _ time.Time) error {
+	if m.To == r.bad {
+		return &RejectedError{Err: errors.New("550 no such mailbox")}
+	}
+	r.sent = append(r.sent, m.To)
+	return nil
+}
+
+func TestDelivererSkipsAMessageTheServerRejectsForGood(t *testing.T) {
+	st := &outboxStore{msgs: []*directory.OutboxMessage{{ID: "1", To: "gone@b.example"}, {ID: "2", To: "c@d.example"}}}
+	tr := &rejectingTransport{bad: "gone@b.example"}
+	d := &Deliverer{Store: st, Transport: tr, Log: slog.New(slog.DiscardHandler)}
+	n, err := d.DeliverOnce(context.Background())
+	if err != nil || n != 1 || len(tr.sent) != 1 || tr.sent[0] != "c@d.example" {
+		t.Fatalf("DeliverOnce = %d, %v, sent %v; want the second message sent past the rejected first", n, err, tr.sent)
+	}
+	if st.msgs[0].SentAt != nil || st.msgs[1].SentAt == nil {
+		t.Fatal("the rejected message must stay unsent, the other be marked sent")
 	}
 }

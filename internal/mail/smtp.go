@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net"
 	"net/smtp"
+	"net/textproto"
 	"strconv"
 	"strings"
 	"time"
@@ -66,7 +67,7 @@ func (s *Sender) Send(ctx context.Context, m *directory.OutboxMessage, now time.
 	}
 	msg, err := Format(c.From, m, now)
 	if err != nil {
-		return err
+		return &RejectedError{Err: err}
 	}
 	port := c.Port
 	if port == 0 {
@@ -116,7 +117,7 @@ func (s *Sender) Send(ctx context.Context, m *directory.OutboxMessage, now time.
 		return fmt.Errorf("smtp: MAIL FROM: %w", err)
 	}
 	if err := cl.Rcpt(m.To); err != nil {
-		return fmt.Errorf("smtp: RCPT TO %s: %w", m.To, err)
+		return rejected(fmt.Errorf("smtp: RCPT TO %s: %w", m.To, err))
 	}
 	w, err := cl.Data()
 	if err != nil {
@@ -126,9 +127,28 @@ func (s *Sender) Send(ctx context.Context, m *directory.OutboxMessage, now time.
 		return fmt.Errorf("smtp: write: %w", err)
 	}
 	if err := w.Close(); err != nil {
-		return fmt.Errorf("smtp: end of data: %w", err)
+		return rejected(fmt.Errorf("smtp: end of data: %w", err))
 	}
 	return cl.Quit()
+}
+
+// RejectedError is a failure of one message that trying again will not
+// cure: the server refused this recipient or this content for good (a 5xx
+// reply), or the message cannot be formatted. Other messages can still
+// go.
+type RejectedError struct{ Err error }
+
+func (e *RejectedError) Error() string { return e.Err.Error() }
+func (e *RejectedError) Unwrap() error { return e.Err }
+
+// rejected marks err as a RejectedError when the server's reply was a
+// permanent (5xx) one.
+func rejected(err error) error {
+	var te *textproto.Error
+	if errors.As(err, &te) && te.Code >= 500 && te.Code < 600 {
+		return &RejectedError{Err: err}
+	}
+	return err
 }
 
 // Format renders m as an RFC 5322 message: UTF-8 plain text, the subject

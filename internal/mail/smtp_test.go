@@ -11,6 +11,7 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"io"
+	"log/slog"
 	"math/big"
 	"mime"
 	"net"
@@ -71,6 +72,9 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	return nil
 }
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if strings.HasPrefix(to, "nobody@") {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox"}
+	}
 	s.cur.to = append(s.cur.to, to)
 	return nil
 }
@@ -216,5 +220,26 @@ func TestConfigValidateNamesTheFlag(t *testing.T) {
 	}
 	if err := (Config{}).Validate(); err != nil {
 		t.Fatalf("no SMTP at all is valid: %v", err)
+	}
+}
+
+func TestAMailboxTheServerRefusesDoesNotHoldBackTheRest(t *testing.T) {
+	srv := startSMTP(t)
+	snd := &Sender{Config: srv.config()}
+	err := snd.Send(context.Background(), &directory.OutboxMessage{ID: "m", To: "nobody@b.example", Subject: "s", Body: "b"}, time.Now())
+	var rej *RejectedError
+	if !errors.As(err, &rej) {
+		t.Fatalf("err = %v, want a RejectedError for a 550 reply", err)
+	}
+	st := &outboxStore{msgs: []*directory.OutboxMessage{
+		{ID: "1", To: "nobody@b.example", Subject: "s", Body: "b"},
+		{ID: "2", To: "grace@example.org", Subject: "Your code", Body: "12345678"},
+	}}
+	d := &Deliverer{Store: st, Transport: snd, Log: slog.New(slog.DiscardHandler)}
+	if n, err := d.DeliverOnce(context.Background()); n != 1 || err != nil {
+		t.Fatalf("DeliverOnce = %d, %v; want grace's message sent past the refused one", n, err)
+	}
+	if got := srv.messages(); len(got) != 1 || got[0].to[0] != "grace@example.org" {
+		t.Fatalf("server received %+v, want only grace's message", got)
 	}
 }

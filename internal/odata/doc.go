@@ -7,5 +7,7 @@
 // syntax. Every option is checked against a Spec that says what one resource
 // supports, and anything it does not support is an *Error with Unsupported
 // set (the API answers 400 Request_UnsupportedQuery): nothing is ignored
-// silently. The package knows nothing of HTTP beyond url.Values.
+// silently. Every option's length, and a filter's nesting and number of
+// comparisons, are bounded, so that no query makes the store work hard.
+// The package knows nothing of HTTP beyond url.Values.
 package odata

@@ -8,10 +8,13 @@ import (
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
-// maxFilterLength and maxFilterDepth bound the work one request can cause.
+// maxFilterLength, maxFilterDepth and maxFilterTerms bound the work one
+// request can cause: the parser's recursion, and the size of the SQL
+// condition a store compiles from the tree.
 const (
 	maxFilterLength = 4096
 	maxFilterDepth  = 32
+	maxFilterTerms  = 100
 )
 
 var comparisons = map[string]directory.CmpOp{
@@ -62,8 +65,18 @@ func ParseFilter(s string) (directory.Filter, error) {
 }
 
 type parser struct {
-	toks []token
-	i    int
+	toks  []token
+	i     int
+	terms int // comparisons read so far
+}
+
+// term counts one comparison against maxFilterTerms.
+func (p *parser) term(at token) error {
+	p.terms++
+	if p.terms > maxFilterTerms {
+		return p.errAt(at, "the expression has more than %d comparisons", maxFilterTerms)
+	}
+	return nil
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -147,6 +160,9 @@ func (p *parser) primary(depth int) (directory.Filter, error) {
 		}
 		return f, nil
 	case tokIdent:
+		if err := p.term(t); err != nil {
+			return nil, err
+		}
 		if p.peek().kind == tokLParen {
 			return p.function(t)
 		}

@@ -96,6 +96,8 @@ func TestParseFilterNamesWhereItFailed(t *testing.T) {
 		{strings.Repeat("(", 40) + "a eq 'x'" + strings.Repeat(")", 40), "nested more than 32 levels", false},
 		{strings.Repeat("not ", 40) + "a eq 'x'", "nested more than 32 levels", false},
 		{"a eq '\xff'", "not valid UTF-8", false},
+		{"a eq '" + strings.Repeat("x", 5000) + "'", "longer than 4096 characters", false},
+		{strings.Repeat("a eq 'x' or ", 100) + "a eq 'x'", "more than 100 comparisons", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -2,6 +2,7 @@ package odata
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,6 +28,10 @@ var options = []string{"$filter", "$select", "$top", "$orderby", "$count", "$sea
 // knownButUnsupported are OData options orgdir recognises and refuses.
 var knownButUnsupported = []string{"$expand", "$skip", "$format", "$apply", "$compute", "$levels", "$deltatoken", "$index", "$schemaversion", "$id"}
 
+// maxOptionLength bounds every query option's value, so that no option
+// can make a request do (or echo back) more than a few kilobytes' worth.
+const maxOptionLength = maxFilterLength
+
 // Parse reads the query options of v for a resource described by spec.
 // eventual says whether the request carried ConsistencyLevel: eventual,
 // which $count and $search need, as in Graph.
@@ -46,6 +51,9 @@ func Parse(v url.Values, eventual bool, spec Spec) (*Query, error) {
 		}
 		if _, dup := vals[opt]; dup || len(vs) != 1 {
 			return nil, badf(opt, "the query option %s is given more than once", opt)
+		}
+		if len(vs[0]) > maxOptionLength {
+			return nil, badf(opt, "the query option %s is longer than %d characters", opt, maxOptionLength)
 		}
 		vals[opt] = vs[0]
 	}
@@ -90,7 +98,9 @@ func Parse(v url.Values, eventual bool, spec Spec) (*Query, error) {
 				return nil, unsupportedf("$count", "$count is not supported on %s", spec.Resource)
 			}
 			if !eventual {
-				return nil, unsupportedf("$count", "$count=true needs the request header ConsistencyLevel: eventual")
+				// Graph answers this with 400 Request_BadRequest, not
+				// Request_UnsupportedQuery.
+				return nil, badf("$count", "$count is not currently supported without the request header ConsistencyLevel: eventual")
 			}
 			q.Count = true
 		case "false":
@@ -135,7 +145,9 @@ func parseSelect(s string, spec Spec) ([]string, error) {
 			return nil, badf("$select", "could not find a property named %q on %s; properties: %s",
 				name, spec.Resource, strings.Join(spec.Properties, ", "))
 		}
-		out = append(out, c)
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -83,7 +84,9 @@ func TestParseRefuses(t *testing.T) {
 		{"orderby unsupported property", "$orderby=mail", false, "$orderby", true, "ordering users by mail is not supported"},
 		{"orderby two keys", "$orderby=displayName,mail", false, "$orderby", true, "more than one property"},
 		{"orderby bad direction", "$orderby=displayName up", false, "$orderby", false, `"up" is not asc or desc`},
-		{"count without header", "$count=true", false, "$count", true, "ConsistencyLevel: eventual"},
+		{"count without header", "$count=true", false, "$count", false, "without the request header ConsistencyLevel: eventual"},
+		{"search too long", `$search="displayName:` + strings.Repeat("a", 5000) + `"`, true, "$search", false, "longer than 4096 characters"},
+		{"select too long", "$select=" + strings.Repeat("id,", 2000), false, "$select", false, "longer than 4096 characters"},
 		{"count bad value", "$count=yes", true, "$count", false, `"yes" is not true or false`},
 		{"search without header", `$search="displayName:a"`, false, "$search", true, "ConsistencyLevel: eventual"},
 		{"search without quotes", "$search=displayName:a", true, "$search", false, "double quotes"},
@@ -113,6 +116,13 @@ func TestParseRefuses(t *testing.T) {
 				t.Fatalf("got %q %v %q; want %q %v containing %q", oe.Option, oe.Unsupported, oe.Message, tt.option, tt.unsupported, tt.contains)
 			}
 		})
+	}
+}
+
+func TestSelectNamesEachPropertyOnce(t *testing.T) {
+	q := mustParse(t, "$select=displayName,id,DISPLAYNAME,id", false)
+	if !slices.Equal(q.Select, []string{"displayName", "id"}) {
+		t.Fatalf("select %v", q.Select)
 	}
 }
 

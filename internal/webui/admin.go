@@ -40,6 +40,53 @@ func (u *UI) actingUser(r *http.Request, tenantID string) (string, error) {
 	return o.User.ID, nil
 }
 
+// isAdmin reports whether userID is a Global or User Administrator of
+// tenantID, asking as that user.
+func (u *UI) isAdmin(ctx context.Context, tenantID, userID string) (bool, error) {
+	roles, err := u.svc.ListRoles(ctx, tenantID, userID)
+	switch {
+	case directory.IsKind(err, directory.KindNotFound), directory.IsKind(err, directory.KindForbidden),
+		directory.IsKind(err, directory.KindUnauthenticated):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return slices.Contains(roles, directory.RoleGlobalAdministrator) || slices.Contains(roles, directory.RoleUserAdministrator), nil
+}
+
+// adminTenants lists the organizations the session is signed in to where
+// the person is an administrator: the ones the admin portal serves. It is
+// worked out once per request (the layout asks on every page whether to
+// show the portal's link).
+func (u *UI) adminTenants(r *http.Request) ([]orgRow, error) {
+	st := state(r)
+	if st.sess == nil {
+		return nil, nil
+	}
+	if st.adminsKnown {
+		return st.admins, nil
+	}
+	home, others, err := u.orgRows(r)
+	if err != nil {
+		return nil, err
+	}
+	var rows []orgRow
+	for _, o := range append(home, others...) {
+		if !o.SignedIn || o.UserID == "" || !o.Enabled {
+			continue
+		}
+		ok, err := u.isAdmin(actorCtx(r, directory.UserActor(o.TenantID, o.UserID)), o.TenantID, o.UserID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			rows = append(rows, o)
+		}
+	}
+	st.admins, st.adminsKnown = rows, true
+	return rows, nil
+}
+
 // admin lets only the tenant's Global and User Administrators in; everyone
 // else gets the 403 page. The domain still authorizes every operation: this
 // gate only keeps the portal's pages from people who can use none of them.
@@ -51,14 +98,11 @@ func (u *UI) admin(h adminHandler) handlerFunc {
 			return err
 		}
 		ctx := actorCtx(r, directory.UserActor(tid, uid))
-		roles, err := u.svc.ListRoles(ctx, tid, uid)
-		if directory.IsKind(err, directory.KindNotFound) || directory.IsKind(err, directory.KindForbidden) {
-			return errNotAdmin
-		}
+		ok, err := u.isAdmin(ctx, tid, uid)
 		if err != nil {
 			return err
 		}
-		if !slices.Contains(roles, directory.RoleGlobalAdministrator) && !slices.Contains(roles, directory.RoleUserAdministrator) {
+		if !ok {
 			return errNotAdmin
 		}
 		t, err := u.svc.GetTenant(ctx, tid)
@@ -82,21 +126,18 @@ type adminHomePage struct {
 	Tenants []orgRow
 }
 
-// adminHome lists the organizations the session is signed in to; with
-// only its home organization it goes straight there.
+// adminHome lists the organizations the person administers, of those
+// the session is signed in to; with only one it goes straight there, with
+// none it is the 403 page.
 func (u *UI) adminHome(w http.ResponseWriter, r *http.Request) error {
-	s := state(r).sess
-	home, others, err := u.orgRows(r)
+	rows, err := u.adminTenants(r)
 	if err != nil {
 		return err
 	}
-	var rows []orgRow
-	for _, o := range append(home, others...) {
-		if o.SignedIn {
-			rows = append(rows, o)
-		}
-	}
-	if len(rows) == 1 && len(s.SignedInTenantID) == 0 {
+	switch len(rows) {
+	case 0:
+		return errNotAdmin
+	case 1:
 		http.Redirect(w, r, "/admin/"+rows[0].TenantID+"/users", http.StatusSeeOther)
 		return nil
 	}

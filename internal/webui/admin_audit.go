@@ -3,7 +3,6 @@ package webui
 import (
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
@@ -27,17 +26,52 @@ type auditPage struct {
 	Activity   string
 	From, To   string
 	Target     string
+	Error      string
 	Events     []*directory.AuditEvent
 	Next       string
 	First      string
 }
 
 // auditLog lists the tenant's audit events, newest first, filtered by
-// activity, date range (whole days, UTC) and target object id.
+// activity, date range (whole days, UTC) and target (a user name or any
+// object id). A filter that cannot be used is said on the page, with the
+// filters kept for correcting.
 func (u *UI) auditLog(w http.ResponseWriter, r *http.Request, a *adminReq) error {
 	qs := r.URL.Query()
 	p := auditPage{Page: u.adminBase(w, r, a, "Audit log", "audit"), Activities: activities,
 		Activity: qs.Get("activity"), From: qs.Get("from"), To: qs.Get("to"), Target: strings.TrimSpace(qs.Get("target"))}
+	q, err := u.auditQuery(a, &p, qs.Get("after"))
+	if directory.IsKind(err, directory.KindInvalid) {
+		p.Error = directory.AsError(err).Message
+		u.render(w, r, http.StatusBadRequest, "audit", p)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	events, err := u.svc.ListAudit(a.ctx, a.tenant.ID, q)
+	if err != nil {
+		return err
+	}
+	v := url.Values{"activity": {p.Activity}, "from": {p.From}, "to": {p.To}, "target": {p.Target}}
+	if len(events) > pageSize {
+		events = events[:pageSize]
+		last := events[pageSize-1]
+		v.Set("after", cursor{ID: last.ID, Time: last.Time}.encode())
+		p.Next = a.url("audit") + "?" + v.Encode()
+		v.Del("after")
+	}
+	if q.After != nil {
+		p.First = a.url("audit") + "?" + v.Encode()
+	}
+	p.Events = events
+	u.render(w, r, http.StatusOK, "audit", p)
+	return nil
+}
+
+// auditQuery turns the page's filters into a query.
+func (u *UI) auditQuery(a *adminReq, p *auditPage, after string) (directory.AuditQuery, error) {
+	var q directory.AuditQuery
 	var f directory.Filter
 	and := func(c directory.Filter) {
 		if f == nil {
@@ -49,47 +83,54 @@ func (u *UI) auditLog(w http.ResponseWriter, r *http.Request, a *adminReq) error
 	if p.Activity != "" {
 		and(directory.Compare{Property: "activityDisplayName", Op: directory.OpEq, Value: p.Activity})
 	}
+	var from, to time.Time
+	var err error
 	if p.From != "" {
-		t, err := time.Parse("2006-01-02", p.From)
-		if err != nil {
-			return directory.Invalidf("from", "the From date %q is not a date (YYYY-MM-DD)", p.From)
+		if from, err = time.Parse("2006-01-02", p.From); err != nil {
+			return q, directory.Invalidf("from", "the From date %q is not a date (YYYY-MM-DD)", p.From)
 		}
-		and(directory.Compare{Property: "activityDateTime", Op: directory.OpGe, Value: t})
+		and(directory.Compare{Property: "activityDateTime", Op: directory.OpGe, Value: from})
 	}
 	if p.To != "" {
-		t, err := time.Parse("2006-01-02", p.To)
-		if err != nil {
-			return directory.Invalidf("to", "the To date %q is not a date (YYYY-MM-DD)", p.To)
+		if to, err = time.Parse("2006-01-02", p.To); err != nil {
+			return q, directory.Invalidf("to", "the To date %q is not a date (YYYY-MM-DD)", p.To)
+		}
+		if p.From != "" && to.Before(from) {
+			return q, directory.Invalidf("to", "the To date %s is before the From date %s", p.To, p.From)
 		}
 		// The whole To day is included.
-		and(directory.Compare{Property: "activityDateTime", Op: directory.OpLt, Value: t.Add(24 * time.Hour)})
+		and(directory.Compare{Property: "activityDateTime", Op: directory.OpLt, Value: to.Add(24 * time.Hour)})
 	}
-	after, ok := decodeCursor(qs.Get("after"))
+	c, ok := decodeCursor(after)
 	if !ok {
-		return directory.Invalidf("after", "the page link is damaged; start from the first page")
+		return q, directory.Invalidf("after", "the page link is damaged; start from the first page")
 	}
-	q := directory.AuditQuery{Filter: f, TargetID: p.Target, Limit: pageSize + 1}
-	if after != nil {
-		q.After = &directory.AuditEvent{ID: after.ID, Time: after.Time}
-	}
-	events, err := u.svc.ListAudit(a.ctx, a.tenant.ID, q)
+	targetID, err := u.auditTarget(a, p.Target)
 	if err != nil {
-		return err
+		return q, err
 	}
-	v := url.Values{"activity": {p.Activity}, "from": {p.From}, "to": {p.To}, "target": {p.Target}}
-	if len(events) > pageSize {
-		events = events[:pageSize]
-		last := events[pageSize-1]
-		next := url.Values{"activity": {p.Activity}, "from": {p.From}, "to": {p.To}, "target": {p.Target},
-			"after": {cursor{ID: last.ID, Time: last.Time}.encode()}}
-		p.Next = a.url("audit") + "?" + next.Encode()
+	q = directory.AuditQuery{Filter: f, TargetID: targetID, Limit: pageSize + 1}
+	if c != nil {
+		q.After = &directory.AuditEvent{ID: c.ID, Time: c.Time}
 	}
-	if after != nil {
-		p.First = a.url("audit") + "?" + v.Encode()
+	return q, nil
+}
+
+// auditTarget turns the Target filter into an object id: an id as it is
+// (the object may be gone, its events stay), else the user name of a live
+// user of the tenant.
+func (u *UI) auditTarget(a *adminReq, target string) (string, error) {
+	if target == "" || directory.ValidID(target) {
+		return target, nil
 	}
-	p.Events = events
-	u.render(w, r, http.StatusOK, "audit", p)
-	return nil
+	user, err := u.svc.GetUser(a.ctx, a.tenant.ID, target)
+	if directory.IsKind(err, directory.KindNotFound) || directory.IsKind(err, directory.KindInvalid) {
+		return "", directory.Invalidf("target", "no user of %s has the user name %q; enter a user name or an object id", a.tenant.DisplayName, target)
+	}
+	if err != nil {
+		return "", err
+	}
+	return user.ID, nil
 }
 
 type outboxPage struct {
@@ -97,10 +138,11 @@ type outboxPage struct {
 	Messages  []*directory.OutboxMessage
 	Delivered bool
 	Next      string
+	First     string
 }
 
-// outbox shows the tenant's e-mail: the place to read it when no SMTP
-// server is configured, a delivery log otherwise.
+// outbox shows the tenant's e-mail, newest first: the place to read it
+// when no SMTP server is configured, a delivery log otherwise.
 func (u *UI) outbox(w http.ResponseWriter, r *http.Request, a *adminReq) error {
 	after := r.URL.Query().Get("after")
 	if after != "" && !directory.ValidID(after) {
@@ -115,8 +157,9 @@ func (u *UI) outbox(w http.ResponseWriter, r *http.Request, a *adminReq) error {
 		msgs = msgs[:pageSize]
 		p.Next = a.url("outbox") + "?after=" + msgs[pageSize-1].ID
 	}
-	// The store pages by id; within a page, newest first reads best.
-	sort.SliceStable(msgs, func(i, j int) bool { return msgs[i].CreatedAt.After(msgs[j].CreatedAt) })
+	if after != "" {
+		p.First = a.url("outbox")
+	}
 	p.Messages = msgs
 	u.render(w, r, http.StatusOK, "outbox", p)
 	return nil

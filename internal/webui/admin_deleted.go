@@ -71,6 +71,7 @@ type restoreClashPage struct {
 	User   *directory.User
 	NewUPN string
 	Error  string
+	Domain string
 }
 
 // restoreUser restores a deleted user with its groups and roles. When a
@@ -84,7 +85,10 @@ func (u *UI) restoreUser(w http.ResponseWriter, r *http.Request, a *adminReq) er
 		if gerr != nil {
 			return gerr
 		}
-		p := restoreClashPage{Page: u.adminBase(w, r, a, "Restore "+du.DisplayName, "deleted"), User: du, NewUPN: newUPN, Error: directory.AsError(err).Message}
+		// The admin portal says "user name" where Graph says userPrincipalName.
+		msg := strings.ReplaceAll(directory.AsError(err).Message, "userPrincipalName", "user name")
+		p := restoreClashPage{Page: u.adminBase(w, r, a, "Restore "+du.DisplayName, "deleted"), User: du, NewUPN: newUPN, Error: msg,
+			Domain: a.tenant.InitialDomain}
 		u.render(w, r, http.StatusConflict, "restore_clash", p)
 		return nil
 	}
@@ -132,7 +136,10 @@ func (u *UI) purgeUsers(w http.ResponseWriter, r *http.Request, a *adminReq) err
 		}
 	}
 	msg := fmt.Sprintf("Permanently deleted %d user(s).", done)
-	if len(failed) > 0 {
+	switch {
+	case done == 0:
+		msg = "No user was deleted permanently: " + strings.Join(failed, "; ")
+	case len(failed) > 0:
 		msg += fmt.Sprintf(" %d could not be deleted: %s", len(failed), strings.Join(failed, "; "))
 	}
 	return u.redirect(w, r, a.url("deleted"), msg)

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/orgdir/orgdir/internal/demo"
 	"github.com/orgdir/orgdir/internal/directory"
@@ -62,6 +63,34 @@ func TestUsersPage(t *testing.T) {
 		}
 		if len(seen) != 60 {
 			t.Fatalf("saw %d test users across the pages, want 60", len(seen))
+		}
+	})
+
+	t.Run("PreviousGoesBackToTheSamePage", func(t *testing.T) {
+		names := regexp.MustCompile(`>(Test User \d\d)<`)
+		prevLink := regexp.MustCompile(`href="([^"]*before=[^"]*)" rel="prev"`)
+		unescape := func(s string) string { return strings.ReplaceAll(s, "&amp;", "&") }
+		first := admin.get("/admin/" + tid + "/users?q=Test+User")
+		if prevLink.MatchString(first.body) {
+			t.Fatal("the first page offers a previous page")
+		}
+		m := nextLink.FindStringSubmatch(first.body)
+		if m == nil {
+			t.Fatal("the first page of 60 users has no next page")
+		}
+		second := admin.get(unescape(m[1]))
+		must(t, second, http.StatusOK, "Test User 59", "First page")
+		p := prevLink.FindStringSubmatch(second.body)
+		if p == nil {
+			t.Fatal("the second page has no previous page")
+		}
+		back := admin.get(unescape(p[1]))
+		got, want := names.FindAllString(back.body, -1), names.FindAllString(first.body, -1)
+		if len(want) != pageSize || strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Fatalf("Previous showed %v, want the first page %v", got, want)
+		}
+		if prevLink.MatchString(back.body) || !nextLink.MatchString(back.body) {
+			t.Fatal("back on the first page: want Next and no Previous")
 		}
 	})
 
@@ -228,4 +257,134 @@ func mustRequest(t *testing.T, method, path string) *http.Request {
 	}
 	r.RemoteAddr = "192.0.2.1:1234"
 	return r
+}
+
+func TestUsersSearchAndFilters(t *testing.T) {
+	s := newSite(t)
+	tid := s.demo.Contoso.ID
+	ctx := s.system()
+	if _, err := s.svc.CreateUser(ctx, tid, directory.NewUser{UserPrincipalName: "rosa@contoso.example", DisplayName: "Rosalind Franklin",
+		Mail: "rf@labs.example"}); err != nil {
+		t.Fatal(err)
+	}
+	off := false
+	if _, err := s.svc.CreateUser(ctx, tid, directory.NewUser{UserPrincipalName: "kurt@contoso.example", DisplayName: "Kurt Gödel",
+		AccountEnabled: &off}); err != nil {
+		t.Fatal(err)
+	}
+	admin := s.admin(t)
+	list := func(query string) string {
+		t.Helper()
+		p := admin.get("/admin/" + tid + "/users?" + query)
+		must(t, p, http.StatusOK)
+		return p.body
+	}
+	for _, c := range []struct {
+		query     string
+		want, not []string
+	}{
+		{"q=rosalind", []string{"Rosalind Franklin"}, []string{"Kurt", "Ada Lovelace", "Contoso Admin"}},
+		{"q=rf%40labs", []string{"Rosalind Franklin"}, []string{"Kurt", "Ada Lovelace"}},   // by mail
+		{"q=kurt%40contoso", []string{"Kurt Gödel"}, []string{"Rosalind", "Ada Lovelace"}}, // by user name
+		{"show=members", []string{"Rosalind Franklin", "Kurt Gödel", "Contoso Admin"}, []string{"Ada Lovelace", "Grace Hopper"}},
+		{"show=guests", []string{"Ada Lovelace", "Grace Hopper"}, []string{"Rosalind", "Kurt", "Contoso Admin"}},
+		{"show=disabled", []string{"Kurt Gödel"}, []string{"Rosalind", "Ada Lovelace", "Contoso Admin"}},
+		{"show=pending", []string{"Grace Hopper"}, []string{"Ada Lovelace", "Rosalind", "Kurt"}},
+		{"show=guests&q=grace", []string{"Grace Hopper"}, []string{"Ada Lovelace"}},
+		{"q=nobody-has-this", []string{"No users match."}, []string{"Ada Lovelace"}},
+	} {
+		body := list(c.query)
+		for _, w := range c.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("users?%s does not list %q", c.query, w)
+			}
+		}
+		for _, n := range c.not {
+			if strings.Contains(body, n) {
+				t.Errorf("users?%s lists %q but must not", c.query, n)
+			}
+		}
+	}
+	// The chosen filter and search stay in the form.
+	must(t, admin.get("/admin/"+tid+"/users?show=disabled&q=kurt"), http.StatusOK, `<option value="disabled" selected>`, `value="kurt"`)
+}
+
+func TestAuditLogFiltersByDateRangeAndTarget(t *testing.T) {
+	s := newSite(t)
+	d := s.demo
+	tid := d.Contoso.ID
+	// The demo's events are of 2026-05-04; two days later the admin
+	// disables Ada.
+	s.clock.Advance(48 * time.Hour)
+	admin := s.admin(t)
+	admin.get("/admin/" + tid + "/users/" + d.AdaGuest.ID)
+	must(t, admin.post("/admin/"+tid+"/users/"+d.AdaGuest.ID+"/disable", nil), http.StatusOK, "Disabled Ada Lovelace")
+	audit := func(query string) page {
+		t.Helper()
+		return admin.get("/admin/" + tid + "/audit?" + query)
+	}
+	disable := "<td>" + directory.ActivityDisableAccount + "</td>"
+	invite := "<td>" + directory.ActivityInviteExternalUser + "</td>"
+
+	p := audit("from=2026-05-06&to=2026-05-06")
+	must(t, p, http.StatusOK, disable)
+	mustNot(t, p, invite)
+	p = audit("from=2026-05-04&to=2026-05-05")
+	must(t, p, http.StatusOK, invite)
+	mustNot(t, p, disable)
+	p = audit("to=2026-05-03")
+	must(t, p, http.StatusOK, "No events match.")
+	p = audit("from=2026-05-06&to=2026-05-04")
+	must(t, p, http.StatusBadRequest, "To date 2026-05-04 is before the From date 2026-05-06", `value="2026-05-06"`)
+
+	// Target by user name, or by the id the table's links carry.
+	p = audit("target=" + url.QueryEscape(d.AdaGuest.UserPrincipalName))
+	must(t, p, http.StatusOK, disable, "Ada Lovelace")
+	mustNot(t, p, "Grace Hopper")
+	p = audit("target=" + d.Grace.ID)
+	must(t, p, http.StatusOK, invite, "Grace Hopper")
+	mustNot(t, p, disable)
+	must(t, audit(""), http.StatusOK, `href="?target=`+d.Grace.ID+`"`)
+	must(t, audit("target=nobody%40contoso.example"), http.StatusBadRequest, "No user of Contoso has the user name")
+	// Filters combine.
+	p = audit("activity=" + url.QueryEscape(directory.ActivityInviteExternalUser) + "&target=" + d.AdaGuest.ID + "&from=2026-05-06")
+	must(t, p, http.StatusOK, "No events match.")
+}
+
+func TestOutboxListsNewestFirstAcrossPages(t *testing.T) {
+	s := newSite(t)
+	tid := s.demo.Contoso.ID
+	admin := s.admin(t)
+	admin.get("/admin/" + tid + "/invite")
+	// More than one page of invitations, a minute apart.
+	for i := range pageSize + 5 {
+		s.clock.Advance(time.Minute)
+		p := admin.post("/admin/"+tid+"/invite", url.Values{"email": {fmt.Sprintf("g%03d@example.net", i)}})
+		must(t, p, http.StatusOK, "Invitation sent")
+	}
+	to := regexp.MustCompile(`To (g\d{3})@example.net`)
+	var seen []string
+	path := "/admin/" + tid + "/outbox"
+	for pages := 0; path != ""; pages++ {
+		if pages > 3 {
+			t.Fatal("paging does not end")
+		}
+		p := admin.get(path)
+		must(t, p, http.StatusOK, "Newest first")
+		for _, m := range to.FindAllStringSubmatch(p.body, -1) {
+			seen = append(seen, m[1])
+		}
+		path = ""
+		if m := nextLink.FindStringSubmatch(p.body); m != nil {
+			path = strings.ReplaceAll(m[1], "&amp;", "&")
+		}
+	}
+	if len(seen) != pageSize+5 {
+		t.Fatalf("saw %d messages across the pages, want %d", len(seen), pageSize+5)
+	}
+	for i, name := range seen {
+		if want := fmt.Sprintf("g%03d", pageSize+4-i); name != want {
+			t.Fatalf("message %d is to %s, want %s (newest first): %v", i, name, want, seen)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package webui
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/orgdir/orgdir/internal/directory"
@@ -36,10 +37,12 @@ type usersPage struct {
 	Filters []struct{ Value, Label string }
 	Users   []*directory.User
 	Next    string // the URL of the next page, if any
+	Prev    string // the URL of the previous page, if any
 	First   string // the URL of the first page, when not on it
 }
 
-// users lists the tenant's live users: search, filters, keyset paging.
+// users lists the tenant's live users by name: search, filters, and keyset
+// paging both ways ("after" the last user of a page, "before" the first).
 func (u *UI) users(w http.ResponseWriter, r *http.Request, a *adminReq) error {
 	qs := r.URL.Query()
 	q := strings.TrimSpace(qs.Get("q"))
@@ -48,27 +51,44 @@ func (u *UI) users(w http.ResponseWriter, r *http.Request, a *adminReq) error {
 		show = "all"
 	}
 	after, ok := decodeCursor(qs.Get("after"))
-	if !ok {
+	before, ok2 := decodeCursor(qs.Get("before"))
+	if !ok || !ok2 {
 		return directory.Invalidf("after", "the page link is damaged; start from the first page")
 	}
 	uq := directory.UserQuery{Search: q, Filter: userFilter(show), OrderBy: directory.OrderByDisplayName, Limit: pageSize + 1}
-	if after != nil {
+	switch {
+	case after != nil:
 		uq.After = &directory.User{ID: after.ID, DisplayName: after.Name}
+	case before != nil:
+		// Walk backwards from the first user of the page after this one.
+		uq.After, uq.Desc = &directory.User{ID: before.ID, DisplayName: before.Name}, true
 	}
 	list, err := u.svc.ListUsers(a.ctx, a.tenant.ID, uq)
 	if err != nil {
 		return err
 	}
-	p := usersPage{Page: u.adminBase(w, r, a, "Users", "users"), Q: q, Show: show, Filters: userFilters, Users: list}
-	base := url.Values{"q": {q}, "show": {show}}
-	if len(list) > pageSize {
-		p.Users = list[:pageSize]
-		last := p.Users[pageSize-1]
-		v := url.Values{"q": {q}, "show": {show}, "after": {cursor{ID: last.ID, Name: last.DisplayName}.encode()}}
-		p.Next = a.url("users") + "?" + v.Encode()
+	more := len(list) > pageSize
+	if more {
+		list = list[:pageSize]
 	}
-	if after != nil {
-		p.First = a.url("users") + "?" + base.Encode()
+	if uq.Desc {
+		slices.Reverse(list)
+	}
+	p := usersPage{Page: u.adminBase(w, r, a, "Users", "users"), Q: q, Show: show, Filters: userFilters, Users: list}
+	link := func(key string, c *directory.User) string {
+		v := url.Values{"q": {q}, "show": {show}, key: {cursor{ID: c.ID, Name: c.DisplayName}.encode()}}
+		return a.url("users") + "?" + v.Encode()
+	}
+	// Going forward there are more after when the page overflowed; going
+	// back there is always the page we came from.
+	if len(list) > 0 && (more && !uq.Desc || before != nil) {
+		p.Next = link("after", list[len(list)-1])
+	}
+	if len(list) > 0 && (after != nil || more && uq.Desc) {
+		p.Prev = link("before", list[0])
+	}
+	if after != nil || before != nil {
+		p.First = a.url("users") + "?" + url.Values{"q": {q}, "show": {show}}.Encode()
 	}
 	u.render(w, r, http.StatusOK, "users", p)
 	return nil
@@ -140,26 +160,41 @@ func (u *UI) userPage(w http.ResponseWriter, r *http.Request, a *adminReq) error
 	if p.Groups, err = u.svc.ListMemberOf(a.ctx, a.tenant.ID, user.ID); err != nil {
 		return err
 	}
-	if p.AllGroups, err = u.svc.ListGroups(a.ctx, a.tenant.ID, directory.GroupQuery{Limit: directory.MaxPageSize}); err != nil {
+	all, err := u.svc.ListGroups(a.ctx, a.tenant.ID, directory.GroupQuery{Limit: directory.MaxPageSize})
+	if err != nil {
 		return err
+	}
+	// Offer only the groups the user is not in yet.
+	for _, g := range all {
+		if !slices.ContainsFunc(p.Groups, func(m *directory.Group) bool { return m.ID == g.ID }) {
+			p.AllGroups = append(p.AllGroups, g)
+		}
 	}
 	apps, err := u.svc.ListApplications(a.ctx, a.tenant.ID, directory.Page{Limit: directory.MaxPageSize})
 	if err != nil {
 		return err
 	}
-	byID := map[string]*directory.Application{}
-	for _, app := range apps {
-		byID[app.ID] = app
-		if len(app.AppRoles) == 0 {
-			p.RoleOptions = append(p.RoleOptions, roleOption{app.ID + "/" + directory.DefaultAppRoleID, app.DisplayName + " – Default access"})
-		}
-		for _, role := range app.AppRoles {
-			p.RoleOptions = append(p.RoleOptions, roleOption{app.ID + "/" + role.ID, app.DisplayName + " – " + role.DisplayName})
-		}
-	}
 	as, err := u.svc.ListAppRoleAssignments(a.ctx, a.tenant.ID, user.ID)
 	if err != nil {
 		return err
+	}
+	// Offer only the app roles the user does not have yet.
+	has := map[string]bool{}
+	for _, x := range as {
+		has[x.ResourceID+"/"+x.AppRoleID] = true
+	}
+	byID := map[string]*directory.Application{}
+	for _, app := range apps {
+		byID[app.ID] = app
+		roles := app.AppRoles
+		if len(roles) == 0 {
+			roles = []directory.AppRole{{ID: directory.DefaultAppRoleID, DisplayName: "Default access"}}
+		}
+		for _, role := range roles {
+			if v := app.ID + "/" + role.ID; !has[v] {
+				p.RoleOptions = append(p.RoleOptions, roleOption{v, app.DisplayName + " – " + role.DisplayName})
+			}
+		}
 	}
 	for _, as := range as {
 		row := assignmentRow{ID: as.ID, AppName: as.ResourceID, RoleName: "Default access"}

@@ -9,4 +9,14 @@
 // result or the error. Every route is listed in routes.go; each page group
 // has its own file. Everything works without JavaScript; the pages send a
 // Content-Security-Policy that allows no inline script.
+//
+// Security, each with a test in security_test.go: every POST route of
+// routeTable carries a per-session CSRF token (an HMAC of the session id);
+// a new session id at every sign-in; sessions stored server-side and
+// revoked at sign-out and as soon as the person's account is disabled or
+// deleted; cookies HttpOnly, SameSite=Lax, and Secure with the __Host-
+// prefix over https; "next" and "Back" targets kept on this site; password
+// and passcode guessing limited per name, per address and per client; the
+// admin portal, and its link, only for Global and User Administrators of an
+// organization the session is signed in to.
 package webui

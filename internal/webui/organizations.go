@@ -10,6 +10,7 @@ import (
 // orgRow is one organization on the Organizations page.
 type orgRow struct {
 	TenantID string
+	UserID   string // the person's user object there
 	Name     string
 	Domain   string
 	Home     bool
@@ -35,7 +36,7 @@ func (u *UI) orgRows(r *http.Request) (home, others []orgRow, err error) {
 		row := orgRow{TenantID: o.Tenant.ID, Name: o.Tenant.DisplayName, Domain: o.Tenant.InitialDomain,
 			Home: o.Home, SignedIn: auth.SignedIn(s, o.Tenant.ID), Contact: o.Tenant.Contact()}
 		if o.User != nil {
-			row.Enabled = o.User.AccountEnabled
+			row.UserID, row.Enabled = o.User.ID, o.User.AccountEnabled
 		}
 		if o.Home {
 			home = append(home, row)
@@ -106,7 +107,10 @@ func (u *UI) leaveConfirm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !o.Home && !auth.SignedIn(state(r).sess, o.Tenant.ID) {
+	if o.Home {
+		return directory.Errorf(directory.KindLeaveHomeOrganization, "%s is your home organization; you can't leave it here", o.Tenant.DisplayName)
+	}
+	if !auth.SignedIn(state(r).sess, o.Tenant.ID) {
 		return u.redirect(w, r, "/myaccount/organizations", "Sign in to "+o.Tenant.DisplayName+" first: use “Sign in to leave organization”.")
 	}
 	p := leavePage{Page: u.base(w, r, "Leave "+o.Tenant.DisplayName+"?"),

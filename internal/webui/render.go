@@ -14,8 +14,11 @@ type Page struct {
 	Flash    string
 	CSRF     string
 	SignedIn bool
-	Admin    *AdminNav // set on admin portal pages
-	Section  string    // the highlighted navigation entry
+	// AdminLink shows the admin portal in the navigation: the person
+	// administers an organization the session is signed in to.
+	AdminLink bool
+	Admin     *AdminNav // set on admin portal pages
+	Section   string    // the highlighted navigation entry
 }
 
 // AdminNav is the admin portal's navigation for one tenant.
@@ -27,13 +30,22 @@ type AdminNav struct {
 // base fills the common part of a page; it consumes the flash message.
 func (u *UI) base(w http.ResponseWriter, r *http.Request, title string) Page {
 	st := state(r)
-	return Page{
+	p := Page{
 		Title:    title,
 		Product:  u.product,
 		Flash:    u.takeFlash(w, r),
 		CSRF:     u.csrfToken(st),
 		SignedIn: st.sess != nil,
 	}
+	if p.SignedIn {
+		admins, err := u.adminTenants(r)
+		if err != nil {
+			// Only the link is at stake: the page itself still renders.
+			u.log.Warn("webui: could not tell whether to show the admin portal", "err", err)
+		}
+		p.AdminLink = len(admins) > 0
+	}
+	return p
 }
 
 // render executes a page into a buffer first, so a template error becomes
@@ -70,7 +82,7 @@ type errorPage struct {
 // with its cause) for anything unexpected.
 func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
 	e := directory.AsError(err)
-	p := errorPage{Page: u.base(w, r, "Error"), Message: e.Message, Contact: e.Contact, Back: r.Referer()}
+	p := errorPage{Page: u.base(w, r, "Error"), Message: e.Message, Contact: e.Contact, Back: backLink(r)}
 	status := http.StatusBadRequest
 	switch e.Kind {
 	case directory.KindUnauthenticated:

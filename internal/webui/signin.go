@@ -23,10 +23,11 @@ func (u *UI) home(w http.ResponseWriter, r *http.Request) error {
 
 type signinPage struct {
 	Page
-	Next  string
-	UPN   string
-	Email string
-	Error string
+	Next    string
+	UPN     string
+	Email   string
+	Error   string
+	Contact *directory.Contact // whom to ask, when the account is disabled
 }
 
 func (u *UI) signinPage(w http.ResponseWriter, r *http.Request) error {
@@ -58,11 +59,15 @@ func (u *UI) signinPassword(w http.ResponseWriter, r *http.Request) error {
 			return again(http.StatusUnauthorized, "Your user name or password is incorrect.")
 		}
 	case directory.KindAccountDisabled:
-		return again(http.StatusForbidden, "Your account is disabled. Contact your organization's administrator.")
+		p := signinPage{Page: u.base(w, r, "Sign in"), Next: next, UPN: upn, Contact: directory.AsError(err).Contact,
+			Error: "Your account is disabled. Contact your organization's administrator."}
+		u.render(w, r, http.StatusForbidden, "signin", p)
+		return nil
 	}
 	if err != nil {
 		return err
 	}
+	u.signinPerUser.Reset("pw:" + strings.ToLower(upn))
 	if err := u.startSession(w, r, user.TenantID, user.ID, ""); err != nil {
 		return err
 	}
@@ -90,8 +95,12 @@ func (u *UI) sendCode(w http.ResponseWriter, r *http.Request) error {
 	next := r.PostForm.Get("next")
 	if err := u.codes.Send(r.Context(), email, clientIP(r)); err != nil {
 		if k := directory.KindOf(err); k == directory.KindInvalid || k == directory.KindRateLimited {
+			status := http.StatusBadRequest
+			if k == directory.KindRateLimited {
+				status = http.StatusTooManyRequests
+			}
 			p := signinPage{Page: u.base(w, r, "Sign in"), Next: next, Email: email, Error: directory.AsError(err).Message}
-			u.render(w, r, http.StatusBadRequest, "signin", p)
+			u.render(w, r, status, "signin", p)
 			return nil
 		}
 		return err

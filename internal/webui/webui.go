@@ -135,14 +135,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 }
 
 var funcs = template.FuncMap{
-	// sentence starts a domain message with a capital letter.
-	"sentence": func(s string) string {
-		if s == "" {
-			return s
-		}
-		r := []rune(s)
-		return strings.ToUpper(string(r[0])) + string(r[1:])
-	},
+	"sentence": sentence,
 	"when": func(t any) string {
 		switch v := t.(type) {
 		case time.Time:
@@ -155,6 +148,15 @@ var funcs = template.FuncMap{
 		}
 		return ""
 	},
+}
+
+// sentence starts a domain message with a capital letter.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	return strings.ToUpper(string(r[0])) + string(r[1:])
 }
 
 // secureHeaders adds the headers every response carries: no inline script,
@@ -182,6 +184,11 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 type reqState struct {
 	sess *directory.Session
 	anon string // the anonymous CSRF secret (before sign-in)
+	// ended says why the session cookie no longer works, if it does not.
+	ended string
+	// The organizations the person administers (see adminTenants).
+	admins      []orgRow
+	adminsKnown bool
 }
 
 type stateKey struct{}
@@ -207,13 +214,14 @@ const (
 func (u *UI) page(needSession bool, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := &reqState{}
-		if c, err := r.Cookie(cookieSession); err == nil {
+		if c, err := r.Cookie(u.cookieName(cookieSession)); err == nil {
 			s, err := u.sessions.Lookup(r.Context(), c.Value)
 			switch {
 			case err == nil:
 				st.sess = s
 			case directory.IsKind(err, directory.KindUnauthenticated):
 				u.clearCookie(w, cookieSession)
+				st.ended = directory.AsError(err).Message
 			default:
 				u.fail(w, r, err)
 				return
@@ -236,7 +244,17 @@ func (u *UI) page(needSession bool, h handlerFunc) http.Handler {
 			}
 		}
 		if needSession && st.sess == nil {
-			http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			if st.ended != "" && st.ended != "not signed in" {
+				// Say why: the account was disabled, or the session expired.
+				u.setCookie(w, cookieFlash, url.QueryEscape(sentence(st.ended)+"."), 60)
+			}
+			// After signing in, come back here; from a form, to the page
+			// that held it (a POST address cannot be opened).
+			next := r.URL.RequestURI()
+			if r.Method != http.MethodGet {
+				next = backLink(r)
+			}
+			http.Redirect(w, r, "/signin?next="+url.QueryEscape(next), http.StatusSeeOther)
 			return
 		}
 		if err := h(w, r); err != nil {
@@ -248,7 +266,7 @@ func (u *UI) page(needSession bool, h handlerFunc) http.Handler {
 // anonSecret returns the CSRF secret of a visitor who is not signed in,
 // setting its cookie the first time (the forms before sign-in need one too).
 func (u *UI) anonSecret(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(cookieAnon); err == nil && len(c.Value) >= 32 {
+	if c, err := r.Cookie(u.cookieName(cookieAnon)); err == nil && len(c.Value) >= 32 {
 		return c.Value
 	}
 	s, err := auth.RandomSecret(32)
@@ -276,12 +294,23 @@ func (u *UI) csrfOK(r *http.Request, st *reqState) bool {
 	}
 	// A form posted before sign-in must carry the token of the cookie it
 	// came with; a fresh cookie set by this very request cannot match.
-	c, err := r.Cookie(cookieAnon)
+	c, err := r.Cookie(u.cookieName(cookieAnon))
 	return err == nil && c.Value == st.anon && auth.CheckCSRF([]byte(st.anon), "anonymous", tok)
 }
 
+// cookieName is the name a cookie goes by: over https with the __Host-
+// prefix, which browsers accept only from this very host, Secure, for the
+// whole site, so that a sibling subdomain cannot plant a session or a CSRF
+// cookie here.
+func (u *UI) cookieName(name string) string {
+	if u.secure {
+		return "__Host-" + name
+	}
+	return name
+}
+
 func (u *UI) setCookie(w http.ResponseWriter, name, value string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
+	http.SetCookie(w, &http.Cookie{Name: u.cookieName(name), Value: value, Path: "/", MaxAge: maxAge,
 		HttpOnly: true, Secure: u.secure, SameSite: http.SameSiteLaxMode})
 }
 
@@ -299,7 +328,7 @@ func (u *UI) redirect(w http.ResponseWriter, r *http.Request, target, flash stri
 
 // takeFlash reads the message of the previous action, once.
 func (u *UI) takeFlash(w http.ResponseWriter, r *http.Request) string {
-	c, err := r.Cookie(cookieFlash)
+	c, err := r.Cookie(u.cookieName(cookieFlash))
 	if err != nil || c.Value == "" {
 		return ""
 	}
@@ -321,12 +350,37 @@ func homeCtx(r *http.Request) context.Context {
 	return actorCtx(r, auth.HomeActor(state(r).sess))
 }
 
-// safeNext keeps a post-sign-in target on this site.
+// safeNext keeps a post-sign-in target on this site: a path, never a
+// URL with a scheme or host, nor one a browser would read as such once it
+// drops tabs and newlines or turns a backslash into a slash.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/myaccount"
+	const home = "/myaccount"
+	if next == "" || len(next) > 2048 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return home
+	}
+	for _, c := range next {
+		if c < 0x20 || c == 0x7f || c == '\\' {
+			return home
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return home
 	}
 	return next
+}
+
+// backLink is where an error page's "Back" goes: the referring page when
+// it is on this site, else nowhere (the page then offers the start page).
+func backLink(r *http.Request) string {
+	ref, err := url.Parse(r.Referer())
+	if err != nil || ref.Host != r.Host || (ref.Scheme != "http" && ref.Scheme != "https") {
+		return ""
+	}
+	if p := safeNext(ref.RequestURI()); p == ref.RequestURI() {
+		return p
+	}
+	return ""
 }
 
 func clientIP(r *http.Request) string {

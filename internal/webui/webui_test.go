@@ -261,7 +261,7 @@ func TestOrganizationsLeaveAndRestore(t *testing.T) {
 	// Leave needs signing in to Contoso first.
 	p = ada.get("/myaccount/organizations/" + d.Contoso.ID + "/leave")
 	must(t, p, http.StatusOK, "Sign in to Contoso first")
-	must(t, ada.post("/myaccount/organizations/"+d.Contoso.ID+"/signin", nil), http.StatusOK, "You are signed in to Contoso.", ">Leave<")
+	must(t, ada.post("/myaccount/organizations/"+d.Contoso.ID+"/signin", nil), http.StatusOK, "You are signed in to Contoso.", ">Leave organization<")
 
 	p = ada.get("/myaccount/organizations/" + d.Contoso.ID + "/leave")
 	must(t, p, http.StatusOK, "Leave Contoso?", "your account and your data in that organization will be deleted", "Cancel")

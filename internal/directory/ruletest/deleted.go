@@ -134,8 +134,27 @@ func testRestore(t *testing.T, ns NewStore) {
 			_, err := w.svc.RestoreUser(w.as(w.contosoAdmin), w.contoso.ID, w.adaGuest.ID, "")
 			wantKind(t, err, directory.KindConflict)
 		})
-		// Still listed until the purge removes it.
+		// Still listed until the purge removes it…
 		must(w.svc.GetDeletedUser(w.as(w.contosoAdmin), w.contoso.ID, w.adaGuest.ID))(t)
+		// …which the refused restore did not stop.
+		if n := must(w.svc.PurgeExpired(w.sys, w.clock.Now(), 10))(t); n != 1 || w.rawUser(w.contoso.ID, w.adaGuest.ID) != nil {
+			t.Errorf("purge after a refused restore removed %d users; the guest must be gone", n)
+		}
+	})
+
+	t.Run("ClashOnMailWithNewUPNStillRefused", func(t *testing.T) {
+		// A guest re-invited under the same address holds the mail: a new
+		// userPrincipalName does not make the restore possible.
+		w := newWorld(t, ns)
+		ok(t, w.svc.Leave(w.as(w.ada), w.contoso.ID))
+		w.invite(w.contoso, w.ada.Mail)
+		w.unchanged(func() {
+			_, err := w.svc.RestoreUser(w.as(w.contosoAdmin), w.contoso.ID, w.adaGuest.ID, "ada.again_fabrikam.example#EXT#@contoso.example")
+			e := wantKind(t, err, directory.KindRestoreClash)
+			if e.Field != "mail" {
+				t.Errorf("clash field = %q, want mail", e.Field)
+			}
+		})
 	})
 
 	t.Run("LiveOrUnknownUserNotFound", func(t *testing.T) {

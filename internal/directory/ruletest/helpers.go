@@ -1,7 +1,9 @@
 package ruletest
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"slices"
 	"testing"
 
@@ -61,3 +63,7 @@ func jsonOf(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+func errorsJoin(errs ...error) error { return errors.Join(errs...) }

@@ -141,6 +141,33 @@ func testLeave(t *testing.T, ns NewStore) {
 		}
 	})
 
+	t.Run("NotGuestAsTheObjectItselfIsRefusedAndAudited", func(t *testing.T) {
+		w := newWorld(t, ns)
+		bob := w.member(w.fabrikam, "bob", "Bob Builder")
+		res := must(w.svc.Invite(w.as(w.contosoAdmin), w.contoso.ID, directory.InviteRequest{
+			InvitedUserEmailAddress: bob.Mail, InvitedUserType: directory.Member,
+		}))(t)
+		ext := must(w.svc.Redeem(w.as(bob), res.RedeemToken))(t)
+		// Even disabled at home, what the person is comes first.
+		w.disable(bob)
+		wantKind(t, w.svc.Leave(w.as(ext), w.contoso.ID), directory.KindLeaveNotGuest)
+		if u := w.rawUser(w.contoso.ID, ext.ID); u.Deleted() {
+			t.Error("external member deleted")
+		}
+		ev := w.events(w.contoso.ID, directory.ActivityLeaveOrganization, ext.ID)
+		if len(ev) != 1 || ev[0].Result != directory.ResultFailure || ev[0].ResultReason != directory.KindLeaveNotGuest.String() {
+			t.Errorf("refused leave audit = %+v", ev)
+		}
+	})
+
+	t.Run("MemberWhoIsAGuestElsewhereCannotLeaveHome", func(t *testing.T) {
+		w := newWorld(t, ns)
+		wantKind(t, w.svc.Leave(w.as(w.contosoAdmin), w.contoso.ID), directory.KindLeaveHomeOrganization)
+		if u := w.rawUser(w.contoso.ID, w.contosoAdmin.ID); u.Deleted() {
+			t.Error("a member left their home organization")
+		}
+	})
+
 	t.Run("DisabledAtHome", func(t *testing.T) {
 		w := newWorld(t, ns)
 		w.fabrikam = w.setPrivacy(w.fabrikam)

@@ -14,9 +14,11 @@ type NewStore func(t *testing.T) directory.Store
 func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 	ns := NewStore(newStore)
 	t.Run("Authorization", func(t *testing.T) { testAuthorization(t, ns) })
+	t.Run("AuthorizationMatrix", func(t *testing.T) { testAuthorizationMatrix(t, ns) })
 	t.Run("Isolation", func(t *testing.T) { testIsolation(t, ns) })
 	t.Run("GuestVisibility", func(t *testing.T) { testGuestVisibility(t, ns) })
 	t.Run("Validation", func(t *testing.T) { testValidation(t, ns) })
+	t.Run("BadInputEverywhere", func(t *testing.T) { testBadInputEverywhere(t, ns) })
 	t.Run("Tenant", func(t *testing.T) { testTenant(t, ns) })
 	t.Run("Users", func(t *testing.T) { testUsers(t, ns) })
 	t.Run("Password", func(t *testing.T) { testPassword(t, ns) })
@@ -31,4 +33,5 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 	t.Run("GroupsAndApps", func(t *testing.T) { testGroupsAndApps(t, ns) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, ns) })
 	t.Run("Export", func(t *testing.T) { testExport(t, ns) })
+	t.Run("GDPR", func(t *testing.T) { testGDPR(t, ns) })
 }

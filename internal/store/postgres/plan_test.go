@@ -117,6 +117,10 @@ func TestListingsUseIndexesAt100kUsers(t *testing.T) {
 		return err
 	}
 	cases["ListOutbox"] = func(tx directory.Tx) error { _, err := tx.ListOutbox(ctx, ids.tenant, directory.Page{}); return err }
+	cases["ListOutbox after"] = func(tx directory.Tx) error {
+		_, err := tx.ListOutbox(ctx, ids.tenant, directory.Page{AfterID: ids.user})
+		return err
+	}
 	cases["ListUnsentMail"] = func(tx directory.Tx) error { _, err := tx.ListUnsentMail(ctx, 100); return err }
 	writes := map[string]func(tx directory.Tx) error{
 		"DeleteUser":        func(tx directory.Tx) error { return tx.DeleteUser(ctx, ids.tenant, ids.user) },

@@ -85,10 +85,15 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	}
 	// The lock is per schema: instances sharing a schema migrate one at a
 	// time; stores in other schemas of the database (tests) don't wait.
-	var schema string
-	if err := db.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+	var current sql.NullString
+	if err := db.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&current); err != nil {
 		return fmt.Errorf("postgres: migrations: %w", err)
 	}
+	if !current.Valid {
+		// No schema of search_path exists: say so rather than fail obscurely.
+		return errors.New("postgres: no schema of the connection's search_path exists; create it (CREATE SCHEMA name) or remove search_path from the URL")
+	}
+	schema := current.String
 	locker, err := lock.NewPostgresSessionLocker(
 		lock.WithLockID(int64(crc32.ChecksumIEEE([]byte("orgdir migrations "+schema)))),
 		lock.WithLockTimeout(1, 300), lock.WithUnlockTimeout(1, 60))

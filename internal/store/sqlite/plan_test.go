@@ -96,6 +96,14 @@ func TestEveryListingUsesAnIndex(t *testing.T) {
 		return err
 	}
 	cases["ListOutbox"] = func(tx directory.Tx) error { _, err := tx.ListOutbox(ctx, tn.ID, directory.Page{}); return err }
+	cases["ListOutbox after"] = func(tx directory.Tx) error {
+		_, err := tx.ListOutbox(ctx, tn.ID, directory.Page{AfterID: u.ID})
+		return err
+	}
+	cases["ListMailTo"] = func(tx directory.Tx) error { _, err := tx.ListMailTo(ctx, tn.ID, "x@example.test"); return err }
+	cases["ListAccessTokens"] = func(tx directory.Tx) error { _, err := tx.ListAccessTokens(ctx, tn.ID, u.ID); return err }
+	cases["ListSessions home"] = func(tx directory.Tx) error { _, err := tx.ListSessions(ctx, tn.ID, u.ID, ""); return err }
+	cases["ListSessions identity"] = func(tx directory.Tx) error { _, err := tx.ListSessions(ctx, "", "", u.ID); return err }
 	cases["ListUnsentMail"] = func(tx directory.Tx) error { _, err := tx.ListUnsentMail(ctx, 10); return err }
 	cases["GetLatestOneTimeCode"] = func(tx directory.Tx) error {
 		_, err := tx.GetLatestOneTimeCode(ctx, "x@example.test")
@@ -129,6 +137,7 @@ func TestEveryListingUsesAnIndex(t *testing.T) {
 	smallSorts := map[string]bool{
 		"ListMemberOf": true, "ListAppRoleAssignments": true, "ListInvitationsByUser": true,
 		"GetLatestOneTimeCode": true, "ListAudit by target": true, "ListUsersByHome user": true, "ListUsersByHome identity": true,
+		"ListMailTo": true, "ListAccessTokens": true, "ListSessions home": true, "ListSessions identity": true,
 	}
 	// ListUnsentMail reads its partial index (unsent mail only) in order.
 	allowedScans := map[string]bool{"SCAN outbox USING INDEX outbox_unsent": true}
@@ -137,6 +146,8 @@ func TestEveryListingUsesAnIndex(t *testing.T) {
 		"ListMemberOf": "user_id=?", "ListAppRoleAssignments": "principal_id=?", "ListRoles": "user_id=?",
 		"ListInvitationsByUser": "user_id=?", "ListUsersByHome user": "home_user_id=?",
 		"ListUsersByHome identity": "home_email_identity_id=?",
+		"ListMailTo":               "outbox_by_address", "ListAccessTokens": "user_id=?", "ListSessions home": "home_user_id=?",
+		"ListSessions identity": "email_identity_id=?",
 	}
 	// A keyset page must seek to where the last one ended.
 	seeks := regexp.MustCompile(`^SEARCH \w+ USING (COVERING )?INDEX \w+ \(.*[<>]`)

@@ -171,6 +171,9 @@ func (t *tx) ScrubAuditSubject(ctx context.Context, objectID string) error {
 		WHERE initiator_user_id = ? AND (initiator_display_name <> '' OR initiator_upn <> '')`, objectID); err != nil {
 		return t.fail(err, "audit event")
 	}
+	if err := t.scrubDetails(ctx, objectID); err != nil {
+		return err
+	}
 	type key struct {
 		event string
 		pos   int
@@ -220,5 +223,65 @@ func (t *tx) ScrubAuditSubject(ctx context.Context, objectID string) error {
 		}
 	}
 	t.erased = true
+	return nil
+}
+
+// scrubDetails blanks the additionalDetails values of every event that
+// names objectID, as initiator or target. They are free text: whatever a
+// caller put there (an address, a former name) must not outlive the
+// person. The keys stay, so the record still says what kind of detail it
+// had.
+func (t *tx) scrubDetails(ctx context.Context, objectID string) error {
+	rows, err := t.query(ctx, `SELECT id, additional_details FROM audit_events
+		WHERE initiator_user_id = ? AND additional_details <> '[]'
+		UNION ALL SELECT e.id, e.additional_details FROM audit_targets tg JOIN audit_events e ON e.id = tg.event_id
+		WHERE tg.object_id = ? AND e.additional_details <> '[]'`, objectID, objectID)
+	if err != nil {
+		return t.fail(err, "audit event")
+	}
+	type update struct{ id, details string }
+	var updates []update
+	seen := map[string]bool{} // UNION ALL: an event may name the subject twice
+	for rows.Next() {
+		var id, raw string
+		if err := rows.Scan(&id, &raw); err != nil {
+			rows.Close()
+			return t.fail(err, "audit event")
+		}
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		kv, err := fromJSON[directory.KeyValue](raw)
+		if err != nil {
+			rows.Close()
+			return t.fail(err, "audit event")
+		}
+		blank := false
+		for i := range kv {
+			if kv[i].Value != "" {
+				kv[i].Value, blank = "", true
+			}
+		}
+		if !blank {
+			continue
+		}
+		s, err := toJSON(kv)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		updates = append(updates, update{id, s})
+	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return t.fail(err, "audit event")
+	}
+	rows.Close()
+	for _, u := range updates {
+		if _, err := t.exec(ctx, `UPDATE audit_events SET additional_details = ? WHERE id = ?`, u.details, u.id); err != nil {
+			return t.fail(err, "audit event")
+		}
+	}
 	return nil
 }

@@ -23,16 +23,44 @@ func (t *tx) CreateAccessToken(ctx context.Context, a *directory.AccessToken) er
 	return nil
 }
 
-func (t *tx) GetAccessTokenByHash(ctx context.Context, hash []byte) (*directory.AccessToken, error) {
+func scanToken(r scanner) (*directory.AccessToken, error) {
 	var a directory.AccessToken
 	var created, expires, revoked scanTime
-	err := t.queryRow(ctx, `SELECT `+tokenCols+` FROM access_tokens WHERE token_hash = ?`, nonNilBytes(hash)).
-		Scan(&a.ID, &a.TenantID, &a.UserID, &a.TokenHash, &a.Description, &created, &expires, &revoked)
-	if err != nil {
-		return nil, t.fail(err, "access token")
+	if err := r.Scan(&a.ID, &a.TenantID, &a.UserID, &a.TokenHash, &a.Description, &created, &expires, &revoked); err != nil {
+		return nil, err
 	}
 	a.CreatedAt, a.ExpiresAt, a.RevokedAt = created.Time, expires.Time, revoked.Ptr()
 	return &a, nil
+}
+
+func (t *tx) GetAccessTokenByHash(ctx context.Context, hash []byte) (*directory.AccessToken, error) {
+	a, err := scanToken(t.queryRow(ctx, `SELECT `+tokenCols+` FROM access_tokens WHERE token_hash = ?`, nonNilBytes(hash)))
+	if err != nil {
+		return nil, t.fail(err, "access token")
+	}
+	return a, nil
+}
+
+// ListAccessTokens lists a user's tokens, oldest first.
+func (t *tx) ListAccessTokens(ctx context.Context, tenantID, userID string) ([]*directory.AccessToken, error) {
+	rows, err := t.query(ctx, `SELECT `+tokenCols+` FROM access_tokens WHERE tenant_id = ? AND user_id = ?
+		ORDER BY created_at, id`, tenantID, userID)
+	if err != nil {
+		return nil, t.fail(err, "access token")
+	}
+	defer rows.Close()
+	var out []*directory.AccessToken
+	for rows.Next() {
+		a, err := scanToken(rows)
+		if err != nil {
+			return nil, t.fail(err, "access token")
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, t.fail(err, "access token")
+	}
+	return out, nil
 }
 
 func (t *tx) RevokeAccessToken(ctx context.Context, id string, at time.Time) error {
@@ -64,23 +92,64 @@ func (t *tx) CreateSession(ctx context.Context, s *directory.Session) error {
 	return nil
 }
 
-func (t *tx) GetSessionByHash(ctx context.Context, hash []byte) (*directory.Session, error) {
+func scanSession(r scanner) (*directory.Session, error) {
 	var s directory.Session
 	var homeTenant, homeUser, identity scanNullString
 	var tenants string
 	var created, expires, revoked scanTime
-	err := t.queryRow(ctx, `SELECT `+sessionCols+` FROM sessions WHERE token_hash = ?`, nonNilBytes(hash)).
-		Scan(&s.ID, &s.TokenHash, &homeTenant, &homeUser, &identity, &tenants, &s.CSRFSecret,
-			&created, &expires, &revoked)
+	err := r.Scan(&s.ID, &s.TokenHash, &homeTenant, &homeUser, &identity, &tenants, &s.CSRFSecret,
+		&created, &expires, &revoked)
 	if err != nil {
-		return nil, t.fail(err, "session")
+		return nil, err
 	}
 	s.HomeTenantID, s.HomeUserID, s.EmailIdentityID = homeTenant.S, homeUser.S, identity.S
 	s.CreatedAt, s.ExpiresAt, s.RevokedAt = created.Time, expires.Time, revoked.Ptr()
 	if s.SignedInTenantID, err = fromJSON[string](tenants); err != nil {
-		return nil, t.fail(err, "session")
+		return nil, err
 	}
 	return &s, nil
+}
+
+func (t *tx) GetSessionByHash(ctx context.Context, hash []byte) (*directory.Session, error) {
+	s, err := scanSession(t.queryRow(ctx, `SELECT `+sessionCols+` FROM sessions WHERE token_hash = ?`, nonNilBytes(hash)))
+	if err != nil {
+		return nil, t.fail(err, "session")
+	}
+	return s, nil
+}
+
+// ListSessions lists the sessions of a home user or of an e-mail identity,
+// oldest first.
+func (t *tx) ListSessions(ctx context.Context, homeTenantID, homeUserID, emailIdentityID string) ([]*directory.Session, error) {
+	var query string
+	var args []any
+	switch {
+	case homeUserID != "" && homeTenantID != "" && emailIdentityID == "":
+		query = `SELECT ` + sessionCols + ` FROM sessions WHERE home_tenant_id = ? AND home_user_id = ? ORDER BY created_at, id`
+		args = []any{homeTenantID, homeUserID}
+	case homeUserID == "" && homeTenantID == "" && emailIdentityID != "":
+		query = `SELECT ` + sessionCols + ` FROM sessions WHERE email_identity_id = ? ORDER BY created_at, id`
+		args = []any{emailIdentityID}
+	default:
+		return nil, directory.Invalidf("person", "exactly one of a home user (with its tenant) and an e-mail identity must be given")
+	}
+	rows, err := t.query(ctx, query, args...)
+	if err != nil {
+		return nil, t.fail(err, "session")
+	}
+	defer rows.Close()
+	var out []*directory.Session
+	for rows.Next() {
+		s, err := scanSession(rows)
+		if err != nil {
+			return nil, t.fail(err, "session")
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, t.fail(err, "session")
+	}
+	return out, nil
 }
 
 // UpdateSession writes what changes during a session: the tenants signed

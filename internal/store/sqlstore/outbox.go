@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/orgdir/orgdir/internal/directory"
@@ -28,15 +30,24 @@ func (t *tx) EnqueueMail(ctx context.Context, m *directory.OutboxMessage) error 
 	return nil
 }
 
-// ListOutbox pages through a tenant's messages by id; tenantID "" lists
-// the messages of no tenant.
+// ListOutbox pages through a tenant's messages newest first (by creation
+// time, then id); p.AfterID is the last message of the previous page.
+// tenantID "" lists the messages of no tenant.
 func (t *tx) ListOutbox(ctx context.Context, tenantID string, p directory.Page) ([]*directory.OutboxMessage, error) {
 	limit, err := pageLimit(p.Limit)
 	if err != nil {
 		return nil, err
 	}
-	return t.listMail(ctx, `SELECT `+outboxCols+` FROM outbox WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?`,
-		tenantID, p.AfterID, limit)
+	if p.AfterID == "" {
+		return t.listMail(ctx, `SELECT `+outboxCols+` FROM outbox WHERE tenant_id = ?
+			ORDER BY created_at DESC, id DESC LIMIT ?`, tenantID, limit)
+	}
+	// The keyset is the (created_at, id) of the previous page's last
+	// message, looked up in the same tenant: an id of another tenant, or
+	// one that is gone, matches nothing and yields an empty page.
+	return t.listMail(ctx, `SELECT `+outboxCols+` FROM outbox WHERE tenant_id = ?
+		AND (created_at, id) < (SELECT created_at, id FROM outbox WHERE tenant_id = ? AND id = ?)
+		ORDER BY created_at DESC, id DESC LIMIT ?`, tenantID, tenantID, p.AfterID, limit)
 }
 
 // ListUnsentMail returns the oldest unsent messages of every tenant.
@@ -70,6 +81,25 @@ func (t *tx) listMail(ctx context.Context, query string, args ...any) ([]*direct
 
 func (t *tx) MarkMailSent(ctx context.Context, id string, at time.Time) error {
 	return t.execOne(ctx, "mail", `UPDATE outbox SET sent_at = ? WHERE id = ?`, t.d.timeArg(at), id)
+}
+
+// ListMailTo returns a tenant's messages to address, whatever its case,
+// oldest first.
+// They are few, and sorted here: an ORDER BY would tempt the planner to
+// walk the tenant's whole outbox by time instead of seeking the address.
+func (t *tx) ListMailTo(ctx context.Context, tenantID, address string) ([]*directory.OutboxMessage, error) {
+	out, err := t.listMail(ctx, `SELECT `+outboxCols+` FROM outbox WHERE tenant_id = ? AND lower(to_address) = lower(?)`,
+		tenantID, address)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b *directory.OutboxMessage) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out, nil
 }
 
 // DeleteMailTo erases a tenant's messages to address, whatever its case.

@@ -152,6 +152,8 @@ var auditTests = map[string]func(*testing.T, *fx){
 		})
 	},
 	"ScrubBlanksTheSubjectInEveryTenantAndKeepsItsID": func(t *testing.T, f *fx) {
+		// Names, UPNs, modified values and additionalDetails values of
+		// every event naming the subject go; ids and keys stay.
 		a, b := f.tenant(), f.tenant()
 		subject := directory.NewID()
 		target := directory.AuditTarget{ID: subject, Type: "User", DisplayName: "Secret Name", UPN: "secret@x.example",
@@ -164,14 +166,18 @@ var auditTests = map[string]func(*testing.T, *fx){
 		byB.Initiator = directory.AuditInitiator{UserID: subject, DisplayName: "Secret Name", UPN: "secret@x.example"}
 		untouched := auditEvent(b.ID, base, directory.ActivityAddUser, other)
 		untouched.Initiator = directory.AuditInitiator{UserID: directory.NewID(), DisplayName: "Admin", UPN: "admin@x.example"}
+		inA.AdditionalDetails = []directory.KeyValue{{Key: "invitedEmail", Value: "secret@x.example"}, {Key: "empty"}}
+		byB.AdditionalDetails = []directory.KeyValue{{Key: "note", Value: "by Secret Name"}}
 		f.appendAudit(inA, byB, untouched)
 		f.write(func(tx directory.Tx) error { return tx.ScrubAuditSubject(f.ctx, subject) })
 
 		wantA := *inA
 		wantA.Targets = []directory.AuditTarget{{ID: subject, Type: "User",
 			ModifiedProperties: []directory.ModifiedProperty{{DisplayName: "mail"}}}, other}
+		wantA.AdditionalDetails = []directory.KeyValue{{Key: "invitedEmail"}, {Key: "empty"}}
 		wantB := *byB
 		wantB.Initiator = directory.AuditInitiator{UserID: subject}
+		wantB.AdditionalDetails = []directory.KeyValue{{Key: "note"}}
 		f.read(func(tx directory.Tx) error {
 			got, err := tx.GetAudit(f.ctx, a.ID, inA.ID)
 			wantNoErr(t, err)

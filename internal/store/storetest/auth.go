@@ -46,6 +46,29 @@ var accessTokenTests = map[string]func(*testing.T, *fx){
 		})
 		wantKind(t, f.tryWrite(func(tx directory.Tx) error { return tx.RevokeAccessToken(f.ctx, directory.NewID(), at) }), directory.KindNotFound)
 	},
+	"ListAccessTokensOfOneUserOldestFirst": func(t *testing.T, f *fx) {
+		tn, other := f.tenant(), f.tenant()
+		u := f.user(tn.ID)
+		first := f.accessToken(tn.ID, u.ID)
+		second := &directory.AccessToken{ID: directory.NewID(), TenantID: tn.ID, UserID: u.ID, TokenHash: []byte("t2-" + directory.NewID()),
+			CreatedAt: base.Add(time.Minute), ExpiresAt: base.Add(time.Hour)}
+		f.write(func(tx directory.Tx) error { return tx.CreateAccessToken(f.ctx, second) })
+		f.write(func(tx directory.Tx) error { return tx.RevokeAccessToken(f.ctx, first.ID, base.Add(time.Second)) })
+		revoked := base.Add(time.Second)
+		first.RevokedAt = &revoked
+		f.accessToken(tn.ID, f.user(tn.ID).ID)
+		f.read(func(tx directory.Tx) error {
+			got, err := tx.ListAccessTokens(f.ctx, tn.ID, u.ID)
+			wantNoErr(t, err)
+			sameJSON(t, got, []*directory.AccessToken{first, second})
+			got, err = tx.ListAccessTokens(f.ctx, other.ID, u.ID)
+			wantNoErr(t, err)
+			if len(got) != 0 {
+				t.Fatalf("another tenant sees the user's tokens: %+v", got)
+			}
+			return nil
+		})
+	},
 	"TokenOfUnknownUserIsNotFound": func(t *testing.T, f *fx) {
 		tn := f.tenant()
 		err := f.tryWrite(func(tx directory.Tx) error {
@@ -83,6 +106,39 @@ var sessionTests = map[string]func(*testing.T, *fx){
 		})
 		wantKind(t, f.tryWrite(func(tx directory.Tx) error { return tx.DeleteSession(f.ctx, s.ID) }), directory.KindNotFound)
 		wantKind(t, f.tryWrite(func(tx directory.Tx) error { return tx.UpdateSession(f.ctx, s) }), directory.KindNotFound)
+	},
+	"ListSessionsOfAHomeUserOrAnEmailIdentity": func(t *testing.T, f *fx) {
+		tn := f.tenant()
+		u := f.user(tn.ID)
+		s1 := f.session(tn.ID, u.ID)
+		f.session(tn.ID, f.user(tn.ID).ID)
+		e := &directory.EmailIdentity{ID: directory.NewID(), Email: "p@example.test", CreatedAt: base}
+		es := &directory.Session{ID: directory.NewID(), TokenHash: []byte("es"), EmailIdentityID: e.ID,
+			SignedInTenantID: []string{tn.ID}, CSRFSecret: []byte("c"), CreatedAt: base, ExpiresAt: base.Add(time.Hour)}
+		f.write(func(tx directory.Tx) error {
+			if err := tx.CreateEmailIdentity(f.ctx, e); err != nil {
+				return err
+			}
+			return tx.CreateSession(f.ctx, es)
+		})
+		f.read(func(tx directory.Tx) error {
+			got, err := tx.ListSessions(f.ctx, tn.ID, u.ID, "")
+			wantNoErr(t, err)
+			sameJSON(t, got, []*directory.Session{s1})
+			got, err = tx.ListSessions(f.ctx, "", "", e.ID)
+			wantNoErr(t, err)
+			sameJSON(t, got, []*directory.Session{es})
+			got, err = tx.ListSessions(f.ctx, directory.NewID(), u.ID, "")
+			wantNoErr(t, err)
+			if len(got) != 0 {
+				t.Fatalf("sessions of the user under another tenant = %+v", got)
+			}
+			_, err = tx.ListSessions(f.ctx, tn.ID, u.ID, e.ID)
+			wantKind(t, err, directory.KindInvalid)
+			_, err = tx.ListSessions(f.ctx, "", "", "")
+			wantKind(t, err, directory.KindInvalid)
+			return nil
+		})
 	},
 	"SessionOfAnEmailIdentity": func(t *testing.T, f *fx) {
 		e := &directory.EmailIdentity{ID: directory.NewID(), Email: "p@example.test", CreatedAt: base}

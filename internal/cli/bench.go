@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"runtime"
+
+	"github.com/orgdir/orgdir/internal/bench"
+)
+
+func runBench(ctx context.Context, e *env, args []string) error {
+	f := newFlags("bench", `Measures orgdir on this machine: seeds a tenant with --users users, then
+runs each operation (get user, a users page at the start and 90% in, invite,
+delete, permanent delete, a guest's leave, restore) from --concurrency callers
+for --duration (or --ops times), and purges --purge expired users. Prints the
+rate and the p50/p95/p99 latency of each, and the peak Go heap.
+
+It works in a new SQLite file in a temporary directory, or a new file at
+--database (refused if it exists), or, for a postgres:// URL, in a new schema
+of that database; it removes what it created when it ends. Existing data is
+never read or written. Progress goes to stderr. See docs/performance.md.`)
+	database := f.String("database", "", "new SQLite file `path` (must not exist), or a postgres:// URL to work in a new schema of; empty means a temporary file")
+	users := f.Int("users", bench.DefaultUsers, "users to seed the tenant with (one in five a guest)")
+	conc := f.Int("concurrency", runtime.NumCPU(), "callers running each operation at once")
+	duration := f.Duration("duration", bench.DefaultDuration, "how long each operation runs (unless --ops)")
+	ops := f.Int("ops", 0, "run each operation this many times instead of for --duration")
+	purge := f.Int("purge", bench.DefaultPurge, "expired users the purge row purges")
+	analyze := f.Bool("analyze", true, "on PostgreSQL, ANALYZE the tables after seeding, as autovacuum would soon after an import; false measures a server right after a bulk import")
+	asJSON := f.Bool("json", false, "print the report as JSON")
+	if err := f.parse(e, args); err != nil {
+		return err
+	}
+	switch {
+	case *users < 5:
+		return usageErrorf("bench: --users must be at least 5 (one in five is a guest), got %d", *users)
+	case *conc < 1:
+		return usageErrorf("bench: --concurrency must be at least 1, got %d", *conc)
+	case *ops < 0:
+		return usageErrorf("bench: --ops must be at least 1, got %d", *ops)
+	case *ops == 0 && *duration <= 0:
+		return usageErrorf("bench: --duration must be positive, got %s", *duration)
+	case *purge < 1:
+		return usageErrorf("bench: --purge must be at least 1, got %d", *purge)
+	}
+	cfg := bench.Config{
+		Database: *database, Users: *users, Concurrency: *conc, Ops: *ops, Duration: *duration,
+		Purge: *purge, SkipAnalyze: !*analyze, Clock: e.prog.Clock, Progress: e.stderr,
+	}
+	if *ops > 0 {
+		cfg.Duration = 0
+	}
+	rep, err := bench.Run(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	return rep.WriteTable(e.stdout)
+}

@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/orgdir/orgdir/internal/bench"
+)
+
+// benchRows are the rows `orgdir bench` must print, by name prefix.
+var benchRows = []string{
+	bench.RowGetUser, bench.RowPageFirst, bench.RowPageDeep, bench.RowInvite, bench.RowDelete,
+	bench.RowPermanentDelete, bench.RowLeave, bench.RowRestore, bench.RowPurge,
+}
+
+// benchJSON runs a tiny bench with --json and decodes its report.
+func benchJSON(t *testing.T, extra ...string) (rep struct {
+	Database string `json:"database"`
+	Rows     []struct {
+		Name      string  `json:"name"`
+		Count     int     `json:"count"`
+		PerSecond float64 `json:"perSecond"`
+	} `json:"operations"`
+	PeakHeapBytes uint64 `json:"peakHeapBytes"`
+}) {
+	t.Helper()
+	args := append([]string{"bench", "--users", "60", "--ops", "6", "--purge", "5", "--concurrency", "2", "--json"}, extra...)
+	out, errOut, err := run(t, args...)
+	if err != nil {
+		t.Fatalf("bench: %v\n%s", err, errOut)
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("bench --json printed no JSON report: %v\n%s", err, out)
+	}
+	return rep
+}
+
+func TestBenchReportsEveryOperationWithAPositiveRate(t *testing.T) {
+	rep := benchJSON(t)
+	if len(rep.Rows) != len(benchRows) {
+		t.Errorf("%d rows, want %d", len(rep.Rows), len(benchRows))
+	}
+	for i, want := range benchRows {
+		if i >= len(rep.Rows) {
+			t.Errorf("row %q missing", want)
+			continue
+		}
+		r := rep.Rows[i]
+		if !strings.HasPrefix(r.Name, want) {
+			t.Errorf("row %d is %q, want %q", i, r.Name, want)
+		}
+		if r.Count <= 0 || r.PerSecond <= 0 {
+			t.Errorf("row %q: count %d, rate %f; want both positive", r.Name, r.Count, r.PerSecond)
+		}
+	}
+	if rep.PeakHeapBytes == 0 {
+		t.Error("no peak heap reported")
+	}
+}
+
+func TestBenchTablePrintsEveryRowAndTheHeap(t *testing.T) {
+	out, errOut, err := run(t, "bench", "--users", "60", "--ops", "3", "--purge", "3")
+	if err != nil {
+		t.Fatalf("bench: %v\n%s", err, errOut)
+	}
+	for _, row := range benchRows {
+		if !strings.Contains(out, "\n"+row) {
+			t.Errorf("the table lacks the row %q:\n%s", row, out)
+		}
+	}
+	if !strings.Contains(out, "peak Go heap:") {
+		t.Errorf("the table lacks the peak heap:\n%s", out)
+	}
+}
+
+func TestBenchRefusesNonsenseWithExitTwo(t *testing.T) {
+	for _, args := range [][]string{
+		{"bench", "--users", "3"},
+		{"bench", "--concurrency", "0"},
+		{"bench", "--duration", "0s"},
+		{"bench", "--purge", "0"},
+	} {
+		_, errOut, err := run(t, args...)
+		if ExitCode(err) != 2 || !strings.Contains(errOut, args[1]) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 naming %s", args, ExitCode(err), errOut, args[1])
+		}
+	}
+}
+
+func TestBenchOnPostgresDropsItsSchema(t *testing.T) {
+	dsn := os.Getenv("ORGDIR_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("set ORGDIR_TEST_POSTGRES (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the bench on PostgreSQL")
+	}
+	rep := benchJSON(t, "--database", dsn)
+	_, rest, ok := strings.Cut(rep.Database, "new schema ")
+	schema, _, _ := strings.Cut(rest, " ")
+	if !ok || !strings.HasPrefix(schema, "orgdir_bench_") {
+		t.Fatalf("the report does not name its schema: %q", rep.Database)
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRowContext(context.Background(), `SELECT count(*) FROM pg_namespace WHERE nspname = $1`, schema).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("schema %s is still there after the bench", schema)
+	}
+	for _, r := range rep.Rows {
+		if r.PerSecond <= 0 {
+			t.Errorf("row %q: rate %f on PostgreSQL", r.Name, r.PerSecond)
+		}
+	}
+}

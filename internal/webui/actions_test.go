@@ -1,0 +1,99 @@
+package webui
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+var flashLine = regexp.MustCompile(`<p class="flash" role="status">([^<]+)</p>`)
+
+// TestEveryAdminActionEndsWithASuccessMessage does every admin portal
+// action once, as an admin would, and checks that each lands on a page
+// that says what happened. Every POST route of the portal must be walked
+// here: a new action without a message fails this test.
+func TestEveryAdminActionEndsWithASuccessMessage(t *testing.T) {
+	s := newSite(t)
+	d := s.demo
+	tid := d.Contoso.ID
+	admin := s.admin(t)
+	base := "/admin/" + tid
+	walked := map[string]bool{}
+	var user, group, app string
+	act := func(pattern, path string, form url.Values, want string) page {
+		t.Helper()
+		walked[pattern] = true
+		admin.get("/myaccount") // a fresh CSRF token, as from any page
+		p := admin.post(base+path, form)
+		m := flashLine.FindStringSubmatch(p.body)
+		if p.status != http.StatusOK || m == nil {
+			t.Fatalf("%s: %d with no success message:\n%s", pattern, p.status, p.body)
+		}
+		if !strings.Contains(m[1], want) {
+			t.Fatalf("%s: the message %q does not say %q", pattern, m[1], want)
+		}
+		return p
+	}
+	id := func(p page, prefix string) string {
+		t.Helper()
+		m := regexp.MustCompile(regexp.QuoteMeta(base+prefix) + `([0-9a-f-]{36})`).FindStringSubmatch(p.url + " " + p.body)
+		if m == nil {
+			t.Fatalf("no %s id at %s", prefix, p.url)
+		}
+		return m[1]
+	}
+
+	p := act("POST /admin/{tenant}/users", "/users", url.Values{"upn": {"lin@contoso.example"}, "displayName": {"Lin"}, "password": {"Lin-password-2026"}}, "Created Lin")
+	user = id(p, "/users/")
+	act("POST /admin/{tenant}/users/{user}/password", "/users/"+user+"/password", url.Values{"password": {"Lin-new-password-2026"}}, "password was reset")
+	act("POST /admin/{tenant}/users/{user}/disable", "/users/"+user+"/disable", nil, "Disabled Lin")
+	act("POST /admin/{tenant}/users/{user}/enable", "/users/"+user+"/enable", nil, "Enabled Lin")
+	act("POST /admin/{tenant}/users/{user}/groups", "/users/"+user+"/groups", url.Values{"group": {d.Group.ID}}, "Added to the group")
+	act("POST /admin/{tenant}/users/{user}/groups/{group}/remove", "/users/"+user+"/groups/"+d.Group.ID+"/remove", nil, "Removed from the group")
+	p = act("POST /admin/{tenant}/users/{user}/approles", "/users/"+user+"/approles", url.Values{"approle": {d.App.ID + "/" + d.AppRole.ID}}, "Assigned the app role")
+	assignment := regexp.MustCompile(`/approles/([0-9a-f-]{36})/remove`).FindStringSubmatch(p.body)
+	if assignment == nil {
+		t.Fatal("no assignment on the user's page")
+	}
+	act("POST /admin/{tenant}/users/{user}/approles/{assignment}/remove", "/users/"+user+"/approles/"+assignment[1]+"/remove", nil, "Removed the app role")
+
+	p = act("POST /admin/{tenant}/groups", "/groups", url.Values{"displayName": {"Readers"}}, "Created the group Readers")
+	group = id(p, "/groups/")
+	act("POST /admin/{tenant}/groups/{group}/members", "/groups/"+group+"/members", url.Values{"user": {"lin@contoso.example"}}, "Added Lin to the group")
+	act("POST /admin/{tenant}/groups/{group}/members/{user}/remove", "/groups/"+group+"/members/"+user+"/remove", nil, "Removed the member")
+	p = act("POST /admin/{tenant}/apps", "/apps", url.Values{"displayName": {"Wiki"}, "roles": {"Editor = Wiki.Edit"}}, "Created the application Wiki")
+	app = id(p, "/apps/")
+	wiki, err := s.svc.GetApplication(s.system(), tid, app)
+	if err != nil || len(wiki.AppRoles) != 1 {
+		t.Fatalf("the Wiki app: %+v, %v", wiki, err)
+	}
+	act("POST /admin/{tenant}/apps/{app}/assign", "/apps/"+app+"/assign", url.Values{"user": {"lin@contoso.example"}, "role": {wiki.AppRoles[0].ID}}, "Assigned the role to Lin")
+	act("POST /admin/{tenant}/invite", "/invite", url.Values{"email": {"mo@example.net"}}, "Invited")
+	act("POST /admin/{tenant}/settings", "/settings", url.Values{"displayName": {"Contoso"}, "retentionDays": {"30"}, "allowLeave": {"on"},
+		"contactEmail": {"privacy@contoso.example"}}, "Saved the settings")
+	act("POST /admin/{tenant}/users/{user}/delete", "/users/"+user+"/delete", nil, "Deleted Lin")
+	act("POST /admin/{tenant}/deleted/restore", "/deleted/restore", url.Values{"id": {user}}, "Restored Lin")
+	act("POST /admin/{tenant}/users/{user}/delete", "/users/"+user+"/delete", nil, "Deleted Lin")
+	// The first press of Delete permanently asks; the confirmation says so.
+	admin.get(base + "/deleted")
+	confirm := admin.post(base+"/deleted/purge", url.Values{"ids": {user}})
+	must(t, confirm, http.StatusOK, "Delete permanently?", "This cannot be undone", "Cancel")
+	act("POST /admin/{tenant}/deleted/purge", "/deleted/purge", url.Values{"ids": {user}, "confirm": {"yes"}}, "Permanently deleted 1 user")
+
+	ui, err := New(Options{Service: s.svc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rt := range ui.routeTable() {
+		if strings.HasPrefix(rt.pattern, "POST /admin/") && !walked[rt.pattern] {
+			t.Errorf("the admin action %s was not walked: give it a success message and a step here", rt.pattern)
+		}
+	}
+	if _, err := s.svc.GetDeletedUser(s.system(), tid, user); !directory.IsKind(err, directory.KindNotFound) {
+		t.Fatalf("after the purge, Lin is still in Deleted users (%v)", err)
+	}
+}
