@@ -107,6 +107,7 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 		peak := heap.Stop()
 		if rep != nil {
 			rep.PeakHeapBytes = peak
+			rep.PeakRSSBytes = peakRSS()
 			rep.Total = time.Since(started)
 		}
 	}()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -64,7 +65,12 @@ type Report struct {
 	Analyzed      bool          // PostgreSQL: ANALYZE ran after the seeding
 	Rows          []Row
 	PeakHeapBytes uint64 // largest runtime.MemStats.HeapAlloc seen
-	Total         time.Duration
+	// PeakRSSBytes is the process's peak resident set (Linux VmHWM), 0
+	// where unknown. It counts what the Go heap does not: SQLite's page
+	// cache, which modernc.org/sqlite allocates outside it, and the
+	// runtime's own memory.
+	PeakRSSBytes uint64
+	Total        time.Duration
 }
 
 // MarshalJSON is the report of `orgdir bench --json`.
@@ -84,13 +90,14 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		Analyzed      bool    `json:"analyzedAfterSeed"`
 		Rows          []Row   `json:"operations"`
 		PeakHeapBytes uint64  `json:"peakHeapBytes"`
+		PeakRSSBytes  uint64  `json:"peakRssBytes,omitempty"`
 		TotalMS       float64 `json:"totalMs"`
 	}
 	out := report{
 		Database: r.Database, Users: r.Users, Guests: r.Guests, Concurrency: r.Concurrency,
 		OpsPerRow: r.Ops, GOMAXPROCS: r.GOMAXPROCS, CPUs: r.CPUs, LoadAvg: r.LoadAvg,
 		SeedMS: ms(r.SeedElapsed), SeedPerSecond: r.seedRate(), Analyzed: r.Analyzed, Rows: r.Rows,
-		PeakHeapBytes: r.PeakHeapBytes, TotalMS: ms(r.Total),
+		PeakHeapBytes: r.PeakHeapBytes, PeakRSSBytes: r.PeakRSSBytes, TotalMS: ms(r.Total),
 	}
 	if r.Ops == 0 {
 		out.DurationMS = ms(r.Duration)
@@ -139,6 +146,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 		fmt.Fprintf(&b, line, nameW, row.Name, fmt.Sprint(row.Ops), fmt.Sprintf("%.1f", row.Rate), lat(row.P50), lat(row.P95), lat(row.P99))
 	}
 	fmt.Fprintf(&b, "\npeak Go heap: %.1f MiB (runtime.MemStats.HeapAlloc, sampled every %s)\n", float64(r.PeakHeapBytes)/(1<<20), heapInterval)
+	if r.PeakRSSBytes > 0 {
+		fmt.Fprintf(&b, "peak RSS:     %.1f MiB (VmHWM of the whole process)\n", float64(r.PeakRSSBytes)/(1<<20))
+	}
 	fmt.Fprintf(&b, "total:        %s\n", round(r.Total))
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -161,4 +171,24 @@ func loadAverage() string {
 		return ""
 	}
 	return strings.Join(f[:3], " ")
+}
+
+// peakRSS returns the process's peak resident set size from Linux's
+// /proc/self/status (VmHWM), or 0 where there is none.
+func peakRSS() uint64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			f := strings.Fields(v) // "12345 kB"
+			if len(f) == 2 && f[1] == "kB" {
+				if kb, err := strconv.ParseUint(f[0], 10, 64); err == nil {
+					return kb << 10
+				}
+			}
+		}
+	}
+	return 0
 }

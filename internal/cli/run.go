@@ -92,6 +92,8 @@ func commands() []command {
 		{"user delete", "delete a user (to Deleted users, restorable)", runUserDelete},
 		{"user restore", "restore a deleted user", runUserRestore},
 		{"user purge", "permanently delete a deleted user (irreversible)", runUserPurge},
+		{"user export", "print a user's personal data as JSON", runUserExport},
+		{"user erase", "erase a live or deleted user and its personal data (irreversible)", runUserErase},
 		{"role add", "give a user a directory role", runRoleAdd},
 		{"group create", "create a group", runGroupCreate},
 		{"group add-member", "add a user to a group", runGroupAddMember},

@@ -92,6 +92,7 @@ func TestTenantIsolationOnEveryRoute(t *testing.T) {
 			map[string]any{"principalId": ada, "resourceId": f.app.ID, "appRoleId": f.app.AppRoles[0].ID}, notFound},
 		"DELETE /v1.0/users/{id}/appRoleAssignments/{assignmentId}": {"/v1.0/users/" + ada + "/appRoleAssignments/" + f.assignment.ID, nil, notFound},
 		"POST /v1.0/users/{id}/exportPersonalData":                  {"/v1.0/users/" + ada + "/exportPersonalData", nil, notFound},
+		"POST /v1.0/users/{id}/erasePersonalData":                   {"/v1.0/users/" + ada + "/erasePersonalData", nil, notFound},
 
 		"GET /v1.0/me":                                 {"/v1.0/me", nil, ok(200)},
 		"GET /v1.0/me/memberOf":                        {"/v1.0/me/memberOf", nil, ok(200)},
@@ -141,10 +142,13 @@ func TestTenantIsolationOnEveryRoute(t *testing.T) {
 		"AssignFabrikamAppToContosoUser": {"/v1.0/users/" + contosoAdmin + "/appRoleAssignments", map[string]any{"principalId": contosoAdmin, "resourceId": f.app.ID, "appRoleId": f.app.AppRoles[0].ID}, notFound},
 		"RemoveFabrikamAssignment":       {"/v1.0/users/" + contosoAdmin + "/appRoleAssignments/" + f.assignment.ID, nil, notFound},
 		"ExportFabrikamDeletedUser":      {"/v1.0/users/" + f.gone.ID + "/exportPersonalData", nil, notFound},
+		"EraseFabrikamDeletedUser":       {"/v1.0/users/" + f.gone.ID + "/erasePersonalData", nil, notFound},
+		"EraseFabrikamUserByUPN":         {"/v1.0/users/ada@fabrikam.example/erasePersonalData", nil, notFound},
 	}
 	mixedMethod := map[string]string{
 		"UserByFabrikamUPN": "GET", "AddFabrikamUserToContosoGroup": "POST", "RemoveFabrikamUserFromGroup": "DELETE",
 		"AssignFabrikamAppToContosoUser": "POST", "RemoveFabrikamAssignment": "DELETE", "ExportFabrikamDeletedUser": "POST",
+		"EraseFabrikamDeletedUser": "POST", "EraseFabrikamUserByUPN": "POST",
 	}
 
 	before := e.snapshot(f)

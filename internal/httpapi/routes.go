@@ -7,7 +7,8 @@ type route struct {
 }
 
 // routeTable lists every route of the API. Paths are Graph's; the
-// /me/organizations paths and /me/exportPersonalData are orgdir's own.
+// /me/organizations paths, /me/exportPersonalData and
+// /users/{id}/erasePersonalData are orgdir's own.
 // Tests walk this table, so a new route is covered by the tenant
 // isolation test as soon as it is added here.
 func (a *API) routeTable() []route {
@@ -22,6 +23,7 @@ func (a *API) routeTable() []route {
 		{"POST /v1.0/users/{id}/appRoleAssignments", a.handleAssign},
 		{"DELETE /v1.0/users/{id}/appRoleAssignments/{assignmentId}", a.handleUnassign},
 		{"POST /v1.0/users/{id}/exportPersonalData", a.handleExportUserData},
+		{"POST /v1.0/users/{id}/erasePersonalData", a.handleErasePersonalData},
 
 		{"GET /v1.0/me", a.handleMe},
 		{"GET /v1.0/me/memberOf", a.handleMyMemberOf},

@@ -66,12 +66,18 @@ func (u *UI) downloadData(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	body, err := json.MarshalIndent(data, "", "  ")
+	return sendJSON(w, "my-data.json", data)
+}
+
+// sendJSON sends v as a JSON file to save: a download, never a page, and
+// never kept in a cache. name must be a plain file name.
+func sendJSON(w http.ResponseWriter, name string, v any) error {
+	body, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return directory.Internal(err)
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="my-data.json"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(body)
 	return nil

@@ -1,6 +1,7 @@
 package webui
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -37,6 +38,25 @@ func TestEveryAdminActionEndsWithASuccessMessage(t *testing.T) {
 			t.Fatalf("%s: the message %q does not say %q", pattern, m[1], want)
 		}
 		return p
+	}
+	// An export's success is the file itself, not a message.
+	download := func(pattern, path, wantUserID string) {
+		t.Helper()
+		walked[pattern] = true
+		admin.get("/myaccount")
+		resp, err := admin.c.PostForm(s.srv.URL+base+path, url.Values{"csrf": {admin.csrf}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var data directory.PersonalData
+		err = json.NewDecoder(resp.Body).Decode(&data)
+		if resp.StatusCode != http.StatusOK || err != nil || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("%s: %d, %q, %v: want a JSON attachment", pattern, resp.StatusCode, resp.Header.Get("Content-Disposition"), err)
+		}
+		if len(data.Memberships) != 1 || data.Memberships[0].User == nil || data.Memberships[0].User.ID != wantUserID {
+			t.Fatalf("%s: the export is not of user %s: %+v", pattern, wantUserID, data)
+		}
 	}
 	id := func(p page, prefix string) string {
 		t.Helper()
@@ -75,6 +95,7 @@ func TestEveryAdminActionEndsWithASuccessMessage(t *testing.T) {
 	act("POST /admin/{tenant}/invite", "/invite", url.Values{"email": {"mo@example.net"}}, "Invited")
 	act("POST /admin/{tenant}/settings", "/settings", url.Values{"displayName": {"Contoso"}, "retentionDays": {"30"}, "allowLeave": {"on"},
 		"contactEmail": {"privacy@contoso.example"}}, "Saved the settings")
+	download("POST /admin/{tenant}/users/{user}/export", "/users/"+user+"/export", user)
 	act("POST /admin/{tenant}/users/{user}/delete", "/users/"+user+"/delete", nil, "Deleted Lin")
 	act("POST /admin/{tenant}/deleted/restore", "/deleted/restore", url.Values{"id": {user}}, "Restored Lin")
 	act("POST /admin/{tenant}/users/{user}/delete", "/users/"+user+"/delete", nil, "Deleted Lin")
@@ -83,6 +104,11 @@ func TestEveryAdminActionEndsWithASuccessMessage(t *testing.T) {
 	confirm := admin.post(base+"/deleted/purge", url.Values{"ids": {user}})
 	must(t, confirm, http.StatusOK, "Delete permanently?", "This cannot be undone", "Cancel")
 	act("POST /admin/{tenant}/deleted/purge", "/deleted/purge", url.Values{"ids": {user}, "confirm": {"yes"}}, "Permanently deleted 1 user")
+	// Erasing asks first too, saying it cannot be undone.
+	p = act("POST /admin/{tenant}/users", "/users", url.Values{"upn": {"kim@contoso.example"}, "displayName": {"Kim"}}, "Created Kim")
+	kim := id(p, "/users/")
+	must(t, admin.get(base+"/users/"+kim+"/erase"), http.StatusOK, "Erase the personal data of Kim?", "This cannot be undone", "Cancel")
+	act("POST /admin/{tenant}/users/{user}/erase", "/users/"+kim+"/erase", nil, "Erased Kim")
 
 	ui, err := New(Options{Service: s.svc})
 	if err != nil {

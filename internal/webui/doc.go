@@ -1,6 +1,7 @@
 // Package webui is orgdir's web pages: sign-in (password or e-mailed
-// passcode), My Account with its Organizations and Leave, invitation
-// redemption, and the admin portal of each tenant.
+// passcode), My Account with its Organizations, Leave and Download my data,
+// invitation redemption, and the admin portal of each tenant, where an
+// administrator also exports or erases a user's personal data.
 //
 // The pages are server-rendered from html/template files embedded in the
 // binary and parsed at start-up, so a broken template stops the start, not

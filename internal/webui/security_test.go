@@ -223,8 +223,9 @@ const (
 
 // TestUntrustedTextIsEscapedEverywhere gives every name a person or admin
 // can type a script, and looks at each page that shows it: users, a
-// user's page, groups, deleted users, the purge confirmation, the audit
-// log, the outbox, the invitation, My Account and the success messages.
+// user's page, groups, deleted users, the purge and erase confirmations,
+// the audit log, the outbox, the invitation, My Account and the success
+// messages.
 func TestUntrustedTextIsEscapedEverywhere(t *testing.T) {
 	s := newSite(t)
 	d := s.demo
@@ -260,6 +261,7 @@ func TestUntrustedTextIsEscapedEverywhere(t *testing.T) {
 	admin.get("/admin/" + tid + "/users/" + x1 + "/delete")
 	clean(admin.post("/admin/"+tid+"/users/"+x1+"/delete", nil))
 	clean(admin.get("/admin/" + tid + "/deleted"))
+	clean(admin.get("/admin/" + tid + "/users/" + x1 + "/erase"))
 	clean(admin.post("/admin/"+tid+"/deleted/purge", url.Values{"ids": {x1}}))
 	// The tenant's own name shows on every admin page and to its guests.
 	clean(admin.post("/admin/"+tid+"/settings", url.Values{"displayName": {xssScript}, "retentionDays": {"30"}, "allowLeave": {"on"}}))

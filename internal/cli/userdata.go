@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+// Data subject requests (DESIGN.md rule 11) from the shell: the operator
+// exports or erases one user's personal data, live or deleted.
+
+func runUserExport(ctx context.Context, e *env, args []string) error {
+	f := newFlags("user export", `Prints, as JSON on standard output, everything the tenant holds about one user,
+live or deleted: the account, its directory roles, groups, app role assignments,
+invitations, API tokens (never their secrets), the e-mail sent to its address
+(without bodies) and the audit events that name it. The export is audited.
+Redirect it to a file: orgdir user export ... > data.json`)
+	db := addDBFlags(f)
+	tenant := tenantFlag(f)
+	user := f.String("user", "", "the user, live or deleted, by `UPN` or id")
+	f.require("user")
+	if err := f.parse(e, args); err != nil {
+		return err
+	}
+	return e.withAnyUser(ctx, db, *tenant, *user, func(ctx context.Context, svc *directory.Service, t *directory.Tenant, u *directory.User) error {
+		data, err := svc.ExportUserData(ctx, t.ID, u.ID)
+		if err != nil {
+			return err
+		}
+		out, err := json.MarshalIndent(data, "", "  ")
+		if err != nil {
+			return directory.Internal(err)
+		}
+		_, err = fmt.Fprintf(e.stdout, "%s\n", out)
+		return err
+	})
+}
+
+func runUserErase(ctx context.Context, e *env, args []string) error {
+	f := newFlags("user erase", `Erases a user, live or deleted, and its personal data at once, for a data
+subject's erasure request: the account and its password, its group memberships,
+directory roles, app role assignments, invitations, tokens and sessions, the
+tenant's e-mail to its address, and its name, UPN and address in the audit log
+(the events stay, naming it by id only). A live user does not wait in Deleted
+users first. This cannot be undone: run 'orgdir user export' first for a copy.`)
+	db := addDBFlags(f)
+	tenant := tenantFlag(f)
+	user := f.String("user", "", "the user, live or deleted, by `UPN` or id")
+	f.require("user")
+	if err := f.parse(e, args); err != nil {
+		return err
+	}
+	return e.withAnyUser(ctx, db, *tenant, *user, func(ctx context.Context, svc *directory.Service, t *directory.Tenant, u *directory.User) error {
+		if err := svc.EraseUser(ctx, t.ID, u.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "erased user %s and its personal data from %s\n", u.ID, t.InitialDomain)
+		return nil
+	})
+}
+
+// withAnyUser resolves --tenant and a --user that is live or, failing
+// that, in Deleted users, then runs fn.
+func (e *env) withAnyUser(ctx context.Context, db *dbFlags, tenantRef, userRef string,
+	fn func(ctx context.Context, svc *directory.Service, t *directory.Tenant, u *directory.User) error) error {
+	return e.withService(ctx, db, defaultBaseURL, func(ctx context.Context, svc *directory.Service) error {
+		t, err := findTenant(ctx, svc, tenantRef)
+		if err != nil {
+			return err
+		}
+		u, err := svc.GetUser(ctx, t.ID, userRef)
+		if directory.IsKind(err, directory.KindNotFound) {
+			u, err = findDeletedUser(ctx, svc, t.ID, userRef)
+			if directory.IsKind(err, directory.KindNotFound) {
+				return named("--user", userRef, directory.Errorf(directory.KindNotFound, "no live or deleted user of %s", t.InitialDomain))
+			}
+		}
+		if err != nil {
+			return err
+		}
+		return fn(ctx, svc, t, u)
+	})
+}
