@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/orgdir/orgdir/internal/auth"
 	"github.com/orgdir/orgdir/internal/directory"
@@ -166,6 +167,47 @@ func BenchmarkCreateUser(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+		}
+	})
+}
+
+// BenchmarkPermanentDeleteWithHistory: the permanent delete of a deleted
+// user named by n audit records (as target), which the erase scrubs. It
+// shows how the cost grows with a user's history.
+func BenchmarkPermanentDeleteWithHistory(b *testing.B) {
+	backends(b, func(b *testing.B, database string) {
+		f := newFixture(b, database)
+		ctx := context.Background()
+		tenant := f.w.tenant.ID
+		for _, n := range []int{1, 100, 1000} {
+			b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
+				round := 0
+				for b.Loop() {
+					b.StopTimer()
+					round++
+					u := f.w.member(f.w.tenant, fmt.Sprintf("history-%d-%d", n, round), fmt.Sprintf("History %d %d", n, round))
+					now := f.svc.Now().UTC().Truncate(time.Microsecond)
+					u.DeletedAt = &now
+					err := f.store.Write(ctx, func(tx directory.Tx) error {
+						if err := tx.CreateUser(ctx, u); err != nil {
+							return err
+						}
+						for range n {
+							if err := tx.AppendAudit(ctx, f.w.event(u, directory.ActivityUpdateUser, "Update", now)); err != nil {
+								return err
+							}
+						}
+						return nil
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+					if err := f.svc.PermanentlyDeleteUser(f.admin, tenant, u.ID); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 		}
 	})
 }

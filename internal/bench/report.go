@@ -86,7 +86,7 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		CPUs          int     `json:"cpus"`
 		LoadAvg       string  `json:"loadAverageAtStart,omitempty"`
 		SeedMS        float64 `json:"seedMs"`
-		SeedPerSecond float64 `json:"seedUsersPerSecond"`
+		SeedPerSecond float64 `json:"seedUserRowsPerSecond"`
 		Analyzed      bool    `json:"analyzedAfterSeed"`
 		Rows          []Row   `json:"operations"`
 		PeakHeapBytes uint64  `json:"peakHeapBytes"`
@@ -117,7 +117,7 @@ func (r *Report) seedRate() float64 {
 func (r *Report) WriteTable(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "database:    %s\n", r.Database)
-	fmt.Fprintf(&b, "tenant:      %d users (%d of them guests), seeded through the store in %s (%.0f users/s)\n",
+	fmt.Fprintf(&b, "tenant:      %d users (%d of them guests), seeded through the store in %s (%.0f user rows/s, the guests' home users included)\n",
 		r.Users, r.Guests, round(r.SeedElapsed), r.seedRate())
 	if r.Analyzed {
 		fmt.Fprintf(&b, "             then ANALYZE, as autovacuum would soon after an import\n")

@@ -27,6 +27,9 @@ type scratch struct {
 	remove func() error
 	// analyze, when set, updates the planner's statistics after seeding.
 	analyze func(ctx context.Context) error
+	// dsn is the PostgreSQL URL whose search_path is the new schema; ""
+	// for SQLite.
+	dsn string
 }
 
 // IsPostgres reports whether database names a PostgreSQL server.
@@ -116,6 +119,7 @@ func openPostgresScratch(ctx context.Context, dsn string) (*scratch, error) {
 		describe: "PostgreSQL, new schema " + schema + " at " + stripQuery(u),
 		remove:   func() error { return errors.Join(st.Close(), drop()) },
 		analyze:  func(ctx context.Context) error { return analyzeSchema(ctx, admin, schema) },
+		dsn:      u.String(),
 	}, nil
 }
 

@@ -39,8 +39,8 @@ const guestShare = 5
 // seed writes the world straight through the store, in transactions of
 // seedBatch users, each user with the "Add user" audit record the Service
 // would have written. The Service creates one user per transaction, which
-// would make seeding, not the operations, the bulk of a run (see
-// docs/performance.md for both rates).
+// makes seeding three to five times slower (docs/performance.md has both
+// rates).
 //
 // Of the users, one in guestShare is an accepted guest whose home user is
 // a member of the home tenant; the rest are members. Names are numbered

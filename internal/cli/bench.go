@@ -18,7 +18,9 @@ rate and the p50/p95/p99 latency of each, and the peak Go heap.
 It works in a new SQLite file in a temporary directory, or a new file at
 --database (refused if it exists), or, for a postgres:// URL, in a new schema
 of that database; it removes what it created when it ends. Existing data is
-never read or written. Progress goes to stderr. See docs/performance.md.`)
+never read or written: if ORGDIR_DATABASE names the server's SQLite file,
+the bench refuses it; a postgres:// URL gets a schema of its own. Progress
+goes to stderr. See docs/performance.md.`)
 	database := f.String("database", "", "new SQLite file `path` (must not exist), or a postgres:// URL to work in a new schema of; empty means a temporary file")
 	users := f.Int("users", bench.DefaultUsers, "users to seed the tenant with (one in five a guest)")
 	conc := f.Int("concurrency", runtime.NumCPU(), "callers running each operation at once")

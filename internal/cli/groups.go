@@ -45,11 +45,7 @@ func runGroupCreate(ctx context.Context, e *env, args []string) error {
 	if err := f.parse(e, args); err != nil {
 		return err
 	}
-	return e.withService(ctx, db, defaultBaseURL, func(ctx context.Context, svc *directory.Service) error {
-		t, err := findTenant(ctx, svc, *tenant)
-		if err != nil {
-			return err
-		}
+	return e.withTenant(ctx, db, *tenant, func(ctx context.Context, svc *directory.Service, t *directory.Tenant) error {
 		g, err := svc.CreateGroup(ctx, t.ID, *name, *description)
 		if err != nil {
 			return err
@@ -103,11 +99,7 @@ only the default role, which 'orgdir app assign' uses when no --role is given.`)
 		}
 		appRoles = append(appRoles, directory.AppRole{ID: directory.NewID(), Value: value, DisplayName: display})
 	}
-	return e.withService(ctx, db, defaultBaseURL, func(ctx context.Context, svc *directory.Service) error {
-		t, err := findTenant(ctx, svc, *tenant)
-		if err != nil {
-			return err
-		}
+	return e.withTenant(ctx, db, *tenant, func(ctx context.Context, svc *directory.Service, t *directory.Tenant) error {
 		a, err := svc.CreateApplication(ctx, t.ID, *name, appRoles)
 		if err != nil {
 			return err

@@ -36,13 +36,66 @@ func named(flagName, value string, err error) error {
 	return err
 }
 
+// withTenant resolves --tenant, then runs fn.
+func (e *env) withTenant(ctx context.Context, db *dbFlags, tenantRef string,
+	fn func(ctx context.Context, svc *directory.Service, t *directory.Tenant) error) error {
+	return e.withService(ctx, db, defaultBaseURL, func(ctx context.Context, svc *directory.Service) error {
+		t, err := findTenant(ctx, svc, tenantRef)
+		if err != nil {
+			return err
+		}
+		return fn(ctx, svc, t)
+	})
+}
+
+// userFinder finds the user a command's --user names in tenant t.
+type userFinder func(ctx context.Context, svc *directory.Service, t *directory.Tenant, ref string) (*directory.User, error)
+
+// withTenantUser resolves --tenant and, with find, --user, then runs fn.
+func (e *env) withTenantUser(ctx context.Context, db *dbFlags, tenantRef, userRef string, find userFinder,
+	fn func(ctx context.Context, svc *directory.Service, t *directory.Tenant, u *directory.User) error) error {
+	return e.withTenant(ctx, db, tenantRef, func(ctx context.Context, svc *directory.Service, t *directory.Tenant) error {
+		u, err := find(ctx, svc, t, userRef)
+		if err != nil {
+			return err
+		}
+		return fn(ctx, svc, t, u)
+	})
+}
+
+// withUser resolves --tenant and a live --user, then runs fn.
+func (e *env) withUser(ctx context.Context, db *dbFlags, tenantRef, userRef string,
+	fn func(ctx context.Context, svc *directory.Service, t *directory.Tenant, u *directory.User) error) error {
+	return e.withTenantUser(ctx, db, tenantRef, userRef, findLiveUser, fn)
+}
+
+// findLiveUser finds a live user by id or UPN.
+func findLiveUser(ctx context.Context, svc *directory.Service, t *directory.Tenant, ref string) (*directory.User, error) {
+	u, err := svc.GetUser(ctx, t.ID, ref)
+	return u, named("--user", ref, err)
+}
+
+// onlyMatch is the one object a lookup by name found: none found is
+// KindNotFound saying none, several KindConflict saying several.
+func onlyMatch[T any](found []T, none, several string) (T, error) {
+	var zero T
+	switch len(found) {
+	case 0:
+		return zero, directory.Errorf(directory.KindNotFound, "%s", none)
+	case 1:
+		return found[0], nil
+	default:
+		return zero, directory.Errorf(directory.KindConflict, "%s", several)
+	}
+}
+
 // findDeletedUser finds a user in Deleted users by id or UPN.
-func findDeletedUser(ctx context.Context, svc *directory.Service, tenantID, ref string) (*directory.User, error) {
+func findDeletedUser(ctx context.Context, svc *directory.Service, t *directory.Tenant, ref string) (*directory.User, error) {
 	if directory.ValidID(ref) {
-		u, err := svc.GetDeletedUser(ctx, tenantID, ref)
+		u, err := svc.GetDeletedUser(ctx, t.ID, ref)
 		return u, named("--user", ref, err)
 	}
-	users, err := svc.ListUsers(ctx, tenantID, directory.UserQuery{
+	users, err := svc.ListUsers(ctx, t.ID, directory.UserQuery{
 		Deleted: true,
 		Filter:  directory.Compare{Property: "userPrincipalName", Op: directory.OpEq, Value: ref},
 		Limit:   2,
@@ -50,14 +103,8 @@ func findDeletedUser(ctx context.Context, svc *directory.Service, tenantID, ref 
 	if err != nil {
 		return nil, err
 	}
-	switch len(users) {
-	case 0:
-		return nil, directory.Errorf(directory.KindNotFound, "no deleted user %q in this tenant", ref)
-	case 1:
-		return users[0], nil
-	default:
-		return nil, directory.Errorf(directory.KindConflict, "several deleted users were %q; name one by its id (orgdir user list --deleted)", ref)
-	}
+	return onlyMatch(users, fmt.Sprintf("no deleted user %q in this tenant", ref),
+		fmt.Sprintf("several deleted users were %q; name one by its id (orgdir user list --deleted)", ref))
 }
 
 func findGroup(ctx context.Context, svc *directory.Service, tenantID, ref string) (*directory.Group, error) {
@@ -72,14 +119,8 @@ func findGroup(ctx context.Context, svc *directory.Service, tenantID, ref string
 	if err != nil {
 		return nil, err
 	}
-	switch len(groups) {
-	case 0:
-		return nil, directory.Errorf(directory.KindNotFound, "no group named %q in this tenant", ref)
-	case 1:
-		return groups[0], nil
-	default:
-		return nil, directory.Errorf(directory.KindConflict, "several groups are named %q; name one by its id", ref)
-	}
+	return onlyMatch(groups, fmt.Sprintf("no group named %q in this tenant", ref),
+		fmt.Sprintf("several groups are named %q; name one by its id", ref))
 }
 
 func findApp(ctx context.Context, svc *directory.Service, tenantID, ref string) (*directory.Application, error) {
@@ -104,14 +145,8 @@ func findApp(ctx context.Context, svc *directory.Service, tenantID, ref string) 
 		}
 		p.AfterID = apps[len(apps)-1].ID
 	}
-	switch len(found) {
-	case 0:
-		return nil, directory.Errorf(directory.KindNotFound, "no application named %q in this tenant", ref)
-	case 1:
-		return found[0], nil
-	default:
-		return nil, directory.Errorf(directory.KindConflict, "several applications are named %q; name one by its id", ref)
-	}
+	return onlyMatch(found, fmt.Sprintf("no application named %q in this tenant", ref),
+		fmt.Sprintf("several applications are named %q; name one by its id", ref))
 }
 
 // parseRole accepts a directory role by its name, in any case.

@@ -93,12 +93,9 @@ func runTenantSet(ctx context.Context, e *env, args []string) error {
 	if p == (directory.TenantPatch{}) {
 		return usageErrorf("tenant set: nothing to change; give at least one of --name, --allow-leave, --privacy-email, --privacy-url, --retention-days")
 	}
-	return e.withService(ctx, db, defaultBaseURL, func(ctx context.Context, svc *directory.Service) error {
-		t, err := findTenant(ctx, svc, *tenant)
+	return e.withTenant(ctx, db, *tenant, func(ctx context.Context, svc *directory.Service, t *directory.Tenant) error {
+		t, err := svc.UpdateTenant(ctx, t.ID, p)
 		if err != nil {
-			return err
-		}
-		if t, err = svc.UpdateTenant(ctx, t.ID, p); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "updated tenant %s (%s)\n", t.DisplayName, t.InitialDomain)

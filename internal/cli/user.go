@@ -11,9 +11,12 @@ import (
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
-func userFlag(f *flagSet) *string {
+func userFlag(f *flagSet) *string { return userFlagOf(f, "the user") }
+
+// userFlagOf is the required --user, its help saying which user it names.
+func userFlagOf(f *flagSet, which string) *string {
 	f.require("user")
-	return f.String("user", "", "the user, by `UPN` or id")
+	return f.String("user", "", which+", by `UPN` or id")
 }
 
 // passwordFlags take a password from a flag or, safer, from stdin.
@@ -61,11 +64,7 @@ func runUserCreate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	enabled := !*disabled
-	return e.withService(ctx, db, defaultBaseURL, func(ctx context.Context, svc *directory.Service) error {
-		t, err := findTenant(ctx, svc, *tenant)
-		if err != nil {
-			return err
-		}
+	return e.withTenant(ctx, db, *tenant, func(ctx context.Context, svc *directory.Service, t *directory.Tenant) error {
 		u, err := svc.CreateUser(ctx, t.ID, directory.NewUser{
 			UserPrincipalName: *upn,
 			DisplayName:       *name,
@@ -90,11 +89,7 @@ func runUserList(ctx context.Context, e *env, args []string) error {
 	if err := f.parse(e, args); err != nil {
 		return err
 	}
-	return e.withService(ctx, db, defaultBaseURL, func(ctx context.Context, svc *directory.Service) error {
-		t, err := findTenant(ctx, svc, *tenant)
-		if err != nil {
-			return err
-		}
+	return e.withTenant(ctx, db, *tenant, func(ctx context.Context, svc *directory.Service, t *directory.Tenant) error {
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 		if *deleted {
 			fmt.Fprintln(tw, "UPN\tNAME\tTYPE\tDELETED\tPURGED AFTER\tID")
@@ -209,21 +204,12 @@ func runUserRestore(ctx context.Context, e *env, args []string) error {
 	f := newFlags("user restore", "Restores a deleted user with its group memberships and app role assignments.")
 	db := addDBFlags(f)
 	tenant := tenantFlag(f)
-	user := f.String("user", "", "the deleted user, by `UPN` or id")
+	user := userFlagOf(f, "the deleted user")
 	newUPN := f.String("new-upn", "", "a new user principal `name`, when a live user now holds the old one")
-	f.require("user")
 	if err := f.parse(e, args); err != nil {
 		return err
 	}
-	return e.withService(ctx, db, defaultBaseURL, func(ctx context.Context, svc *directory.Service) error {
-		t, err := findTenant(ctx, svc, *tenant)
-		if err != nil {
-			return err
-		}
-		u, err := findDeletedUser(ctx, svc, t.ID, *user)
-		if err != nil {
-			return err
-		}
+	return e.withTenantUser(ctx, db, *tenant, *user, findDeletedUser, func(ctx context.Context, svc *directory.Service, t *directory.Tenant, u *directory.User) error {
 		restored, err := svc.RestoreUser(ctx, t.ID, u.ID, *newUPN)
 		if err != nil {
 			return err
@@ -238,40 +224,15 @@ func runUserPurge(ctx context.Context, e *env, args []string) error {
 assignments and personal data are gone. This cannot be undone.`)
 	db := addDBFlags(f)
 	tenant := tenantFlag(f)
-	user := f.String("user", "", "the deleted user, by `UPN` or id")
-	f.require("user")
+	user := userFlagOf(f, "the deleted user")
 	if err := f.parse(e, args); err != nil {
 		return err
 	}
-	return e.withService(ctx, db, defaultBaseURL, func(ctx context.Context, svc *directory.Service) error {
-		t, err := findTenant(ctx, svc, *tenant)
-		if err != nil {
-			return err
-		}
-		u, err := findDeletedUser(ctx, svc, t.ID, *user)
-		if err != nil {
-			return err
-		}
+	return e.withTenantUser(ctx, db, *tenant, *user, findDeletedUser, func(ctx context.Context, svc *directory.Service, t *directory.Tenant, u *directory.User) error {
 		if err := svc.PermanentlyDeleteUser(ctx, t.ID, u.ID); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "permanently deleted user %s\n", u.ID)
 		return nil
-	})
-}
-
-// withUser resolves --tenant and a live --user, then runs fn.
-func (e *env) withUser(ctx context.Context, db *dbFlags, tenantRef, userRef string,
-	fn func(ctx context.Context, svc *directory.Service, t *directory.Tenant, u *directory.User) error) error {
-	return e.withService(ctx, db, defaultBaseURL, func(ctx context.Context, svc *directory.Service) error {
-		t, err := findTenant(ctx, svc, tenantRef)
-		if err != nil {
-			return err
-		}
-		u, err := svc.GetUser(ctx, t.ID, userRef)
-		if err != nil {
-			return named("--user", userRef, err)
-		}
-		return fn(ctx, svc, t, u)
 	})
 }

@@ -19,12 +19,11 @@ invitations, API tokens (never their secrets), the e-mail sent to its address
 Redirect it to a file: orgdir user export ... > data.json`)
 	db := addDBFlags(f)
 	tenant := tenantFlag(f)
-	user := f.String("user", "", "the user, live or deleted, by `UPN` or id")
-	f.require("user")
+	user := userFlagOf(f, "the user, live or deleted")
 	if err := f.parse(e, args); err != nil {
 		return err
 	}
-	return e.withAnyUser(ctx, db, *tenant, *user, func(ctx context.Context, svc *directory.Service, t *directory.Tenant, u *directory.User) error {
+	return e.withTenantUser(ctx, db, *tenant, *user, findAnyUser, func(ctx context.Context, svc *directory.Service, t *directory.Tenant, u *directory.User) error {
 		data, err := svc.ExportUserData(ctx, t.ID, u.ID)
 		if err != nil {
 			return err
@@ -47,12 +46,11 @@ tenant's e-mail to its address, and its name, UPN and address in the audit log
 users first. This cannot be undone: run 'orgdir user export' first for a copy.`)
 	db := addDBFlags(f)
 	tenant := tenantFlag(f)
-	user := f.String("user", "", "the user, live or deleted, by `UPN` or id")
-	f.require("user")
+	user := userFlagOf(f, "the user, live or deleted")
 	if err := f.parse(e, args); err != nil {
 		return err
 	}
-	return e.withAnyUser(ctx, db, *tenant, *user, func(ctx context.Context, svc *directory.Service, t *directory.Tenant, u *directory.User) error {
+	return e.withTenantUser(ctx, db, *tenant, *user, findAnyUser, func(ctx context.Context, svc *directory.Service, t *directory.Tenant, u *directory.User) error {
 		if err := svc.EraseUser(ctx, t.ID, u.ID); err != nil {
 			return err
 		}
@@ -61,25 +59,14 @@ users first. This cannot be undone: run 'orgdir user export' first for a copy.`)
 	})
 }
 
-// withAnyUser resolves --tenant and a --user that is live or, failing
-// that, in Deleted users, then runs fn.
-func (e *env) withAnyUser(ctx context.Context, db *dbFlags, tenantRef, userRef string,
-	fn func(ctx context.Context, svc *directory.Service, t *directory.Tenant, u *directory.User) error) error {
-	return e.withService(ctx, db, defaultBaseURL, func(ctx context.Context, svc *directory.Service) error {
-		t, err := findTenant(ctx, svc, tenantRef)
-		if err != nil {
-			return err
-		}
-		u, err := svc.GetUser(ctx, t.ID, userRef)
+// findAnyUser finds a user that is live or, failing that, in Deleted users.
+func findAnyUser(ctx context.Context, svc *directory.Service, t *directory.Tenant, ref string) (*directory.User, error) {
+	u, err := svc.GetUser(ctx, t.ID, ref)
+	if directory.IsKind(err, directory.KindNotFound) {
+		u, err = findDeletedUser(ctx, svc, t, ref)
 		if directory.IsKind(err, directory.KindNotFound) {
-			u, err = findDeletedUser(ctx, svc, t.ID, userRef)
-			if directory.IsKind(err, directory.KindNotFound) {
-				return named("--user", userRef, directory.Errorf(directory.KindNotFound, "no live or deleted user of %s", t.InitialDomain))
-			}
+			return nil, named("--user", ref, directory.Errorf(directory.KindNotFound, "no live or deleted user of %s", t.InitialDomain))
 		}
-		if err != nil {
-			return err
-		}
-		return fn(ctx, svc, t, u)
-	})
+	}
+	return u, err
 }

@@ -47,61 +47,30 @@ func (s *Service) CreateApplication(ctx context.Context, tenantID, displayName s
 	if len(rs) == 0 {
 		rs = append(rs, defaultAppRole())
 	}
-	var a *Application
-	err = s.write(ctx, func(o *op) error {
-		if err := o.c.require(tenantID, permManage); err != nil {
-			return err
+	return writeResult(s, ctx, func(o *op) (*Application, error) {
+		if _, err := o.permittedTenant(tenantID, permManage); err != nil {
+			return nil, err
 		}
-		if _, err := o.tenant(tenantID); err != nil {
-			return err
-		}
-		a = &Application{ID: s.newID(), TenantID: tenantID, DisplayName: name, AppRoles: rs, CreatedAt: o.now}
+		a := &Application{ID: s.newID(), TenantID: tenantID, DisplayName: name, AppRoles: rs, CreatedAt: o.now}
 		if err := o.tx.CreateApplication(o.ctx, a); err != nil {
-			return err
+			return nil, err
 		}
-		return o.audit(o.event(tenantID, ActivityAddApplication, CategoryApplicationManagement, opAdd, appTarget(a)))
+		return a, o.audit(o.event(tenantID, ActivityAddApplication, CategoryApplicationManagement, opAdd, appTarget(a)))
 	})
-	if err != nil {
-		return nil, err
-	}
-	return a, nil
 }
 
 // application loads an app the caller may see: members see every app of
 // their tenant, a guest only those they hold a role of.
 func (o *op) application(tenantID, id string) (*Application, error) {
-	if !o.c.inTenant(tenantID) || !ValidID(id) {
-		return nil, notFound("application")
-	}
-	a, err := o.tx.GetApplication(o.ctx, tenantID, id)
-	if IsKind(err, KindNotFound) {
-		return nil, notFound("application")
-	}
-	if err != nil {
-		return nil, err
-	}
-	if o.c.may(tenantID, permRead) {
-		return a, nil
-	}
-	mine, err := o.tx.ListAppRoleAssignments(o.ctx, tenantID, o.c.user.ID)
-	if err != nil {
-		return nil, err
-	}
-	if !slices.ContainsFunc(mine, func(x *AppRoleAssignment) bool { return x.ResourceID == a.ID }) {
-		return nil, notFound("application")
-	}
-	return a, nil
+	return visibleObject(o, tenantID, id, "application", o.tx.GetApplication, func(a *Application) (bool, error) {
+		mine, err := o.tx.ListAppRoleAssignments(o.ctx, tenantID, o.c.user.ID)
+		return slices.ContainsFunc(mine, func(x *AppRoleAssignment) bool { return x.ResourceID == a.ID }), err
+	})
 }
 
 // GetApplication returns an application of the tenant.
 func (s *Service) GetApplication(ctx context.Context, tenantID, id string) (*Application, error) {
-	var a *Application
-	err := s.read(ctx, func(o *op) error {
-		var err error
-		a, err = o.application(tenantID, id)
-		return err
-	})
-	return a, err
+	return readResult(s, ctx, func(o *op) (*Application, error) { return o.application(tenantID, id) })
 }
 
 // ListApplications lists the tenant's applications to its members.
@@ -109,19 +78,12 @@ func (s *Service) ListApplications(ctx context.Context, tenantID string, p Page)
 	if err := validLimit("limit", p.Limit); err != nil {
 		return nil, err
 	}
-	var out []*Application
-	err := s.read(ctx, func(o *op) error {
-		if err := o.c.require(tenantID, permRead); err != nil {
-			return err
+	return readResult(s, ctx, func(o *op) ([]*Application, error) {
+		if _, err := o.permittedTenant(tenantID, permRead); err != nil {
+			return nil, err
 		}
-		if _, err := o.tenant(tenantID); err != nil {
-			return err
-		}
-		var err error
-		out, err = o.tx.ListApplications(o.ctx, tenantID, p)
-		return err
+		return o.tx.ListApplications(o.ctx, tenantID, p)
 	})
-	return out, err
 }
 
 // AssignAppRole grants a live user a role of an application (Global and
@@ -205,14 +167,11 @@ func (s *Service) RemoveAppRoleAssignment(ctx context.Context, tenantID, userID,
 // ListAppRoleAssignments lists a live user's app role assignments: any
 // user's to the tenant's members, a guest's own to the guest.
 func (s *Service) ListAppRoleAssignments(ctx context.Context, tenantID, userID string) ([]*AppRoleAssignment, error) {
-	var out []*AppRoleAssignment
-	err := s.read(ctx, func(o *op) error {
+	return readResult(s, ctx, func(o *op) ([]*AppRoleAssignment, error) {
 		u, err := o.readableUser(tenantID, userID)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		out, err = o.tx.ListAppRoleAssignments(o.ctx, tenantID, u.ID)
-		return err
+		return o.tx.ListAppRoleAssignments(o.ctx, tenantID, u.ID)
 	})
-	return out, err
 }

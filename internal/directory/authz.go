@@ -297,3 +297,70 @@ func (o *op) guardAdmin(target *User) error {
 	}
 	return nil
 }
+
+// readResult runs fn in one read transaction as the actor of ctx and
+// returns what it returns.
+func readResult[T any](s *Service, ctx context.Context, fn func(o *op) (T, error)) (T, error) {
+	var out T
+	err := s.read(ctx, func(o *op) error {
+		var err error
+		out, err = fn(o)
+		return err
+	})
+	return out, err
+}
+
+// writeResult runs fn in one write transaction as the actor of ctx and
+// returns what it returns, or the zero T when the transaction failed.
+func writeResult[T any](s *Service, ctx context.Context, fn func(o *op) (T, error)) (T, error) {
+	var out T
+	err := s.write(ctx, func(o *op) error {
+		var err error
+		out, err = fn(o)
+		return err
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return out, nil
+}
+
+// permittedTenant loads tenantID once the caller is known to have p in it.
+func (o *op) permittedTenant(tenantID string, p perm) (*Tenant, error) {
+	if err := o.c.require(tenantID, p); err != nil {
+		return nil, err
+	}
+	return o.tenant(tenantID)
+}
+
+// visibleObject loads the object id of tenantID with get, for a caller who
+// may see it: members see every one, anyone else only those guestHolds
+// reports they hold. Unknown, malformed and hidden ids are all KindNotFound
+// naming what, so a guest learns nothing of objects it cannot see.
+func visibleObject[T any](o *op, tenantID, id, what string,
+	get func(ctx context.Context, tenantID, id string) (T, error),
+	guestHolds func(x T) (bool, error)) (T, error) {
+	var zero T
+	if !o.c.inTenant(tenantID) || !ValidID(id) {
+		return zero, notFound(what)
+	}
+	x, err := get(o.ctx, tenantID, id)
+	if IsKind(err, KindNotFound) {
+		return zero, notFound(what)
+	}
+	if err != nil {
+		return zero, err
+	}
+	if o.c.may(tenantID, permRead) {
+		return x, nil
+	}
+	held, err := guestHolds(x)
+	if err != nil {
+		return zero, err
+	}
+	if !held {
+		return zero, notFound(what)
+	}
+	return x, nil
+}

@@ -10,21 +10,8 @@ import (
 // and assignments kept, hidden. Administrators cannot delete themselves.
 func (s *Service) DeleteUser(ctx context.Context, tenantID, idOrUPN string) error {
 	return s.write(ctx, func(o *op) error {
-		if err := o.c.requireObject(tenantID, permManage, "user"); err != nil {
-			return err
-		}
-		t, err := o.tenant(tenantID)
+		t, u, err := o.removableUser(tenantID, idOrUPN, "delete", o.liveUser)
 		if err != nil {
-			return err
-		}
-		u, err := o.liveUser(tenantID, idOrUPN)
-		if err != nil {
-			return err
-		}
-		if o.c.isSelf(tenantID, u.ID) {
-			return Errorf(KindConflict, "you cannot delete your own account")
-		}
-		if err := o.guardAdmin(u); err != nil {
 			return err
 		}
 		if err := o.softDelete(t, u); err != nil {
@@ -32,6 +19,31 @@ func (s *Service) DeleteUser(ctx context.Context, tenantID, idOrUPN string) erro
 		}
 		return o.audit(o.event(tenantID, ActivityDeleteUser, CategoryUserManagement, opDelete, userTarget(u)))
 	})
+}
+
+// removableUser loads, for an administrator about to delete or erase it,
+// the tenant and the user that load finds: never the caller itself (verb
+// names the refused action), and a Global Administrator only for a Global
+// Administrator.
+func (o *op) removableUser(tenantID, idOrUPN, verb string, load func(tenantID, idOrUPN string) (*User, error)) (*Tenant, *User, error) {
+	if err := o.c.requireObject(tenantID, permManage, "user"); err != nil {
+		return nil, nil, err
+	}
+	t, err := o.tenant(tenantID)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := load(tenantID, idOrUPN)
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.c.isSelf(tenantID, u.ID) {
+		return nil, nil, Errorf(KindConflict, "you cannot %s your own account", verb)
+	}
+	if err := o.guardAdmin(u); err != nil {
+		return nil, nil, err
+	}
+	return t, u, nil
 }
 
 // deletedUser loads a user of Deleted users for an administrator.
@@ -53,13 +65,7 @@ func (o *op) deletedUser(tenantID, id string) (*User, error) {
 // User Administrators). A user whose retention ended is still listed until
 // the purge removes it, but can no longer be restored.
 func (s *Service) GetDeletedUser(ctx context.Context, tenantID, id string) (*User, error) {
-	var out *User
-	err := s.read(ctx, func(o *op) error {
-		var err error
-		out, err = o.deletedUser(tenantID, id)
-		return err
-	})
-	return out, err
+	return readResult(s, ctx, func(o *op) (*User, error) { return o.deletedUser(tenantID, id) })
 }
 
 // RestoreUser brings a deleted user back with its memberships and
@@ -188,21 +194,8 @@ func (s *Service) PermanentlyDeleteUser(ctx context.Context, tenantID, id string
 // Global Administrator.
 func (s *Service) EraseUser(ctx context.Context, tenantID, idOrUPN string) error {
 	return s.write(ctx, func(o *op) error {
-		if err := o.c.requireObject(tenantID, permManage, "user"); err != nil {
-			return err
-		}
-		t, err := o.tenant(tenantID)
+		t, u, err := o.removableUser(tenantID, idOrUPN, "erase", o.user)
 		if err != nil {
-			return err
-		}
-		u, err := o.user(tenantID, idOrUPN)
-		if err != nil {
-			return err
-		}
-		if o.c.isSelf(tenantID, u.ID) {
-			return Errorf(KindConflict, "you cannot erase your own account")
-		}
-		if err := o.guardAdmin(u); err != nil {
 			return err
 		}
 		reason := KeyValue{Key: "reason", Value: "personal data erasure"}

@@ -15,61 +15,30 @@ func (s *Service) CreateGroup(ctx context.Context, tenantID, displayName, descri
 	if err != nil {
 		return nil, err
 	}
-	var g *Group
-	err = s.write(ctx, func(o *op) error {
-		if err := o.c.require(tenantID, permManage); err != nil {
-			return err
+	return writeResult(s, ctx, func(o *op) (*Group, error) {
+		if _, err := o.permittedTenant(tenantID, permManage); err != nil {
+			return nil, err
 		}
-		if _, err := o.tenant(tenantID); err != nil {
-			return err
-		}
-		g = &Group{ID: s.newID(), TenantID: tenantID, DisplayName: name, Description: desc, CreatedAt: o.now}
+		g := &Group{ID: s.newID(), TenantID: tenantID, DisplayName: name, Description: desc, CreatedAt: o.now}
 		if err := o.tx.CreateGroup(o.ctx, g); err != nil {
-			return err
+			return nil, err
 		}
-		return o.audit(o.event(tenantID, ActivityAddGroup, CategoryGroupManagement, opAdd, groupTarget(g)))
+		return g, o.audit(o.event(tenantID, ActivityAddGroup, CategoryGroupManagement, opAdd, groupTarget(g)))
 	})
-	if err != nil {
-		return nil, err
-	}
-	return g, nil
 }
 
 // group loads a group the caller may see: members see every group of their
 // tenant, a guest only the groups they are in.
 func (o *op) group(tenantID, id string) (*Group, error) {
-	if !o.c.inTenant(tenantID) || !ValidID(id) {
-		return nil, notFound("group")
-	}
-	g, err := o.tx.GetGroup(o.ctx, tenantID, id)
-	if IsKind(err, KindNotFound) {
-		return nil, notFound("group")
-	}
-	if err != nil {
-		return nil, err
-	}
-	if o.c.may(tenantID, permRead) {
-		return g, nil
-	}
-	mine, err := o.tx.ListMemberOf(o.ctx, tenantID, o.c.user.ID)
-	if err != nil {
-		return nil, err
-	}
-	if !slices.ContainsFunc(mine, func(m *Group) bool { return m.ID == g.ID }) {
-		return nil, notFound("group")
-	}
-	return g, nil
+	return visibleObject(o, tenantID, id, "group", o.tx.GetGroup, func(g *Group) (bool, error) {
+		mine, err := o.tx.ListMemberOf(o.ctx, tenantID, o.c.user.ID)
+		return slices.ContainsFunc(mine, func(m *Group) bool { return m.ID == g.ID }), err
+	})
 }
 
 // GetGroup returns a group of the tenant.
 func (s *Service) GetGroup(ctx context.Context, tenantID, id string) (*Group, error) {
-	var g *Group
-	err := s.read(ctx, func(o *op) error {
-		var err error
-		g, err = o.group(tenantID, id)
-		return err
-	})
-	return g, err
+	return readResult(s, ctx, func(o *op) (*Group, error) { return o.group(tenantID, id) })
 }
 
 // ListGroups lists the tenant's groups to its members (guests use
@@ -78,19 +47,12 @@ func (s *Service) ListGroups(ctx context.Context, tenantID string, q GroupQuery)
 	if err := validLimit("limit", q.Limit); err != nil {
 		return nil, err
 	}
-	var out []*Group
-	err := s.read(ctx, func(o *op) error {
-		if err := o.c.require(tenantID, permRead); err != nil {
-			return err
+	return readResult(s, ctx, func(o *op) ([]*Group, error) {
+		if _, err := o.permittedTenant(tenantID, permRead); err != nil {
+			return nil, err
 		}
-		if _, err := o.tenant(tenantID); err != nil {
-			return err
-		}
-		var err error
-		out, err = o.tx.ListGroups(o.ctx, tenantID, q)
-		return err
+		return o.tx.ListGroups(o.ctx, tenantID, q)
 	})
-	return out, err
 }
 
 // AddGroupMember adds a live user to a group (Global and User
@@ -143,32 +105,26 @@ func (s *Service) ListGroupMembers(ctx context.Context, tenantID, groupID string
 	if err := validLimit("limit", p.Limit); err != nil {
 		return nil, err
 	}
-	var out []*User
-	err := s.read(ctx, func(o *op) error {
+	return readResult(s, ctx, func(o *op) ([]*User, error) {
 		g, err := o.group(tenantID, groupID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := o.c.require(tenantID, permRead); err != nil {
-			return err
+			return nil, err
 		}
-		out, err = o.tx.ListGroupMembers(o.ctx, tenantID, g.ID, p)
-		return err
+		return o.tx.ListGroupMembers(o.ctx, tenantID, g.ID, p)
 	})
-	return out, err
 }
 
 // ListMemberOf returns the groups a live user is directly in: any user to
 // the tenant's members, a guest's own to the guest.
 func (s *Service) ListMemberOf(ctx context.Context, tenantID, userID string) ([]*Group, error) {
-	var out []*Group
-	err := s.read(ctx, func(o *op) error {
+	return readResult(s, ctx, func(o *op) ([]*Group, error) {
 		u, err := o.readableUser(tenantID, userID)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		out, err = o.tx.ListMemberOf(o.ctx, tenantID, u.ID)
-		return err
+		return o.tx.ListMemberOf(o.ctx, tenantID, u.ID)
 	})
-	return out, err
 }

@@ -84,23 +84,13 @@ func (a *API) listApps(w http.ResponseWriter, r *http.Request, spec odata.Spec, 
 	if err != nil {
 		return err
 	}
-	p := directory.Page{Limit: fetchLimit(q.Top)}
-	if q.Cursor != nil {
-		p.AfterID = q.Cursor.ID
-	}
-	apps, err := a.svc.ListApplications(r.Context(), tenant(r), p)
+	apps, err := a.svc.ListApplications(r.Context(), tenant(r), idPage(q))
 	if err != nil {
 		return err
 	}
-	apps, more := hasMore(apps, q.Top)
-	l := list{context: spec.Resource}
-	for _, app := range apps {
-		l.values = append(l.values, render(app))
-	}
-	if more {
-		l.next = &odata.Cursor{ID: apps[len(apps)-1].ID}
-	}
-	return a.writeList(w, r, q, l)
+	return a.writeList(w, r, q, keysetPage(spec.Resource, apps, q.Top, render, func(last *directory.Application) *odata.Cursor {
+		return &odata.Cursor{ID: last.ID}
+	}))
 }
 
 func (a *API) getApp(w http.ResponseWriter, r *http.Request, spec odata.Spec, render func(*directory.Application) object) error {

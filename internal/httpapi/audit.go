@@ -82,17 +82,10 @@ func (a *API) handleListAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	events, more := hasMore(events, q.Top)
-	l := list{context: "auditLogs/directoryAudits"}
-	for _, e := range events {
-		l.values = append(l.values, auditObject(e))
-	}
-	if more {
-		last := events[len(events)-1]
+	return a.writeList(w, r, q, keysetPage("auditLogs/directoryAudits", events, q.Top, auditObject, func(last *directory.AuditEvent) *odata.Cursor {
 		t := last.Time
-		l.next = &odata.Cursor{ID: last.ID, Time: &t}
-	}
-	return a.writeList(w, r, q, l)
+		return &odata.Cursor{ID: last.ID, Time: &t}
+	}))
 }
 
 func (a *API) handleGetAudit(w http.ResponseWriter, r *http.Request) error {

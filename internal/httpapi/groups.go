@@ -54,16 +54,9 @@ func (a *API) handleListGroups(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	groups, more := hasMore(groups, q.Top)
-	l := list{context: "groups"}
-	for _, g := range groups {
-		l.values = append(l.values, groupObject(g))
-	}
-	if more {
-		last := groups[len(groups)-1]
-		l.next = &odata.Cursor{ID: last.ID, Name: last.DisplayName}
-	}
-	return a.writeList(w, r, q, l)
+	return a.writeList(w, r, q, keysetPage("groups", groups, q.Top, groupObject, func(last *directory.Group) *odata.Cursor {
+		return &odata.Cursor{ID: last.ID, Name: last.DisplayName}
+	}))
 }
 
 func (a *API) handleGetGroup(w http.ResponseWriter, r *http.Request) error {
@@ -121,23 +114,13 @@ func (a *API) handleListMembers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := directory.Page{Limit: fetchLimit(q.Top)}
-	if q.Cursor != nil {
-		p.AfterID = q.Cursor.ID
-	}
-	users, err := a.svc.ListGroupMembers(r.Context(), tenant(r), r.PathValue("id"), p)
+	users, err := a.svc.ListGroupMembers(r.Context(), tenant(r), r.PathValue("id"), idPage(q))
 	if err != nil {
 		return err
 	}
-	users, more := hasMore(users, q.Top)
-	l := list{context: "directoryObjects"}
-	for _, u := range users {
-		l.values = append(l.values, userObject(u))
-	}
-	if more {
-		l.next = &odata.Cursor{ID: users[len(users)-1].ID}
-	}
-	return a.writeList(w, r, q, l)
+	return a.writeList(w, r, q, keysetPage("directoryObjects", users, q.Top, userObject, func(last *directory.User) *odata.Cursor {
+		return &odata.Cursor{ID: last.ID}
+	}))
 }
 
 // refRequest is the body of POST .../$ref.

@@ -30,6 +30,29 @@ func hasMore[T any](items []T, top int) ([]T, bool) {
 	return items, len(items) == top && top == directory.MaxPageSize
 }
 
+// keysetPage renders a page of a collection fetched with fetchLimit: its
+// objects, and when another page follows, the cursor after the last.
+func keysetPage[T any](context string, items []T, top int, render func(T) object, cursor func(last T) *odata.Cursor) list {
+	items, more := hasMore(items, top)
+	l := list{context: context}
+	for _, x := range items {
+		l.values = append(l.values, render(x))
+	}
+	if more {
+		l.next = cursor(items[len(items)-1])
+	}
+	return l
+}
+
+// idPage is the store page a query asks for of a collection paged by id.
+func idPage(q *odata.Query) directory.Page {
+	p := directory.Page{Limit: fetchLimit(q.Top)}
+	if q.Cursor != nil {
+		p.AfterID = q.Cursor.ID
+	}
+	return p
+}
+
 // pageInMemory pages a short collection the Service returns whole (a
 // user's groups, a user's assignments) by id, with the same keyset
 // $skiptoken as the stored collections.

@@ -89,14 +89,8 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request, deleted bool, sp
 	if err != nil {
 		return err
 	}
-	users, more := hasMore(users, q.Top)
-	l := list{context: context, count: count}
-	for _, u := range users {
-		l.values = append(l.values, userObject(u))
-	}
-	if more {
-		l.next = userCursor(users[len(users)-1], q.OrderBy)
-	}
+	l := keysetPage(context, users, q.Top, userObject, func(last *directory.User) *odata.Cursor { return userCursor(last, q.OrderBy) })
+	l.count = count
 	return a.writeList(w, r, q, l)
 }
 

@@ -65,25 +65,9 @@ func (s Spec) filterNames() []string {
 func (s Spec) checkFilter(f directory.Filter) (directory.Filter, error) {
 	switch f := f.(type) {
 	case directory.And:
-		l, err := s.checkFilter(f.Left)
-		if err != nil {
-			return nil, err
-		}
-		r, err := s.checkFilter(f.Right)
-		if err != nil {
-			return nil, err
-		}
-		return directory.And{Left: l, Right: r}, nil
+		return s.checkSides(f.Left, f.Right, func(l, r directory.Filter) directory.Filter { return directory.And{Left: l, Right: r} })
 	case directory.Or:
-		l, err := s.checkFilter(f.Left)
-		if err != nil {
-			return nil, err
-		}
-		r, err := s.checkFilter(f.Right)
-		if err != nil {
-			return nil, err
-		}
-		return directory.Or{Left: l, Right: r}, nil
+		return s.checkSides(f.Left, f.Right, func(l, r directory.Filter) directory.Filter { return directory.Or{Left: l, Right: r} })
 	case directory.Not:
 		x, err := s.checkFilter(f.X)
 		if err != nil {
@@ -94,6 +78,20 @@ func (s Spec) checkFilter(f directory.Filter) (directory.Filter, error) {
 		return s.checkCompare(f)
 	}
 	return nil, badf("$filter", "unknown expression")
+}
+
+// checkSides checks the two sides of an and or an or, left first, and
+// joins the checked sides again.
+func (s Spec) checkSides(left, right directory.Filter, join func(l, r directory.Filter) directory.Filter) (directory.Filter, error) {
+	l, err := s.checkFilter(left)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.checkFilter(right)
+	if err != nil {
+		return nil, err
+	}
+	return join(l, r), nil
 }
 
 func (s Spec) checkCompare(c directory.Compare) (directory.Filter, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/orgdir/orgdir/internal/auth"
 	"github.com/orgdir/orgdir/internal/directory"
@@ -119,6 +120,16 @@ func (u *UI) adminBase(w http.ResponseWriter, r *http.Request, a *adminReq, titl
 	p.Admin = a.nav
 	p.Section = section
 	return p
+}
+
+// formUser finds the user a form's "user" field names by user name or id;
+// purpose ends the message asking for one ("enter ... the user to add").
+func (u *UI) formUser(r *http.Request, a *adminReq, purpose string) (*directory.User, error) {
+	name := strings.TrimSpace(r.PostForm.Get("user"))
+	if name == "" {
+		return nil, directory.Invalidf("user", "enter the user name of the user to %s", purpose)
+	}
+	return u.svc.GetUser(a.ctx, a.tenant.ID, name)
 }
 
 type adminHomePage struct {

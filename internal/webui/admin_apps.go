@@ -15,11 +15,18 @@ type appsPage struct {
 }
 
 func (u *UI) apps(w http.ResponseWriter, r *http.Request, a *adminReq) error {
+	return u.showApps(w, r, a, http.StatusOK, appsPage{})
+}
+
+// showApps renders the tenant's applications with status, and p's error
+// and form when a create was refused.
+func (u *UI) showApps(w http.ResponseWriter, r *http.Request, a *adminReq, status int, p appsPage) error {
 	list, err := u.svc.ListApplications(a.ctx, a.tenant.ID, directory.Page{Limit: directory.MaxPageSize})
 	if err != nil {
 		return err
 	}
-	u.render(w, r, http.StatusOK, "apps", appsPage{Page: u.adminBase(w, r, a, "Applications", "apps"), Apps: list})
+	p.Page, p.Apps = u.adminBase(w, r, a, "Applications", "apps"), list
+	u.render(w, r, status, "apps", p)
 	return nil
 }
 
@@ -46,14 +53,9 @@ func (u *UI) createApp(w http.ResponseWriter, r *http.Request, a *adminReq) erro
 	rolesText := r.PostForm.Get("roles")
 	app, err := u.svc.CreateApplication(a.ctx, a.tenant.ID, name, parseRoles(rolesText))
 	if k := directory.KindOf(err); k == directory.KindInvalid || k == directory.KindConflict {
-		list, lerr := u.svc.ListApplications(a.ctx, a.tenant.ID, directory.Page{Limit: directory.MaxPageSize})
-		if lerr != nil {
-			return lerr
-		}
-		p := appsPage{Page: u.adminBase(w, r, a, "Applications", "apps"), Apps: list, Error: directory.AsError(err).Message}
+		p := appsPage{Error: directory.AsError(err).Message}
 		p.Form.Name, p.Form.Roles = name, rolesText
-		u.render(w, r, http.StatusBadRequest, "apps", p)
-		return nil
+		return u.showApps(w, r, a, http.StatusBadRequest, p)
 	}
 	if err != nil {
 		return err
@@ -83,11 +85,7 @@ func (u *UI) appPage(w http.ResponseWriter, r *http.Request, a *adminReq) error 
 // appAssign assigns one of the app's roles to a user named by user name.
 func (u *UI) appAssign(w http.ResponseWriter, r *http.Request, a *adminReq) error {
 	appID := r.PathValue("app")
-	name := strings.TrimSpace(r.PostForm.Get("user"))
-	if name == "" {
-		return directory.Invalidf("user", "enter the user name of the user to assign")
-	}
-	user, err := u.svc.GetUser(a.ctx, a.tenant.ID, name)
+	user, err := u.formUser(r, a, "assign")
 	if err != nil {
 		return err
 	}

@@ -15,11 +15,18 @@ type groupsPage struct {
 }
 
 func (u *UI) groups(w http.ResponseWriter, r *http.Request, a *adminReq) error {
+	return u.showGroups(w, r, a, http.StatusOK, groupsPage{})
+}
+
+// showGroups renders the tenant's groups with status, and p's error and
+// form when a create was refused.
+func (u *UI) showGroups(w http.ResponseWriter, r *http.Request, a *adminReq, status int, p groupsPage) error {
 	list, err := u.svc.ListGroups(a.ctx, a.tenant.ID, directory.GroupQuery{Limit: directory.MaxPageSize})
 	if err != nil {
 		return err
 	}
-	u.render(w, r, http.StatusOK, "groups", groupsPage{Page: u.adminBase(w, r, a, "Groups", "groups"), Groups: list})
+	p.Page, p.Groups = u.adminBase(w, r, a, "Groups", "groups"), list
+	u.render(w, r, status, "groups", p)
 	return nil
 }
 
@@ -28,14 +35,9 @@ func (u *UI) createGroup(w http.ResponseWriter, r *http.Request, a *adminReq) er
 	desc := strings.TrimSpace(r.PostForm.Get("description"))
 	g, err := u.svc.CreateGroup(a.ctx, a.tenant.ID, name, desc)
 	if k := directory.KindOf(err); k == directory.KindInvalid || k == directory.KindConflict {
-		list, lerr := u.svc.ListGroups(a.ctx, a.tenant.ID, directory.GroupQuery{Limit: directory.MaxPageSize})
-		if lerr != nil {
-			return lerr
-		}
-		p := groupsPage{Page: u.adminBase(w, r, a, "Groups", "groups"), Groups: list, Error: directory.AsError(err).Message}
+		p := groupsPage{Error: directory.AsError(err).Message}
 		p.Form.Name, p.Form.Description = name, desc
-		u.render(w, r, http.StatusBadRequest, "groups", p)
-		return nil
+		return u.showGroups(w, r, a, http.StatusBadRequest, p)
 	}
 	if err != nil {
 		return err
@@ -65,11 +67,7 @@ func (u *UI) groupPage(w http.ResponseWriter, r *http.Request, a *adminReq) erro
 // groupAddMember adds a user named by user name (or id).
 func (u *UI) groupAddMember(w http.ResponseWriter, r *http.Request, a *adminReq) error {
 	gid := r.PathValue("group")
-	name := strings.TrimSpace(r.PostForm.Get("user"))
-	if name == "" {
-		return directory.Invalidf("user", "enter the user name of the user to add")
-	}
-	user, err := u.svc.GetUser(a.ctx, a.tenant.ID, name)
+	user, err := u.formUser(r, a, "add")
 	if err != nil {
 		return err
 	}
