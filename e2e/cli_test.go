@@ -17,11 +17,11 @@ func TestTenantCreateRefusesBadInputAndChangesNothing(t *testing.T) {
 		want string // in the one line on stderr
 	}{
 		{"EmptyName", []string{"--name", "", "--domain", "contoso.example"}, "--name"},
-		{"BlankName", []string{"--name", "   ", "--domain", "contoso.example"}, "displayName must not be empty"},
+		{"BlankName", []string{"--name", "   ", "--domain", "contoso.example"}, "--name must not be empty"},
 		{"DomainWithoutDot", []string{"--name", "Contoso", "--domain", "contoso"}, `"contoso" is not a valid domain`},
 		{"DomainWithSpace", []string{"--name", "Contoso", "--domain", "contoso example.com"}, "is not a valid domain"},
-		{"RetentionZero", []string{"--name", "Contoso", "--domain", "contoso.example", "--retention-days", "0"}, "1 to 365 days, got 0"},
-		{"Retention10000", []string{"--name", "Contoso", "--domain", "contoso.example", "--retention-days", "10000"}, "1 to 365 days, got 10000"},
+		{"RetentionZero", []string{"--name", "Contoso", "--domain", "contoso.example", "--retention-days", "0"}, "--retention-days must be between 1 and 365 days, not 0"},
+		{"Retention10000", []string{"--name", "Contoso", "--domain", "contoso.example", "--retention-days", "10000"}, "--retention-days must be between 1 and 365 days, not 10000"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := in.run(append([]string{"tenant", "create"}, tc.args...)...)

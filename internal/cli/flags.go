@@ -15,7 +15,10 @@ type flagSet struct {
 	path     string // e.g. "tenant create"
 	about    string // what the command does, for --help
 	required []string
-	set      map[string]bool // given on the command line or by the environment
+	// unchanged are flags of a command that changes only what it is given:
+	// their default is never applied, so help says so instead of showing it.
+	unchanged map[string]bool
+	set       map[string]bool // given on the command line or by the environment
 }
 
 func newFlags(path, about string) *flagSet {
@@ -23,6 +26,16 @@ func newFlags(path, about string) *flagSet {
 	fs.SetOutput(io.Discard) // errors are reported once, by Run
 	fs.Usage = func() {}
 	return &flagSet{FlagSet: fs, path: path, about: about, set: map[string]bool{}}
+}
+
+// keepUnlessGiven marks flags whose absence leaves the setting as it is.
+func (f *flagSet) keepUnlessGiven(names ...string) {
+	if f.unchanged == nil {
+		f.unchanged = map[string]bool{}
+	}
+	for _, n := range names {
+		f.unchanged[n] = true
+	}
 }
 
 // require marks flags that must be given (by flag or environment).
@@ -38,6 +51,7 @@ func envName(flagName string) string {
 // variable, then checks the required ones. --help prints the help to stdout
 // and returns errHelp.
 func (f *flagSet) parse(e *env, args []string) error {
+	e.flags = f
 	if err := f.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			f.help(e.stdout)
@@ -96,7 +110,14 @@ func (f *flagSet) help(w io.Writer) {
 		if req[fl.Name] {
 			notes = append(notes, "required")
 		}
-		if fl.DefValue != "" && fl.DefValue != "false" && fl.DefValue != "[]" {
+		if u, ok := strings.CutSuffix(usage, " (optional)"); ok {
+			usage = u
+			notes = append(notes, "optional")
+		}
+		switch {
+		case f.unchanged[fl.Name]:
+			notes = append(notes, "unchanged if not given")
+		case fl.DefValue != "" && fl.DefValue != "false" && fl.DefValue != "[]":
 			notes = append(notes, "default "+fl.DefValue)
 		}
 		notes = append(notes, "env "+envName(fl.Name))

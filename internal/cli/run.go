@@ -37,7 +37,7 @@ func (p Program) Run(ctx context.Context, args []string, getenv func(string) str
 	e := &env{prog: p, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
 	err := e.dispatch(ctx, args)
 	if err != nil && !errors.Is(err, errHelp) {
-		fmt.Fprintln(stderr, "orgdir: "+oneLine(errorMessage(err)))
+		fmt.Fprintln(stderr, "orgdir: "+oneLine(e.inFlagTerms(errorMessage(err), err)))
 	}
 	if errors.Is(err, errHelp) {
 		return nil
@@ -66,6 +66,9 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// flags are the parsed flags of the command, so that an error about a
+	// value can name the flag that gave it.
+	flags *flagSet
 }
 
 // command is one subcommand: a path of words, a one-line summary for the
@@ -198,6 +201,61 @@ func errorMessage(err error) string {
 		msg = full[:len(full)-len(inner)] + msg
 	}
 	return msg
+}
+
+// flagOfField is the flag that gives a domain field's value, in every
+// command that has it; "" when none does.
+func flagOfField(field string) string {
+	switch field {
+	case "displayName", "invitedUserDisplayName":
+		return "name"
+	case "initialDomain":
+		return "domain"
+	case "retentionDays":
+		return "retention-days"
+	case "privacyContactEmail":
+		return "privacy-email"
+	case "privacyStatementUrl":
+		return "privacy-url"
+	case "userPrincipalName":
+		return "upn"
+	case "newUserPrincipalName":
+		return "new-upn"
+	case "mail":
+		return "mail"
+	case "password":
+		return "password"
+	case "invitedUserEmailAddress", "email":
+		return "email"
+	case "inviteRedirectUrl":
+		return "redirect-url"
+	case "invitedUserMessageInfo.customizedMessageBody":
+		return "message"
+	case "description":
+		return "description"
+	case "role", "appRoleId":
+		return "role"
+	}
+	return ""
+}
+
+// inFlagTerms rewrites msg, the message of a validation error, to name the
+// flag the user typed rather than the domain's field (which is the API's
+// property name): "--name must not be empty", not "displayName must not be
+// empty". Other messages stay as they are.
+func (e *env) inFlagTerms(msg string, err error) string {
+	var de *directory.Error
+	if !errors.As(err, &de) || de.Kind != directory.KindInvalid || de.Field == "" || e.flags == nil {
+		return msg
+	}
+	name := flagOfField(de.Field)
+	if name == "" || e.flags.Lookup(name) == nil {
+		return msg
+	}
+	if rest, ok := strings.CutPrefix(msg, de.Field+" "); ok {
+		return "--" + name + " " + rest
+	}
+	return "--" + name + ": " + msg
 }
 
 func oneLine(s string) string {

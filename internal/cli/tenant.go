@@ -22,7 +22,7 @@ func runTenantCreate(ctx context.Context, e *env, args []string) error {
 	// Checked before anything is written: the tenant and its retention are
 	// two operations, and a bad retention must not leave a tenant behind.
 	if *retention < directory.MinRetentionDays || *retention > directory.MaxRetentionDays {
-		return directory.Invalidf("retentionDays", "retention must be %d to %d days, got %d",
+		return directory.Invalidf("retentionDays", "retentionDays must be between %d and %d days, not %d",
 			directory.MinRetentionDays, directory.MaxRetentionDays, *retention)
 	}
 	return e.withService(ctx, db, defaultBaseURL, func(ctx context.Context, svc *directory.Service) error {
@@ -71,6 +71,7 @@ func runTenantSet(ctx context.Context, e *env, args []string) error {
 	email := f.String("privacy-email", "", "privacy contact `address` shown to guests who need the administrator (empty clears it)")
 	statement := f.String("privacy-url", "", "privacy statement `URL`, http or https (empty clears it)")
 	retention := f.Int("retention-days", 0, fmt.Sprintf("`days` a deleted user stays restorable (%d to %d); applies to users deleted from now on", directory.MinRetentionDays, directory.MaxRetentionDays))
+	f.keepUnlessGiven("name", "allow-leave", "privacy-email", "privacy-url", "retention-days")
 	if err := f.parse(e, args); err != nil {
 		return err
 	}

@@ -71,16 +71,24 @@ the token itself.`)
 // parseLifetime reads a Go duration, or a whole number of days ("30d").
 func parseLifetime(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
+	maxDays := int(auth.MaxTokenTTL / (24 * time.Hour))
+	tooLong := fmt.Errorf("%q is longer than a token may live: at most %dd", s, maxDays)
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(days)
-		if err != nil || n <= 0 {
+		switch {
+		case err != nil || n <= 0:
 			return 0, fmt.Errorf("%q is not a number of days such as 30d", s)
+		case n > maxDays: // checked before multiplying, which could overflow
+			return 0, tooLong
 		}
 		return time.Duration(n) * 24 * time.Hour, nil
 	}
 	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
+	switch {
+	case err != nil || d <= 0:
 		return 0, fmt.Errorf("%q is not a duration such as 12h or 30d", s)
+	case d > auth.MaxTokenTTL:
+		return 0, tooLong
 	}
 	return d, nil
 }

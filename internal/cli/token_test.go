@@ -57,11 +57,21 @@ func TestTokenCreateThenRevoke(t *testing.T) {
 }
 
 func TestTokenCreateRefusesABadLifetime(t *testing.T) {
-	for _, expires := range []string{"0d", "soon", "-3h", "0"} {
+	for _, expires := range []string{"0d", "soon", "-3h", "0", "731d", "17521h", "99999999999d"} {
 		_, stderr, err := run(t, "token", "create", "--database", filepath.Join(t.TempDir(), "o.db"), "--tenant", "x.example", "--user", "a@x.example", "--expires", expires)
 		if ExitCode(err) != 2 || !strings.Contains(stderr, "--expires") {
 			t.Errorf("--expires %s: %v %q; want a usage error naming --expires", expires, err, stderr)
 		}
+	}
+}
+
+func TestTokenLifetimeBeyondTheMaximumIsRefusedInDays(t *testing.T) {
+	_, err := parseLifetime("1000d")
+	if err == nil || !strings.Contains(err.Error(), "at most 730d") {
+		t.Fatalf("parseLifetime(1000d) = %v; want a refusal that says at most 730d", err)
+	}
+	if got, err := parseLifetime("730d"); err != nil || got != auth.MaxTokenTTL {
+		t.Fatalf("parseLifetime(730d) = %v, %v; want the maximum, %v", got, err, auth.MaxTokenTTL)
 	}
 }
 

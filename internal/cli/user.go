@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -39,11 +41,28 @@ func (p *passwordFlags) read(e *env) (string, error) {
 	if p.password != "" {
 		return "", usageErrorf("give --password or --password-stdin, not both")
 	}
+	if isCharDevice(e.stdin) {
+		// Typed at a terminal, a silent wait looks like a hang: say what
+		// is expected. (The typing is visible: orgdir has no terminal
+		// library to hide it; pipe the password in to avoid that.)
+		fmt.Fprint(e.stderr, "Password (one line, at least 8 characters; it is shown as you type): ")
+	}
 	line, err := bufio.NewReader(e.stdin).ReadString('\n')
 	if err != nil && line == "" {
 		return "", usageErrorf("--password-stdin: no password on standard input")
 	}
 	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// isCharDevice says whether r is a terminal (or another character device):
+// standard input typed by a person rather than a pipe or a file.
+func isCharDevice(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 func runUserCreate(ctx context.Context, e *env, args []string) error {

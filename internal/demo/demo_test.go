@@ -164,8 +164,8 @@ func TestSeedDoesNotBringBackAGuestWhoLeft(t *testing.T) {
 	}
 	var out bytes.Buffer
 	again.Print(&out, publicURL)
-	if !strings.Contains(out.String(), "has left Contoso") {
-		t.Errorf("the printout does not say Ada left:\n%s", out.String())
+	if !strings.Contains(out.String(), "has left Contoso") || !strings.Contains(out.String(), "can restore it there") {
+		t.Errorf("the printout does not say Ada left and how she comes back:\n%s", out.String())
 	}
 }
 
@@ -188,5 +188,24 @@ func TestPrintSaysWhoCanSignInAndWarnsLoudly(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("the printout lacks %q:\n%s", want, text)
 		}
+	}
+}
+
+// TestSecondPrintTellsHowToGetANewLinkForThisServer: on a second start
+// Grace's link is no longer known; the command it suggests must make a
+// link to the server that is running (its --base-url), not to the
+// command's default of localhost:8080.
+func TestSecondPrintTellsHowToGetANewLinkForThisServer(t *testing.T) {
+	svc := newService(t, filepath.Join(t.TempDir(), "orgdir.db"))
+	seed(t, svc)
+	again := seed(t, svc)
+	if again.GraceInvite != nil {
+		t.Fatal("the second seed made a new invitation for Grace")
+	}
+	var out bytes.Buffer
+	again.Print(&out, "http://127.0.0.1:18123/")
+	want := "'orgdir invite --tenant contoso.example --email " + GraceEmail + " --base-url http://127.0.0.1:18123' prints a new one"
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("the printout does not suggest %q:\n%s", want, out.String())
 	}
 }

@@ -32,7 +32,8 @@ Sign in at %s/
 		d.Ada.UserPrincipalName, AdaPassword)
 	switch {
 	case d.AdaGuest.Deleted():
-		fmt.Fprintf(w, "      she has left Contoso: her guest account is in Contoso's Deleted users\n")
+		fmt.Fprintf(w, "      she has left Contoso: her guest account is in Contoso's Deleted users;\n"+
+			"      Contoso's administrator can restore it there, and the next start prints GUEST_TOKEN again\n")
 	default:
 		fmt.Fprintf(w, "      and a guest in Contoso (%s): %s, group %q, app %q with role %q\n",
 			d.AdaGuest.ExternalUserState, d.AdaGuest.UserPrincipalName, d.Group.DisplayName, d.App.DisplayName, d.AppRole.DisplayName)
@@ -43,7 +44,10 @@ Sign in at %s/
 	case d.GraceInvite != nil:
 		fmt.Fprintf(w, " (also in the e-mail outbox):\n      %s\n", d.GraceInvite.RedeemURL)
 	case d.Grace != nil && d.Grace.ExternalUserState == directory.PendingAcceptance && !d.Grace.Deleted():
-		fmt.Fprintf(w, ": the link was printed when it was made and is in the outbox;\n      'orgdir invite --tenant %s --email %s' prints a new one\n", d.Contoso.InitialDomain, GraceEmail)
+		// --base-url, so that the new link points at this server, not at
+		// the command's default of localhost:8080.
+		fmt.Fprintf(w, ": the link was printed when it was made and is in the outbox;\n      'orgdir invite --tenant %s --email %s --base-url %s' prints a new one\n",
+			d.Contoso.InitialDomain, GraceEmail, base)
 	default:
 		fmt.Fprintf(w, ": no longer pending\n")
 	}

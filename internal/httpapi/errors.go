@@ -3,6 +3,7 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/orgdir/orgdir/internal/directory"
@@ -61,6 +62,27 @@ type contact struct {
 	TenantID       string         `json:"tenantId"`
 	DisplayName    string         `json:"displayName"`
 	PrivacyProfile privacyProfile `json:"privacyProfile"`
+}
+
+// asProperties renames the field of a validation error to the request
+// property that carried it, where the two differ (the domain says
+// retentionDays, the client sent extension_orgdir_deletedUserRetentionInDays),
+// so that target and message name what the client can fix.
+func asProperties(err error, props map[string]string) error {
+	var de *directory.Error
+	if !errors.As(err, &de) || de.Kind != directory.KindInvalid {
+		return err
+	}
+	prop, ok := props[de.Field]
+	if !ok {
+		return err
+	}
+	renamed := *de
+	renamed.Field = prop
+	if rest, ok := strings.CutPrefix(de.Message, de.Field+" "); ok {
+		renamed.Message = prop + " " + rest
+	}
+	return &renamed
 }
 
 // classify maps an error to its status, Graph code, client-safe message

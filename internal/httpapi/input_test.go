@@ -26,7 +26,18 @@ func TestBadBodiesAreRefusedNamingTheField(t *testing.T) {
 		{"WrongODataType", "POST", "/v1.0/users", `{"@odata.type": "#microsoft.graph.group", "displayName": "x", "userPrincipalName": "x@contoso.example"}`, "@odata.type", "must be #microsoft.graph.user"},
 		{"BadRef", "POST", "/v1.0/groups/GROUP/members/$ref", `{"@odata.id": "https://x.example/v1.0/groups/abc"}`, "@odata.id", "does not end in directoryObjects/{id}"},
 		{"Oversized", "POST", "/v1.0/groups", `{"displayName": "` + strings.Repeat("x", 2<<20) + `"}`, "", "larger than 1048576 bytes"},
-		{"DomainValidation", "PATCH", "/v1.0/organization/TENANT", `{"extension_orgdir_deletedUserRetentionInDays": 10000}`, "", "365"},
+		{"DomainValidation", "PATCH", "/v1.0/organization/TENANT", `{"extension_orgdir_deletedUserRetentionInDays": 10000}`, retentionProperty, "365"},
+		// A domain field is named as the client sent it, never by its
+		// internal name (retentionDays, privacyContactEmail, password).
+		{"RetentionNamedAsSent", "PATCH", "/v1.0/organization/TENANT", `{"extension_orgdir_deletedUserRetentionInDays": 0}`, retentionProperty,
+			"extension_orgdir_deletedUserRetentionInDays must be between 1 and 365 days, not 0"},
+		{"RetentionNotWhole", "PATCH", "/v1.0/organization/TENANT", `{"extension_orgdir_deletedUserRetentionInDays": 1.5}`, retentionProperty, "must be a whole number"},
+		{"PrivacyEmailNamedAsSent", "PATCH", "/v1.0/organization/TENANT", `{"privacyProfile": {"contactEmail": "bad"}}`, "privacyProfile.contactEmail",
+			`privacyProfile.contactEmail "bad" is not an e-mail address`},
+		{"PrivacyURLNamedAsSent", "PATCH", "/v1.0/organization/TENANT", `{"privacyProfile": {"statementUrl": "ftp://x.example"}}`, "privacyProfile.statementUrl",
+			`privacyProfile.statementUrl "ftp://x.example" must be an absolute http or https URL`},
+		{"PasswordNamedAsSent", "POST", "/v1.0/users", `{"displayName": "Bob", "userPrincipalName": "bob@contoso.example", "accountEnabled": true, "passwordProfile": {"password": "short"}}`,
+			"passwordProfile.password", "passwordProfile.password must be"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,6 +61,26 @@ func TestBadBodiesAreRefusedNamingTheField(t *testing.T) {
 	if r.body[retentionProperty] != float64(30) {
 		t.Fatalf("retention changed: %s", r.raw)
 	}
+	if pp, _ := r.body["privacyProfile"].(map[string]any); pp["contactEmail"] != "privacy@contoso.example" || pp["statementUrl"] != "https://contoso.example/privacy" {
+		t.Fatalf("privacy profile changed: %s", r.raw)
+	}
+	e.get("/v1.0/users/bob@contoso.example", e.adminToken).want(t, http.StatusNotFound, "Request_ResourceNotFound")
+}
+
+// TestPatchingAnotherTenantsOrganizationIsNotFound: the token sees its own
+// tenant only, so another tenant's organization is 404 on PATCH as on GET,
+// for an administrator too, and it is left as it was.
+func TestPatchingAnotherTenantsOrganizationIsNotFound(t *testing.T) {
+	e := newEnv(t)
+	for _, path := range []string{"/v1.0/organization/" + e.fabrikam.ID, "/v1.0/organization/00000000-0000-0000-0000-000000000000"} {
+		e.do("PATCH", path, e.adminToken, `{"displayName": "Taken over"}`).want(t, http.StatusNotFound, "Request_ResourceNotFound")
+	}
+	r := e.get("/v1.0/organization/"+e.fabrikam.ID, e.fabrikamAdminToken).want(t, http.StatusOK)
+	if r.body["displayName"] != "Fabrikam" {
+		t.Fatalf("Fabrikam after another tenant's PATCH: %s", r.raw)
+	}
+	// Its own organization, by a user without the role, is still refused as forbidden.
+	e.do("PATCH", "/v1.0/organization/"+e.fabrikam.ID, e.adaHomeToken, `{"displayName": "x"}`).want(t, http.StatusForbidden, "Authorization_RequestDenied")
 }
 
 func TestWrongContentTypeIsRefused(t *testing.T) {

@@ -244,7 +244,9 @@ func jsonTypeName(kind string) string {
 		return "a string"
 	case "bool":
 		return "true or false"
-	case "int", "int64", "int32", "float64":
+	case "int", "int64", "int32":
+		return "a whole number"
+	case "float64":
 		return "a number"
 	case "slice":
 		return "an array"

@@ -79,7 +79,20 @@ type organizationPatch struct {
 	RetentionDays *int `json:"extension_orgdir_deletedUserRetentionInDays"`
 }
 
+// organizationPatchProperties are the request properties of the
+// TenantPatch fields whose names differ.
+var organizationPatchProperties = map[string]string{
+	"retentionDays":       retentionProperty,
+	"privacyContactEmail": "privacyProfile.contactEmail",
+	"privacyStatementUrl": "privacyProfile.statementUrl",
+}
+
 func (a *API) handleUpdateOrganization(w http.ResponseWriter, r *http.Request) error {
+	// Another tenant's organization is not found, as on GET, rather than
+	// forbidden: the token sees its own tenant only.
+	if _, err := a.svc.GetTenant(r.Context(), r.PathValue("id")); err != nil {
+		return err
+	}
 	var req organizationPatch
 	if err := a.decode(w, r, &req, false); err != nil {
 		return err
@@ -92,7 +105,7 @@ func (a *API) handleUpdateOrganization(w http.ResponseWriter, r *http.Request) e
 		p.PrivacyContactEmail, p.PrivacyStatementURL = pp.ContactEmail, pp.StatementURL
 	}
 	if _, err := a.svc.UpdateTenant(r.Context(), r.PathValue("id"), p); err != nil {
-		return err
+		return asProperties(err, organizationPatchProperties)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil

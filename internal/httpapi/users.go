@@ -159,7 +159,7 @@ func (a *API) handleCreateUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	u, err := a.svc.CreateUser(r.Context(), tenant(r), nu)
 	if err != nil {
-		return err
+		return asProperties(err, map[string]string{"password": "passwordProfile.password"})
 	}
 	w.Header().Set("Location", a.baseURL(r)+"/v1.0/users/"+u.ID)
 	return writeJSON(w, http.StatusCreated, userObject(u).with("@odata.context", a.metadata(r, "users/$entity")))

@@ -53,7 +53,7 @@ func (u *UI) createApp(w http.ResponseWriter, r *http.Request, a *adminReq) erro
 	rolesText := r.PostForm.Get("roles")
 	app, err := u.svc.CreateApplication(a.ctx, a.tenant.ID, name, parseRoles(rolesText))
 	if k := directory.KindOf(err); k == directory.KindInvalid || k == directory.KindConflict {
-		p := appsPage{Error: directory.AsError(err).Message}
+		p := appsPage{Error: inFormTerms(err, map[string]string{"displayName": "The name"})}
 		p.Form.Name, p.Form.Roles = name, rolesText
 		return u.showApps(w, r, a, http.StatusBadRequest, p)
 	}

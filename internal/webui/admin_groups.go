@@ -35,7 +35,7 @@ func (u *UI) createGroup(w http.ResponseWriter, r *http.Request, a *adminReq) er
 	desc := strings.TrimSpace(r.PostForm.Get("description"))
 	g, err := u.svc.CreateGroup(a.ctx, a.tenant.ID, name, desc)
 	if k := directory.KindOf(err); k == directory.KindInvalid || k == directory.KindConflict {
-		p := groupsPage{Error: directory.AsError(err).Message}
+		p := groupsPage{Error: inFormTerms(err, map[string]string{"displayName": "The name", "description": "The description"})}
 		p.Form.Name, p.Form.Description = name, desc
 		return u.showGroups(w, r, a, http.StatusBadRequest, p)
 	}

@@ -34,7 +34,11 @@ func (u *UI) invite(w http.ResponseWriter, r *http.Request, a *adminReq) error {
 		CustomizedMessageBody:   p.Form.Message,
 	})
 	if k := directory.KindOf(err); k == directory.KindInvalid || k == directory.KindConflict {
-		p.Error = directory.AsError(err).Message
+		p.Error = inFormTerms(err, map[string]string{
+			"invitedUserEmailAddress":                      "The e-mail address",
+			"invitedUserDisplayName":                       "The name",
+			"invitedUserMessageInfo.customizedMessageBody": "The personal message",
+		})
 		u.render(w, r, http.StatusBadRequest, "invite", p)
 		return nil
 	}

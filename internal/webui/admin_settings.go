@@ -45,7 +45,12 @@ func (u *UI) saveSettings(w http.ResponseWriter, r *http.Request, a *adminReq) e
 		DisplayName: &name, AllowExternalUsersToLeave: &allow, PrivacyContactEmail: &mail, PrivacyStatementURL: &stmt, RetentionDays: &days,
 	})
 	if directory.IsKind(err, directory.KindInvalid) {
-		p.Error = directory.AsError(err).Message
+		p.Error = inFormTerms(err, map[string]string{
+			"displayName":         "The organization name",
+			"privacyContactEmail": "The privacy contact e-mail",
+			"privacyStatementUrl": "The privacy statement URL",
+			"retentionDays":       "The days a deleted user can be restored",
+		})
 		u.render(w, r, http.StatusBadRequest, "settings", p)
 		return nil
 	}

@@ -118,7 +118,12 @@ func (u *UI) createUser(w http.ResponseWriter, r *http.Request, a *adminReq) err
 	}
 	created, err := u.svc.CreateUser(a.ctx, a.tenant.ID, nu)
 	if k := directory.KindOf(err); k == directory.KindInvalid || k == directory.KindConflict {
-		p := newUserPage{Page: u.adminBase(w, r, a, "New user", "users"), Domain: a.tenant.InitialDomain, Error: directory.AsError(err).Message}
+		p := newUserPage{Page: u.adminBase(w, r, a, "New user", "users"), Domain: a.tenant.InitialDomain, Error: inFormTerms(err, map[string]string{
+			"userPrincipalName": "The user name",
+			"displayName":       "The name",
+			"mail":              "The e-mail",
+			"password":          "The initial password",
+		})}
 		p.Form.UPN, p.Form.Name, p.Form.Mail = nu.UserPrincipalName, nu.DisplayName, nu.Mail
 		u.render(w, r, http.StatusBadRequest, "user_new", p)
 		return nil

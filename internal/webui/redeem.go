@@ -29,6 +29,12 @@ type redeemPage struct {
 func (u *UI) redeemPage(w http.ResponseWriter, r *http.Request) error {
 	token := strings.TrimSpace(r.URL.Query().Get("token"))
 	inv, t, err := u.svc.LookupInvitation(r.Context(), token)
+	if directory.IsKind(err, directory.KindNotFound) {
+		// "Invitation not found" leaves a person with a link from an
+		// e-mail wondering what went wrong: most often a cut-off link.
+		return directory.Errorf(directory.KindNotFound,
+			"this invitation link is not valid; open the whole link from the invitation e-mail, or ask the organization that invited you for a new one")
+	}
 	if err != nil {
 		return err
 	}

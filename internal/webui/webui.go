@@ -150,6 +150,23 @@ var funcs = template.FuncMap{
 	},
 }
 
+// inFormTerms is the message of a refused form: a validation error names
+// the field as the domain and the API do (invitedUserEmailAddress,
+// retentionDays), which a person filling in the form never sees, so the
+// field's label on the page replaces it. labels maps a domain field to the
+// label, written to start a sentence ("The e-mail address").
+func inFormTerms(err error, labels map[string]string) string {
+	de := directory.AsError(err)
+	if de.Kind == directory.KindInvalid {
+		if label, ok := labels[de.Field]; ok {
+			if rest, ok := strings.CutPrefix(de.Message, de.Field+" "); ok {
+				return label + " " + rest
+			}
+		}
+	}
+	return de.Message
+}
+
 // sentence starts a domain message with a capital letter.
 func sentence(s string) string {
 	if s == "" {
