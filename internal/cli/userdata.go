@@ -2,10 +2,10 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/export"
 )
 
 // Data subject requests (DESIGN.md rule 11) from the shell: the operator
@@ -15,12 +15,18 @@ func runUserExport(ctx context.Context, e *env, args []string) error {
 	f := newFlags("user export", `Prints, as JSON on standard output, everything the tenant holds about one user,
 live or deleted: the account, its directory roles, groups, app role assignments,
 invitations, API tokens (never their secrets), the e-mail sent to its address
-(without bodies) and the audit events that name it. The export is audited.
+(without bodies) and the audit events that name it. It is the document of the
+API's POST /v1.0/users/{id}/exportPersonalData and of the admin portal's
+"Export data". The export is audited.
 Redirect it to a file: orgdir user export ... > data.json`)
 	db := addDBFlags(f)
 	tenant := tenantFlag(f)
 	user := userFlagOf(f, "the user, live or deleted")
+	baseURL := f.String("base-url", defaultBaseURL, "public `URL` of the orgdir server, for the export's @odata.context")
 	if err := f.parse(e, args); err != nil {
+		return err
+	}
+	if err := checkBaseURL("base-url", *baseURL); err != nil {
 		return err
 	}
 	return e.withTenantUser(ctx, db, *tenant, *user, findAnyUser, func(ctx context.Context, svc *directory.Service, t *directory.Tenant, u *directory.User) error {
@@ -28,11 +34,11 @@ Redirect it to a file: orgdir user export ... > data.json`)
 		if err != nil {
 			return err
 		}
-		out, err := json.MarshalIndent(data, "", "  ")
+		out, err := export.PersonalDataJSONIndent(data, *baseURL)
 		if err != nil {
 			return directory.Internal(err)
 		}
-		_, err = fmt.Fprintf(e.stdout, "%s\n", out)
+		_, err = e.stdout.Write(out)
 		return err
 	})
 }

@@ -46,6 +46,22 @@ func auditOf(t *testing.T, db, domain string) string {
 	return string(b)
 }
 
+// exportDoc is what the tests read of an export document (internal/export):
+// Graph's names, as the API's exportPersonalData writes them.
+type exportDoc struct {
+	Context       string `json:"@odata.context"`
+	Organizations []struct {
+		User *struct {
+			ID                string  `json:"id"`
+			UserPrincipalName string  `json:"userPrincipalName"`
+			DeletedDateTime   *string `json:"deletedDateTime"`
+		} `json:"user"`
+		MemberOf []struct {
+			DisplayName string `json:"displayName"`
+		} `json:"memberOf"`
+	} `json:"organizations"`
+}
+
 func TestUserExportThenEraseOfALiveUser(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "orgdir.db")
 	on := []string{"--database", db, "--tenant", "contoso.example"}
@@ -55,16 +71,21 @@ func TestUserExportThenEraseOfALiveUser(t *testing.T) {
 	runOK(t, append([]string{"group", "add-member", "--group", "Builders", "--user", "bob@contoso.example"}, on...)...)
 
 	out := runOK(t, append([]string{"user", "export", "--user", "bob@contoso.example"}, on...)...)
-	var data directory.PersonalData
+	var data exportDoc
 	if err := json.Unmarshal([]byte(out), &data); err != nil {
 		t.Fatalf("user export printed no JSON: %v\n%s", err, out)
 	}
-	if len(data.Memberships) != 1 {
-		t.Fatalf("the export has %d organizations, want 1:\n%s", len(data.Memberships), out)
+	if len(data.Organizations) != 1 {
+		t.Fatalf("the export has %d organizations, want 1:\n%s", len(data.Organizations), out)
 	}
-	m := data.Memberships[0]
-	if m.User.UserPrincipalName != "bob@contoso.example" || len(m.Groups) != 1 || m.Groups[0].DisplayName != "Builders" {
-		t.Fatalf("the export: user %+v, groups %+v", m.User, m.Groups)
+	m := data.Organizations[0]
+	if m.User == nil || m.User.UserPrincipalName != "bob@contoso.example" || len(m.MemberOf) != 1 || m.MemberOf[0].DisplayName != "Builders" {
+		t.Fatalf("the export: user %+v, groups %+v", m.User, m.MemberOf)
+	}
+	// Graph's names, never Go's, and no secret's hash; the context is the
+	// default public URL.
+	if strings.Contains(out, `"DisplayName"`) || strings.Contains(strings.ToLower(out), "hash") || data.Context != "http://localhost:8080/v1.0/$metadata#orgdir.personalData" {
+		t.Fatalf("the export is not the API's document:\n%s", out)
 	}
 	bobID := m.User.ID
 
@@ -108,8 +129,8 @@ func TestUserEraseOfADeletedUserByUPN(t *testing.T) {
 	}
 
 	out := runOK(t, append([]string{"user", "export", "--user", "carol@contoso.example"}, on...)...)
-	var data directory.PersonalData
-	if err := json.Unmarshal([]byte(out), &data); err != nil || len(data.Memberships) != 1 || data.Memberships[0].User.DeletedAt == nil {
+	var data exportDoc
+	if err := json.Unmarshal([]byte(out), &data); err != nil || len(data.Organizations) != 1 || data.Organizations[0].User == nil || data.Organizations[0].User.DeletedDateTime == nil {
 		t.Fatalf("the export of a deleted user (%v):\n%s", err, out)
 	}
 	runOK(t, append([]string{"user", "erase", "--user", "carol@contoso.example"}, on...)...)
@@ -132,5 +153,24 @@ func TestUserEraseNeedsTheUserAndTheTenant(t *testing.T) {
 	out, _, err := run(t, "user", "erase", "--help")
 	if err != nil || !strings.Contains(out, "This cannot be undone") || !strings.Contains(out, "orgdir user export") {
 		t.Fatalf("user erase --help (%v):\n%s", err, out)
+	}
+}
+
+func TestUserExportRefusesABadBaseURLAndExportsNothing(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "orgdir.db")
+	on := []string{"--database", db, "--tenant", "contoso.example"}
+	runOK(t, "tenant", "create", "--database", db, "--name", "Contoso", "--domain", "contoso.example")
+	runOK(t, append([]string{"user", "create", "--upn", "bob@contoso.example", "--name", "Bob"}, on...)...)
+	out, stderr, err := run(t, append([]string{"user", "export", "--user", "bob@contoso.example", "--base-url", "ftp://orgdir.example"}, on...)...)
+	if ExitCode(err) != 2 || out != "" || !strings.Contains(stderr, `--base-url "ftp://orgdir.example"`) {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want 2, nothing, and the bad flag named", ExitCode(err), out, stderr)
+	}
+	if strings.Contains(auditOf(t, db, "contoso.example"), directory.ActivityExportPersonalData) {
+		t.Fatal("a refused export is in the audit log")
+	}
+	out = runOK(t, append([]string{"user", "export", "--user", "bob@contoso.example", "--base-url", "https://orgdir.example/"}, on...)...)
+	var data exportDoc
+	if err := json.Unmarshal([]byte(out), &data); err != nil || data.Context != "https://orgdir.example/v1.0/$metadata#orgdir.personalData" {
+		t.Fatalf("the export with --base-url (%v): context %q", err, data.Context)
 	}
 }

@@ -64,16 +64,6 @@ func (o object) with(key string, val any) object {
 	return append(object{{key, val}}, o...)
 }
 
-// set replaces the value of key.
-func (o object) set(key string, val any) object {
-	for i := range o {
-		if o[i].key == key {
-			o[i].val = val
-		}
-	}
-	return o
-}
-
 // keys lists the properties of o, without annotations: what $select takes.
 func (o object) keys() []string {
 	var out []string

@@ -1,10 +1,10 @@
 package webui
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/export"
 )
 
 // person is who is signed in, as the pages show them.
@@ -60,19 +60,21 @@ func (u *UI) profile(w http.ResponseWriter, r *http.Request) error {
 }
 
 // downloadData sends everything orgdir holds about the person, across
-// every tenant, as a JSON attachment.
+// every tenant, as a JSON attachment: the document of the API's
+// /me/exportPersonalData.
 func (u *UI) downloadData(w http.ResponseWriter, r *http.Request) error {
 	data, err := u.svc.ExportMyData(homeCtx(r))
 	if err != nil {
 		return err
 	}
-	return sendJSON(w, "my-data.json", data)
+	return u.sendExport(w, "my-data.json", data)
 }
 
-// sendJSON sends v as a JSON file to save: a download, never a page, and
-// never kept in a cache. name must be a plain file name.
-func sendJSON(w http.ResponseWriter, name string, v any) error {
-	body, err := json.MarshalIndent(v, "", "  ")
+// sendExport sends an export (internal/export) as a JSON file to save: a
+// download, never a page, and never kept in a cache. name must be a plain
+// file name.
+func (u *UI) sendExport(w http.ResponseWriter, name string, d *directory.PersonalData) error {
+	body, err := export.PersonalDataJSONIndent(d, u.baseURL)
 	if err != nil {
 		return directory.Internal(err)
 	}

@@ -49,12 +49,12 @@ func TestEveryAdminActionEndsWithASuccessMessage(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
-		var data directory.PersonalData
+		var data exportDoc
 		err = json.NewDecoder(resp.Body).Decode(&data)
 		if resp.StatusCode != http.StatusOK || err != nil || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") {
 			t.Fatalf("%s: %d, %q, %v: want a JSON attachment", pattern, resp.StatusCode, resp.Header.Get("Content-Disposition"), err)
 		}
-		if len(data.Memberships) != 1 || data.Memberships[0].User == nil || data.Memberships[0].User.ID != wantUserID {
+		if len(data.Organizations) != 1 || data.Organizations[0].User == nil || data.Organizations[0].User.ID != wantUserID {
 			t.Fatalf("%s: the export is not of user %s: %+v", pattern, wantUserID, data)
 		}
 	}

@@ -21,8 +21,8 @@ func (u *UI) liveOrDeletedUser(a *adminReq, ref string) (*directory.User, error)
 }
 
 // exportUserData sends what the tenant holds about one user as a JSON
-// file, in the shape of the person's own "Download my data". The export
-// is audited.
+// file: the document of the API's /users/{id}/exportPersonalData, as the
+// person's own "Download my data" is. The export is audited.
 func (u *UI) exportUserData(w http.ResponseWriter, r *http.Request, a *adminReq) error {
 	data, err := u.svc.ExportUserData(a.ctx, a.tenant.ID, r.PathValue("user"))
 	if err != nil {
@@ -33,7 +33,7 @@ func (u *UI) exportUserData(w http.ResponseWriter, r *http.Request, a *adminReq)
 		// An id, never the UPN: it is safe in a header and names no one.
 		name = "personal-data-" + data.Memberships[0].User.ID + ".json"
 	}
-	return sendJSON(w, name, data)
+	return u.sendExport(w, name, data)
 }
 
 type eraseUserPage struct {

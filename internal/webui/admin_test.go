@@ -195,18 +195,23 @@ func TestDownloadMyDataIsAJSONAttachment(t *testing.T) {
 	if cd := resp.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") {
 		t.Fatalf("Content-Disposition %q, want an attachment", cd)
 	}
-	var data struct {
-		Organizations []struct {
-			Tenant struct{ DisplayName string }
-			Home   bool `json:"home"`
-		} `json:"organizations"`
-	}
+	var data exportDoc
 	body, _ := io.ReadAll(resp.Body)
 	if err := json.Unmarshal(body, &data); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, body)
 	}
-	if len(data.Organizations) != 2 {
-		t.Fatalf("the export has %d organizations, want Fabrikam and Contoso:\n%s", len(data.Organizations), body)
+	home := map[string]bool{}
+	for _, o := range data.Organizations {
+		home[o.Organization.DisplayName] = o.IsHome
+	}
+	if len(data.Organizations) != 2 || !home["Fabrikam"] || home["Contoso"] {
+		t.Fatalf("the export's organizations are %v, want Fabrikam (home) and Contoso:\n%s", home, body)
+	}
+	// Graph's names, never Go's, and no secret's hash.
+	for _, raw := range []string{`"DisplayName"`, `"TokenHash"`, "hash"} {
+		if strings.Contains(string(body), raw) {
+			t.Fatalf("the download carries %s:\n%s", raw, body)
+		}
 	}
 }
 
