@@ -46,29 +46,29 @@ type BulkResult struct {
 // are the bodies of e-mail, which may carry a live redeem link or passcode:
 // the export says which messages were sent, when and with what subject.
 type PersonalData struct {
-	ExportedAt    string         `json:"exportedDateTime"`
-	EmailIdentity *EmailIdentity `json:"emailIdentity,omitempty"`
+	ExportedAt    string
+	EmailIdentity *EmailIdentity
 	// Sessions are the person's browser sessions (home user or e-mail
 	// identity).
-	Sessions []*Session `json:"sessions"`
+	Sessions []*Session
 	// Mail is the e-mail of no tenant sent to the person's e-mail
 	// identity (one-time passcodes).
-	Mail        []*OutboxMessage `json:"mail"`
-	Memberships []PersonalTenant `json:"organizations"`
+	Mail        []*OutboxMessage
+	Memberships []PersonalTenant
 }
 
 // PersonalTenant is the person's data in one tenant.
 type PersonalTenant struct {
-	Tenant             *Tenant              `json:"tenant"`
-	User               *User                `json:"user"`
-	Home               bool                 `json:"home"`
-	Roles              []Role               `json:"directoryRoles"`
-	Groups             []*Group             `json:"groups"`
-	AppRoleAssignments []*AppRoleAssignment `json:"appRoleAssignments"`
-	Invitations        []*Invitation        `json:"invitations"`
-	AccessTokens       []*AccessToken       `json:"accessTokens"`
-	Mail               []*OutboxMessage     `json:"mail"` // the tenant's e-mail to the user's address
+	Tenant             *Tenant
+	User               *User
+	Home               bool
+	Roles              []Role
+	Groups             []*Group
+	AppRoleAssignments []*AppRoleAssignment
+	Invitations        []*Invitation
+	AccessTokens       []*AccessToken
+	Mail               []*OutboxMessage // the tenant's e-mail to the user's address
 	// AuditEvents are the tenant's events that name the user, as target or
 	// as initiator.
-	AuditEvents []*AuditEvent `json:"auditEvents"`
+	AuditEvents []*AuditEvent
 }

@@ -7,7 +7,7 @@
 // user is a microsoft.graph.user, a group a microsoft.graph.group) and never
 // carries a secret or its hash, nor the body of an e-mail.
 //
-// The entity shapes here repeat those of internal/httpapi, which the export
-// must not import (the web UI and the CLI use this package too); a test in
-// httpapi checks that the two agree.
+// The entities in it (user, organization, groups, app role assignments,
+// audit events) are rendered by internal/graphjson, as the API renders
+// them everywhere else.
 package export

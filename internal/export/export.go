@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/graphjson"
 )
 
 // ContextFragment is the @odata.context fragment of an export.
@@ -19,34 +20,34 @@ func PersonalDataJSON(d *directory.PersonalData, baseURL string) ([]byte, error)
 	if d == nil {
 		return nil, errors.New("export: no personal data to render")
 	}
-	context := strings.TrimRight(baseURL, "/") + "/v1.0/$metadata#" + ContextFragment
-	return marshal(append(object{{"@odata.context", context}}, personalDataObject(d)...))
+	context := graphjson.Context(strings.TrimRight(baseURL, "/"), ContextFragment)
+	return graphjson.Marshal(personalDataObject(d).With("@odata.context", context))
 }
 
-func personalDataObject(d *directory.PersonalData) object {
+func personalDataObject(d *directory.PersonalData) graphjson.Object {
 	var email any
 	if e := d.EmailIdentity; e != nil {
-		email = object{{"id", e.ID}, {"email", e.Email}, {"createdDateTime", timestamp(e.CreatedAt)}}
+		email = graphjson.Object{{"id", e.ID}, {"email", e.Email}, {"createdDateTime", graphjson.Timestamp(e.CreatedAt)}}
 	}
-	orgs := make([]object, 0, len(d.Memberships))
+	orgs := make([]graphjson.Object, 0, len(d.Memberships))
 	for _, m := range d.Memberships {
 		orgs = append(orgs, personalTenantObject(m))
 	}
-	sessions := make([]object, 0, len(d.Sessions))
+	sessions := make([]graphjson.Object, 0, len(d.Sessions))
 	for _, x := range d.Sessions {
 		signedIn := x.SignedInTenantID
 		if signedIn == nil {
 			signedIn = []string{}
 		}
-		sessions = append(sessions, object{
+		sessions = append(sessions, graphjson.Object{
 			{"id", x.ID},
-			{"createdDateTime", timestamp(x.CreatedAt)},
-			{"expirationDateTime", timestamp(x.ExpiresAt)},
-			{"revokedDateTime", timestampOrNull(x.RevokedAt)},
+			{"createdDateTime", graphjson.Timestamp(x.CreatedAt)},
+			{"expirationDateTime", graphjson.Timestamp(x.ExpiresAt)},
+			{"revokedDateTime", graphjson.TimestampOrNull(x.RevokedAt)},
 			{"signedInOrganizationIds", signedIn},
 		})
 	}
-	return object{
+	return graphjson.Object{
 		{"@odata.type", "#" + ContextFragment},
 		{"exportedDateTime", d.ExportedAt},
 		{"emailIdentity", email},
@@ -58,74 +59,74 @@ func personalDataObject(d *directory.PersonalData) object {
 
 // mailObjects renders sent e-mail without its body, which may hold a live
 // redeem link or passcode.
-func mailObjects(ms []*directory.OutboxMessage) []object {
-	out := make([]object, 0, len(ms))
+func mailObjects(ms []*directory.OutboxMessage) []graphjson.Object {
+	out := make([]graphjson.Object, 0, len(ms))
 	for _, m := range ms {
-		out = append(out, object{
+		out = append(out, graphjson.Object{
 			{"id", m.ID},
 			{"to", m.To},
 			{"subject", m.Subject},
-			{"createdDateTime", timestamp(m.CreatedAt)},
-			{"sentDateTime", timestampOrNull(m.SentAt)},
+			{"createdDateTime", graphjson.Timestamp(m.CreatedAt)},
+			{"sentDateTime", graphjson.TimestampOrNull(m.SentAt)},
 		})
 	}
 	return out
 }
 
-func personalTenantObject(m directory.PersonalTenant) object {
+func personalTenantObject(m directory.PersonalTenant) graphjson.Object {
 	roles := make([]string, 0, len(m.Roles))
 	for _, r := range m.Roles {
 		roles = append(roles, string(r))
 	}
-	groups := make([]object, 0, len(m.Groups))
+	groups := make([]graphjson.Object, 0, len(m.Groups))
 	for _, g := range m.Groups {
-		groups = append(groups, groupObject(g))
+		groups = append(groups, graphjson.Group(g))
 	}
 	name := ""
 	var user any
 	if m.User != nil {
 		name = m.User.DisplayName
-		user = userObject(m.User)
+		user = graphjson.User(m.User)
 	}
-	assignments := make([]object, 0, len(m.AppRoleAssignments))
+	assignments := make([]graphjson.Object, 0, len(m.AppRoleAssignments))
 	for _, as := range m.AppRoleAssignments {
-		assignments = append(assignments, assignmentObject(as, name))
+		assignments = append(assignments, graphjson.AppRoleAssignment(as, name, nil))
 	}
-	invitations := make([]object, 0, len(m.Invitations))
+	invitations := make([]graphjson.Object, 0, len(m.Invitations))
 	for _, inv := range m.Invitations {
-		invitations = append(invitations, object{
+		invitations = append(invitations, graphjson.Object{
 			{"id", inv.ID},
 			{"invitedUserEmailAddress", inv.InvitedEmail},
-			{"invitedUserDisplayName", strOrNull(inv.InvitedDisplayName)},
+			{"invitedUserDisplayName", graphjson.StrOrNull(inv.InvitedDisplayName)},
 			{"invitedUserType", string(inv.InvitedUserType)},
 			{"inviteRedirectUrl", inv.InviteRedirectURL},
-			{"customizedMessageBody", strOrNull(inv.CustomizedMessageBody)},
+			{"customizedMessageBody", graphjson.StrOrNull(inv.CustomizedMessageBody)},
 			{"sendInvitationMessage", inv.SendInvitationMessage},
 			{"status", string(inv.Status)},
-			{"createdDateTime", timestamp(inv.CreatedAt)},
-			{"expirationDateTime", timestamp(inv.ExpiresAt)},
-			{"redeemedDateTime", timestampOrNull(inv.RedeemedAt)},
+			{"createdDateTime", graphjson.Timestamp(inv.CreatedAt)},
+			{"expirationDateTime", graphjson.Timestamp(inv.ExpiresAt)},
+			{"redeemedDateTime", graphjson.TimestampOrNull(inv.RedeemedAt)},
 		})
 	}
-	tokens := make([]object, 0, len(m.AccessTokens))
+	tokens := make([]graphjson.Object, 0, len(m.AccessTokens))
 	for _, tok := range m.AccessTokens {
-		tokens = append(tokens, object{
+		tokens = append(tokens, graphjson.Object{
 			{"id", tok.ID},
-			{"description", strOrNull(tok.Description)},
-			{"createdDateTime", timestamp(tok.CreatedAt)},
-			{"expirationDateTime", timestamp(tok.ExpiresAt)},
-			{"revokedDateTime", timestampOrNull(tok.RevokedAt)},
+			{"description", graphjson.StrOrNull(tok.Description)},
+			{"createdDateTime", graphjson.Timestamp(tok.CreatedAt)},
+			{"expirationDateTime", graphjson.Timestamp(tok.ExpiresAt)},
+			{"revokedDateTime", graphjson.TimestampOrNull(tok.RevokedAt)},
 		})
 	}
-	audits := make([]object, 0, len(m.AuditEvents))
+	audits := make([]graphjson.Object, 0, len(m.AuditEvents))
 	for _, e := range m.AuditEvents {
-		audits = append(audits, auditObject(e))
+		audits = append(audits, graphjson.DirectoryAudit(e))
 	}
 	var org any
 	if m.Tenant != nil {
-		org = organizationObject(m.Tenant)
+		org = graphjson.Organization(m.Tenant)
 	}
-	return object{
+	return graphjson.Object{
 		{"organization", org},
 		{"isHomeOrganization", m.Home},
 		{"user", user},

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/graphjson"
 	"github.com/orgdir/orgdir/internal/odata"
 )
 
@@ -11,29 +12,29 @@ import (
 // (/applications) and, under the same id, its service principal
 // (/servicePrincipals), which Graph's appRoleAssignment.resourceId names.
 
-var applicationProperties = applicationObject(&directory.Application{}).keys()
+var applicationProperties = applicationObject(&directory.Application{}).Keys()
 
 var applicationsSpec = odata.Spec{Resource: "applications", Properties: applicationProperties, Paged: true}
 
-var servicePrincipalProperties = servicePrincipalObject(&directory.Application{}).keys()
+var servicePrincipalProperties = servicePrincipalObject(&directory.Application{}).Keys()
 
 var servicePrincipalsSpec = odata.Spec{Resource: "servicePrincipals", Properties: servicePrincipalProperties, Paged: true}
 
-var assignmentProperties = assignmentObject(&directory.AppRoleAssignment{}, "", "").keys()
+var assignmentProperties = graphjson.AppRoleAssignment(&directory.AppRoleAssignment{}, "", nil).Keys()
 
 var assignmentsSpec = odata.Spec{Resource: "appRoleAssignments", Properties: assignmentProperties, Paged: true}
 
-func appRoles(app *directory.Application) []object {
-	roles := make([]object, 0, len(app.AppRoles))
+func appRoles(app *directory.Application) []graphjson.Object {
+	roles := make([]graphjson.Object, 0, len(app.AppRoles))
 	for _, ar := range app.AppRoles {
-		roles = append(roles, object{
+		roles = append(roles, graphjson.Object{
 			{"id", ar.ID},
 			{"allowedMemberTypes", []string{"User"}},
-			{"description", strOrNull(ar.Description)},
+			{"description", graphjson.StrOrNull(ar.Description)},
 			{"displayName", ar.DisplayName},
 			{"isEnabled", true},
 			{"origin", "Application"},
-			{"value", strOrNull(ar.Value)},
+			{"value", graphjson.StrOrNull(ar.Value)},
 		})
 	}
 	return roles
@@ -41,20 +42,20 @@ func appRoles(app *directory.Application) []object {
 
 // applicationObject renders Graph's microsoft.graph.application; appId is
 // the id, as orgdir has no separate client id.
-func applicationObject(app *directory.Application) object {
-	return object{
+func applicationObject(app *directory.Application) graphjson.Object {
+	return graphjson.Object{
 		{"@odata.type", "#microsoft.graph.application"},
 		{"id", app.ID},
 		{"appId", app.ID},
 		{"displayName", app.DisplayName},
-		{"createdDateTime", timestamp(app.CreatedAt)},
+		{"createdDateTime", graphjson.Timestamp(app.CreatedAt)},
 		{"appRoles", appRoles(app)},
 	}
 }
 
 // servicePrincipalObject renders the application as its service principal.
-func servicePrincipalObject(app *directory.Application) object {
-	return object{
+func servicePrincipalObject(app *directory.Application) graphjson.Object {
+	return graphjson.Object{
 		{"@odata.type", "#microsoft.graph.servicePrincipal"},
 		{"id", app.ID},
 		{"appId", app.ID},
@@ -64,22 +65,7 @@ func servicePrincipalObject(app *directory.Application) object {
 	}
 }
 
-func assignmentObject(as *directory.AppRoleAssignment, principalName, resourceName string) object {
-	return object{
-		{"@odata.type", "#microsoft.graph.appRoleAssignment"},
-		{"id", as.ID},
-		{"appRoleId", as.AppRoleID},
-		{"createdDateTime", timestamp(as.CreatedAt)},
-		{"deletedDateTime", nil},
-		{"principalDisplayName", principalName},
-		{"principalId", as.PrincipalID},
-		{"principalType", "User"},
-		{"resourceDisplayName", resourceName},
-		{"resourceId", as.ResourceID},
-	}
-}
-
-func (a *API) listApps(w http.ResponseWriter, r *http.Request, spec odata.Spec, render func(*directory.Application) object) error {
+func (a *API) listApps(w http.ResponseWriter, r *http.Request, spec odata.Spec, render func(*directory.Application) graphjson.Object) error {
 	q, err := parseQuery(r, spec)
 	if err != nil {
 		return err
@@ -93,7 +79,7 @@ func (a *API) listApps(w http.ResponseWriter, r *http.Request, spec odata.Spec, 
 	}))
 }
 
-func (a *API) getApp(w http.ResponseWriter, r *http.Request, spec odata.Spec, render func(*directory.Application) object) error {
+func (a *API) getApp(w http.ResponseWriter, r *http.Request, spec odata.Spec, render func(*directory.Application) graphjson.Object) error {
 	q, err := parseQuery(r, odata.Spec{Resource: spec.Resource, Properties: spec.Properties})
 	if err != nil {
 		return err
@@ -102,7 +88,7 @@ func (a *API) getApp(w http.ResponseWriter, r *http.Request, spec odata.Spec, re
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, render(app).pick(q.Select).with("@odata.context", a.entity(r, spec.Resource, q.Select)))
+	return writeJSON(w, http.StatusOK, render(app).Pick(q.Select).With("@odata.context", a.entity(r, spec.Resource, q.Select)))
 }
 
 func (a *API) handleListApplications(w http.ResponseWriter, r *http.Request) error {
@@ -165,14 +151,14 @@ func (a *API) handleCreateApplication(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	w.Header().Set("Location", a.baseURL(r)+"/v1.0/applications/"+app.ID)
-	return writeJSON(w, http.StatusCreated, applicationObject(app).with("@odata.context", a.metadata(r, "applications/$entity")))
+	return writeJSON(w, http.StatusCreated, applicationObject(app).With("@odata.context", a.metadata(r, "applications/$entity")))
 }
 
 // renderAssignments resolves the display names Graph puts in each
 // assignment.
-func (a *API) renderAssignments(r *http.Request, u *directory.User, as []*directory.AppRoleAssignment) ([]object, error) {
+func (a *API) renderAssignments(r *http.Request, u *directory.User, as []*directory.AppRoleAssignment) ([]graphjson.Object, error) {
 	names := map[string]string{}
-	out := make([]object, 0, len(as))
+	out := make([]graphjson.Object, 0, len(as))
 	for _, x := range as {
 		name, ok := names[x.ResourceID]
 		if !ok {
@@ -185,7 +171,7 @@ func (a *API) renderAssignments(r *http.Request, u *directory.User, as []*direct
 			}
 			names[x.ResourceID] = name
 		}
-		out = append(out, assignmentObject(x, u.DisplayName, name))
+		out = append(out, graphjson.AppRoleAssignment(x, u.DisplayName, &name))
 	}
 	return out, nil
 }
@@ -257,7 +243,7 @@ func (a *API) handleAssign(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", a.baseURL(r)+"/v1.0/users/"+u.ID+"/appRoleAssignments/"+as.ID)
-	return writeJSON(w, http.StatusCreated, objs[0].with("@odata.context", a.metadata(r, "users('"+u.ID+"')/appRoleAssignments/$entity")))
+	return writeJSON(w, http.StatusCreated, objs[0].With("@odata.context", a.metadata(r, "users('"+u.ID+"')/appRoleAssignments/$entity")))
 }
 
 func (a *API) handleUnassign(w http.ResponseWriter, r *http.Request) error {

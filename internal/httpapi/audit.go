@@ -4,10 +4,11 @@ import (
 	"net/http"
 
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/graphjson"
 	"github.com/orgdir/orgdir/internal/odata"
 )
 
-var auditProperties = auditObject(&directory.AuditEvent{}).keys()
+var auditProperties = graphjson.DirectoryAudit(&directory.AuditEvent{}).Keys()
 
 // auditSpec: directoryAudits come newest first; $orderby is not offered.
 var auditSpec = odata.Spec{
@@ -22,53 +23,6 @@ var auditSpec = odata.Spec{
 
 var auditEntitySpec = odata.Spec{Resource: "directoryAudit", Properties: auditProperties}
 
-// auditObject renders Graph's microsoft.graph.directoryAudit.
-func auditObject(e *directory.AuditEvent) object {
-	var initiator object
-	if e.Initiator.UserID != "" {
-		initiator = object{{"app", nil}, {"user", object{
-			{"id", e.Initiator.UserID},
-			{"displayName", strOrNull(e.Initiator.DisplayName)},
-			{"userPrincipalName", strOrNull(e.Initiator.UPN)},
-		}}}
-	} else {
-		initiator = object{{"app", object{{"appId", nil}, {"displayName", strOrNull(e.Initiator.AppName)}}}, {"user", nil}}
-	}
-	targets := make([]object, 0, len(e.Targets))
-	for _, t := range e.Targets {
-		mods := make([]object, 0, len(t.ModifiedProperties))
-		for _, m := range t.ModifiedProperties {
-			mods = append(mods, object{{"displayName", m.DisplayName}, {"oldValue", strOrNull(m.OldValue)}, {"newValue", strOrNull(m.NewValue)}})
-		}
-		targets = append(targets, object{
-			{"id", t.ID},
-			{"displayName", strOrNull(t.DisplayName)},
-			{"type", t.Type},
-			{"userPrincipalName", strOrNull(t.UPN)},
-			{"modifiedProperties", mods},
-		})
-	}
-	details := make([]object, 0, len(e.AdditionalDetails))
-	for _, kv := range e.AdditionalDetails {
-		details = append(details, object{{"key", kv.Key}, {"value", kv.Value}})
-	}
-	return object{
-		{"@odata.type", "#microsoft.graph.directoryAudit"},
-		{"id", e.ID},
-		{"category", e.Category},
-		{"correlationId", strOrNull(e.CorrelationID)},
-		{"result", e.Result},
-		{"resultReason", e.ResultReason},
-		{"activityDisplayName", e.Activity},
-		{"activityDateTime", timestamp(e.Time)},
-		{"loggedByService", "Core Directory"},
-		{"operationType", e.OperationType},
-		{"initiatedBy", initiator},
-		{"targetResources", targets},
-		{"additionalDetails", details},
-	}
-}
-
 func (a *API) handleListAudit(w http.ResponseWriter, r *http.Request) error {
 	q, err := parseQuery(r, auditSpec)
 	if err != nil {
@@ -82,7 +36,7 @@ func (a *API) handleListAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return a.writeList(w, r, q, keysetPage("auditLogs/directoryAudits", events, q.Top, auditObject, func(last *directory.AuditEvent) *odata.Cursor {
+	return a.writeList(w, r, q, keysetPage("auditLogs/directoryAudits", events, q.Top, graphjson.DirectoryAudit, func(last *directory.AuditEvent) *odata.Cursor {
 		t := last.Time
 		return &odata.Cursor{ID: last.ID, Time: &t}
 	}))
@@ -97,5 +51,5 @@ func (a *API) handleGetAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, auditObject(e).pick(q.Select).with("@odata.context", a.entity(r, "auditLogs/directoryAudits", q.Select)))
+	return writeJSON(w, http.StatusOK, graphjson.DirectoryAudit(e).Pick(q.Select).With("@odata.context", a.entity(r, "auditLogs/directoryAudits", q.Select)))
 }

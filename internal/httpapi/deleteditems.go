@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/graphjson"
 	"github.com/orgdir/orgdir/internal/odata"
 )
 
@@ -52,7 +53,7 @@ func (a *API) handleRestore(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, userObject(u).with("@odata.context", a.metadata(r, "directoryObjects/$entity")))
+	return writeJSON(w, http.StatusOK, graphjson.User(u).With("@odata.context", a.metadata(r, "directoryObjects/$entity")))
 }
 
 func (a *API) handlePermanentDelete(w http.ResponseWriter, r *http.Request) error {

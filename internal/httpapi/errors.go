@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/graphjson"
 	"github.com/orgdir/orgdir/internal/odata"
 )
 
@@ -62,6 +63,12 @@ type contact struct {
 	TenantID       string         `json:"tenantId"`
 	DisplayName    string         `json:"displayName"`
 	PrivacyProfile privacyProfile `json:"privacyProfile"`
+}
+
+// privacyProfile is Graph's organization.privacyProfile.
+type privacyProfile struct {
+	ContactEmail *string `json:"contactEmail"`
+	StatementURL *string `json:"statementUrl"`
 }
 
 // asProperties renames the field of a validation error to the request
@@ -161,7 +168,7 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		body.Error.InnerError.Contact = &contact{TenantID: c.TenantID, DisplayName: c.TenantName,
 			PrivacyProfile: privacyProfile{ContactEmail: strp(c.PrivacyContactEmail), StatementURL: strp(c.PrivacyStatementURL)}}
 	}
-	b, merr := marshal(body)
+	b, merr := graphjson.Marshal(body)
 	if merr != nil { // cannot happen: strings only
 		a.opts.Logger.Error("api error body", "err", merr)
 	}

@@ -6,10 +6,11 @@ import (
 	"strings"
 
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/graphjson"
 	"github.com/orgdir/orgdir/internal/odata"
 )
 
-var groupProperties = groupObject(&directory.Group{}).keys()
+var groupProperties = graphjson.Group(&directory.Group{}).Keys()
 
 var groupsSpec = odata.Spec{
 	Resource:   "groups",
@@ -26,21 +27,6 @@ var membersSpec = odata.Spec{Resource: "members", Properties: userProperties, Pa
 // memberOfSpec: a user's groups, paged by id.
 var memberOfSpec = odata.Spec{Resource: "memberOf", Properties: groupProperties, Paged: true}
 
-// groupObject renders a group as Graph's microsoft.graph.group: orgdir's
-// groups are security groups, not mail-enabled.
-func groupObject(g *directory.Group) object {
-	return object{
-		{"@odata.type", "#microsoft.graph.group"},
-		{"id", g.ID},
-		{"displayName", g.DisplayName},
-		{"description", strOrNull(g.Description)},
-		{"createdDateTime", timestamp(g.CreatedAt)},
-		{"groupTypes", []string{}},
-		{"mailEnabled", false},
-		{"securityEnabled", true},
-	}
-}
-
 func (a *API) handleListGroups(w http.ResponseWriter, r *http.Request) error {
 	q, err := parseQuery(r, groupsSpec)
 	if err != nil {
@@ -54,7 +40,7 @@ func (a *API) handleListGroups(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return a.writeList(w, r, q, keysetPage("groups", groups, q.Top, groupObject, func(last *directory.Group) *odata.Cursor {
+	return a.writeList(w, r, q, keysetPage("groups", groups, q.Top, graphjson.Group, func(last *directory.Group) *odata.Cursor {
 		return &odata.Cursor{ID: last.ID, Name: last.DisplayName}
 	}))
 }
@@ -68,7 +54,7 @@ func (a *API) handleGetGroup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, groupObject(g).pick(q.Select).with("@odata.context", a.entity(r, "groups", q.Select)))
+	return writeJSON(w, http.StatusOK, graphjson.Group(g).Pick(q.Select).With("@odata.context", a.entity(r, "groups", q.Select)))
 }
 
 // createGroupRequest is Graph's POST /groups body. orgdir's groups are
@@ -106,7 +92,7 @@ func (a *API) handleCreateGroup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", a.baseURL(r)+"/v1.0/groups/"+g.ID)
-	return writeJSON(w, http.StatusCreated, groupObject(g).with("@odata.context", a.metadata(r, "groups/$entity")))
+	return writeJSON(w, http.StatusCreated, graphjson.Group(g).With("@odata.context", a.metadata(r, "groups/$entity")))
 }
 
 func (a *API) handleListMembers(w http.ResponseWriter, r *http.Request) error {
@@ -118,7 +104,7 @@ func (a *API) handleListMembers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return a.writeList(w, r, q, keysetPage("directoryObjects", users, q.Top, userObject, func(last *directory.User) *odata.Cursor {
+	return a.writeList(w, r, q, keysetPage("directoryObjects", users, q.Top, graphjson.User, func(last *directory.User) *odata.Cursor {
 		return &odata.Cursor{ID: last.ID}
 	}))
 }
@@ -187,7 +173,7 @@ func (a *API) memberOf(w http.ResponseWriter, r *http.Request, userID string) er
 	groups, next := pageInMemory(groups, func(g *directory.Group) string { return g.ID }, q)
 	l := list{context: "directoryObjects", next: next}
 	for _, g := range groups {
-		l.values = append(l.values, groupObject(g))
+		l.values = append(l.values, graphjson.Group(g))
 	}
 	return a.writeList(w, r, q, l)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/orgdir/orgdir/internal/auth"
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/graphjson"
 )
 
 // DefaultMaxBodyBytes caps a request body: every orgdir resource fits in
@@ -204,7 +205,7 @@ func (a *API) baseURL(r *http.Request) string {
 
 // metadata is the @odata.context of a response, e.g. "users/$entity".
 func (a *API) metadata(r *http.Request, fragment string) string {
-	return a.baseURL(r) + "/v1.0/$metadata#" + fragment
+	return graphjson.Context(a.baseURL(r), fragment)
 }
 
 // entity is the @odata.context of one object of set, as Graph writes it

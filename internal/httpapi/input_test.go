@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/orgdir/orgdir/internal/graphjson"
 )
 
 func TestBadBodiesAreRefusedNamingTheField(t *testing.T) {
@@ -26,12 +28,12 @@ func TestBadBodiesAreRefusedNamingTheField(t *testing.T) {
 		{"WrongODataType", "POST", "/v1.0/users", `{"@odata.type": "#microsoft.graph.group", "displayName": "x", "userPrincipalName": "x@contoso.example"}`, "@odata.type", "must be #microsoft.graph.user"},
 		{"BadRef", "POST", "/v1.0/groups/GROUP/members/$ref", `{"@odata.id": "https://x.example/v1.0/groups/abc"}`, "@odata.id", "does not end in directoryObjects/{id}"},
 		{"Oversized", "POST", "/v1.0/groups", `{"displayName": "` + strings.Repeat("x", 2<<20) + `"}`, "", "larger than 1048576 bytes"},
-		{"DomainValidation", "PATCH", "/v1.0/organization/TENANT", `{"extension_orgdir_deletedUserRetentionInDays": 10000}`, retentionProperty, "365"},
+		{"DomainValidation", "PATCH", "/v1.0/organization/TENANT", `{"extension_orgdir_deletedUserRetentionInDays": 10000}`, graphjson.RetentionProperty, "365"},
 		// A domain field is named as the client sent it, never by its
 		// internal name (retentionDays, privacyContactEmail, password).
-		{"RetentionNamedAsSent", "PATCH", "/v1.0/organization/TENANT", `{"extension_orgdir_deletedUserRetentionInDays": 0}`, retentionProperty,
+		{"RetentionNamedAsSent", "PATCH", "/v1.0/organization/TENANT", `{"extension_orgdir_deletedUserRetentionInDays": 0}`, graphjson.RetentionProperty,
 			"extension_orgdir_deletedUserRetentionInDays must be between 1 and 365 days, not 0"},
-		{"RetentionNotWhole", "PATCH", "/v1.0/organization/TENANT", `{"extension_orgdir_deletedUserRetentionInDays": 1.5}`, retentionProperty, "must be a whole number"},
+		{"RetentionNotWhole", "PATCH", "/v1.0/organization/TENANT", `{"extension_orgdir_deletedUserRetentionInDays": 1.5}`, graphjson.RetentionProperty, "must be a whole number"},
 		{"PrivacyEmailNamedAsSent", "PATCH", "/v1.0/organization/TENANT", `{"privacyProfile": {"contactEmail": "bad"}}`, "privacyProfile.contactEmail",
 			`privacyProfile.contactEmail "bad" is not an e-mail address`},
 		{"PrivacyURLNamedAsSent", "PATCH", "/v1.0/organization/TENANT", `{"privacyProfile": {"statementUrl": "ftp://x.example"}}`, "privacyProfile.statementUrl",
@@ -58,7 +60,7 @@ func TestBadBodiesAreRefusedNamingTheField(t *testing.T) {
 		t.Fatalf("groups after refused creates: %s", r.raw)
 	}
 	r = e.get("/v1.0/organization/"+e.contoso.ID, e.adminToken).want(t, http.StatusOK)
-	if r.body[retentionProperty] != float64(30) {
+	if r.body[graphjson.RetentionProperty] != float64(30) {
 		t.Fatalf("retention changed: %s", r.raw)
 	}
 	if pp, _ := r.body["privacyProfile"].(map[string]any); pp["contactEmail"] != "privacy@contoso.example" || pp["statementUrl"] != "https://contoso.example/privacy" {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/graphjson"
 )
 
 // invitationRequest is Graph's POST /invitations body.
@@ -62,27 +63,27 @@ func (a *API) handleInvite(w http.ResponseWriter, r *http.Request) error {
 	// There is no GET /invitations/{id} in Graph; Location names the
 	// invited user, the object the invitation created.
 	w.Header().Set("Location", a.baseURL(r)+"/v1.0/users/"+res.User.ID)
-	return writeJSON(w, http.StatusCreated, invitationObject(res).with("@odata.context", a.metadata(r, "invitations/$entity")))
+	return writeJSON(w, http.StatusCreated, invitationObject(res).With("@odata.context", a.metadata(r, "invitations/$entity")))
 }
 
-func invitationObject(res *directory.InviteResult) object {
+func invitationObject(res *directory.InviteResult) graphjson.Object {
 	inv := res.Invitation
-	return object{
+	return graphjson.Object{
 		{"@odata.type", "#microsoft.graph.invitation"},
 		{"id", inv.ID},
 		{"inviteRedeemUrl", res.RedeemURL},
-		{"invitedUserDisplayName", strOrNull(inv.InvitedDisplayName)},
+		{"invitedUserDisplayName", graphjson.StrOrNull(inv.InvitedDisplayName)},
 		{"invitedUserType", string(inv.InvitedUserType)},
 		{"invitedUserEmailAddress", inv.InvitedEmail},
 		{"sendInvitationMessage", inv.SendInvitationMessage},
 		{"resetRedemption", false},
 		{"inviteRedirectUrl", inv.InviteRedirectURL},
 		{"status", string(inv.Status)},
-		{"invitedUserMessageInfo", object{
+		{"invitedUserMessageInfo", graphjson.Object{
 			{"messageLanguage", nil},
 			{"ccRecipients", []any{}},
-			{"customizedMessageBody", strOrNull(inv.CustomizedMessageBody)},
+			{"customizedMessageBody", graphjson.StrOrNull(inv.CustomizedMessageBody)},
 		}},
-		{"invitedUser", object{{"@odata.type", "#microsoft.graph.user"}, {"id", res.User.ID}}},
+		{"invitedUser", graphjson.Object{{"@odata.type", "#microsoft.graph.user"}, {"id", res.User.ID}}},
 	}
 }

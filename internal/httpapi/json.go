@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"errors"
@@ -9,87 +8,14 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"slices"
 	"strings"
-	"time"
+
+	"github.com/orgdir/orgdir/internal/graphjson"
 )
-
-// member is one property of an object.
-type member struct {
-	key string
-	val any
-}
-
-// object is a JSON object that keeps its properties in the order Graph
-// writes them (@odata annotations first), and that $select can prune.
-type object []member
-
-func (o object) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, m := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := marshal(m.key)
-		b.Write(k)
-		b.WriteByte(':')
-		v, err := marshal(m.val)
-		if err != nil {
-			return nil, fmt.Errorf("property %s: %w", m.key, err)
-		}
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
-}
-
-// pick keeps the annotations and the properties named in sel (all of them
-// when sel is nil).
-func (o object) pick(sel []string) object {
-	if sel == nil {
-		return o
-	}
-	out := make(object, 0, len(sel)+1)
-	for _, m := range o {
-		if strings.HasPrefix(m.key, "@odata.") || slices.Contains(sel, m.key) {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// with prepends annotations such as @odata.context.
-func (o object) with(key string, val any) object {
-	return append(object{{key, val}}, o...)
-}
-
-// keys lists the properties of o, without annotations: what $select takes.
-func (o object) keys() []string {
-	var out []string
-	for _, m := range o {
-		if !strings.HasPrefix(m.key, "@") {
-			out = append(out, m.key)
-		}
-	}
-	return out
-}
-
-// marshal is json.Marshal without HTML escaping: URLs keep their & as
-// Graph writes them.
-func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
-}
 
 // writeJSON writes v with status.
 func writeJSON(w http.ResponseWriter, status int, v any) error {
-	b, err := marshal(v)
+	b, err := graphjson.Marshal(v)
 	if err != nil {
 		return err
 	}
@@ -98,25 +24,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	w.WriteHeader(status)
 	_, _ = w.Write(b) // the client went away: nothing more to do
 	return nil
-}
-
-// timestamp renders a time as Graph does: UTC, RFC 3339, whole seconds.
-func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
-// timestampOrNull renders an optional time.
-func timestampOrNull(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return timestamp(*t)
-}
-
-// strOrNull renders an optional string: Graph writes null, never "".
-func strOrNull(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
 
 func strp(s string) *string {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/graphjson"
 	"github.com/orgdir/orgdir/internal/odata"
 )
 
@@ -32,7 +33,7 @@ func hasMore[T any](items []T, top int) ([]T, bool) {
 
 // keysetPage renders a page of a collection fetched with fetchLimit: its
 // objects, and when another page follows, the cursor after the last.
-func keysetPage[T any](context string, items []T, top int, render func(T) object, cursor func(last T) *odata.Cursor) list {
+func keysetPage[T any](context string, items []T, top int, render func(T) graphjson.Object, cursor func(last T) *odata.Cursor) list {
 	items, more := hasMore(items, top)
 	l := list{context: context}
 	for _, x := range items {
@@ -76,9 +77,9 @@ func pageInMemory[T any](items []T, id func(T) string, q *odata.Query) ([]T, *od
 
 // list is one page of a collection.
 type list struct {
-	context string   // @odata.context fragment, e.g. "users"
-	values  []object // already rendered
-	count   *int     // @odata.count, with $count=true on the first page
+	context string             // @odata.context fragment, e.g. "users"
+	values  []graphjson.Object // already rendered
+	count   *int               // @odata.count, with $count=true on the first page
 	next    *odata.Cursor
 }
 
@@ -90,21 +91,21 @@ func (a *API) writeList(w http.ResponseWriter, r *http.Request, q *odata.Query, 
 	if q != nil && q.Select != nil {
 		ctx += "(" + strings.Join(q.Select, ",") + ")"
 	}
-	body := object{{"@odata.context", a.metadata(r, ctx)}}
+	body := graphjson.Object{{"@odata.context", a.metadata(r, ctx)}}
 	if l.count != nil {
-		body = append(body, member{"@odata.count", *l.count})
+		body = append(body, graphjson.Member{"@odata.count", *l.count})
 	}
 	if l.next != nil {
-		body = append(body, member{"@odata.nextLink", a.nextLink(r, q.SkipToken(*l.next))})
+		body = append(body, graphjson.Member{"@odata.nextLink", a.nextLink(r, q.SkipToken(*l.next))})
 	}
-	values := make([]object, len(l.values))
+	values := make([]graphjson.Object, len(l.values))
 	for i, v := range l.values {
 		if q != nil {
-			v = v.pick(q.Select)
+			v = v.Pick(q.Select)
 		}
 		values[i] = v
 	}
-	body = append(body, member{"value", values})
+	body = append(body, graphjson.Member{"value", values})
 	return writeJSON(w, http.StatusOK, body)
 }
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/graphjson"
 	"github.com/orgdir/orgdir/internal/odata"
 )
 
@@ -32,9 +33,9 @@ func (a *API) handleMyAssignments(w http.ResponseWriter, r *http.Request) error 
 
 // organizationMembershipObject renders one organization the person
 // belongs to, as My Account lists it.
-func organizationMembershipObject(o directory.Organization) object {
+func organizationMembershipObject(o directory.Organization) graphjson.Object {
 	t := o.Tenant
-	return object{
+	return graphjson.Object{
 		{"@odata.type", "#orgdir.organizationMembership"},
 		{"id", t.ID},
 		{"displayName", t.DisplayName},
@@ -45,13 +46,13 @@ func organizationMembershipObject(o directory.Organization) object {
 		{"userType", string(o.User.UserType)},
 		{"accountEnabled", o.User.AccountEnabled},
 		{"allowExternalIdentitiesToLeave", t.Settings.AllowExternalUsersToLeave},
-		{"privacyProfile", privacyProfileObject(t)},
+		{"privacyProfile", graphjson.PrivacyProfile(t)},
 	}
 }
 
 // myOrganizationsSpec: the person's few organizations, whole, with $select.
 var myOrganizationsSpec = odata.Spec{Resource: "me/organizations",
-	Properties: organizationMembershipObject(directory.Organization{Tenant: &directory.Tenant{}, User: &directory.User{}}).keys()}
+	Properties: organizationMembershipObject(directory.Organization{Tenant: &directory.Tenant{}, User: &directory.User{}}).Keys()}
 
 func (a *API) handleMyOrganizations(w http.ResponseWriter, r *http.Request) error {
 	q, err := parseQuery(r, myOrganizationsSpec)
@@ -80,7 +81,7 @@ func (a *API) handleMyOrganization(w http.ResponseWriter, r *http.Request) error
 	}
 	for _, o := range orgs {
 		if o.Tenant.ID == r.PathValue("tenantId") {
-			return writeJSON(w, http.StatusOK, organizationMembershipObject(o).pick(q.Select).with("@odata.context", a.entity(r, "me/organizations", q.Select)))
+			return writeJSON(w, http.StatusOK, organizationMembershipObject(o).Pick(q.Select).With("@odata.context", a.entity(r, "me/organizations", q.Select)))
 		}
 	}
 	return directory.Errorf(directory.KindNotFound, "you do not belong to this organization")

@@ -4,43 +4,13 @@ import (
 	"net/http"
 
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/graphjson"
 	"github.com/orgdir/orgdir/internal/odata"
 )
 
-// retentionProperty is where orgdir keeps the tenant's retention of
-// deleted users on the organization: an extension property, named as
-// Graph names extension properties, since Graph has no such setting.
-const retentionProperty = "extension_orgdir_deletedUserRetentionInDays"
-
-// privacyProfile is Graph's organization.privacyProfile.
-type privacyProfile struct {
-	ContactEmail *string `json:"contactEmail"`
-	StatementURL *string `json:"statementUrl"`
-}
-
-func privacyProfileObject(t *directory.Tenant) privacyProfile {
-	return privacyProfile{ContactEmail: strp(t.Settings.PrivacyContactEmail), StatementURL: strp(t.Settings.PrivacyStatementURL)}
-}
-
-// organizationObject renders a tenant as Graph's microsoft.graph.organization.
-func organizationObject(t *directory.Tenant) object {
-	return object{
-		{"@odata.type", "#microsoft.graph.organization"},
-		{"id", t.ID},
-		{"displayName", t.DisplayName},
-		{"createdDateTime", timestamp(t.CreatedAt)},
-		{"verifiedDomains", []object{{
-			{"capabilities", "None"}, {"isDefault", true}, {"isInitial", true},
-			{"name", t.InitialDomain}, {"type", "Managed"},
-		}}},
-		{"privacyProfile", privacyProfileObject(t)},
-		{retentionProperty, t.Settings.RetentionDays},
-	}
-}
-
 // organizationSpec: the organization takes $select only (its collection
 // is the one tenant of the token).
-var organizationSpec = odata.Spec{Resource: "organization", Properties: organizationObject(&directory.Tenant{}).keys()}
+var organizationSpec = odata.Spec{Resource: "organization", Properties: graphjson.Organization(&directory.Tenant{}).Keys()}
 
 // handleListOrganization is Graph's GET /organization: the token's tenant.
 func (a *API) handleListOrganization(w http.ResponseWriter, r *http.Request) error {
@@ -52,7 +22,7 @@ func (a *API) handleListOrganization(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	return a.writeList(w, r, q, list{context: "organization", values: []object{organizationObject(t)}})
+	return a.writeList(w, r, q, list{context: "organization", values: []graphjson.Object{graphjson.Organization(t)}})
 }
 
 func (a *API) handleGetOrganization(w http.ResponseWriter, r *http.Request) error {
@@ -64,7 +34,7 @@ func (a *API) handleGetOrganization(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, organizationObject(t).pick(q.Select).with("@odata.context", a.entity(r, "organization", q.Select)))
+	return writeJSON(w, http.StatusOK, graphjson.Organization(t).Pick(q.Select).With("@odata.context", a.entity(r, "organization", q.Select)))
 }
 
 // organizationPatch is what PATCH /organization/{id} changes; a property
@@ -82,7 +52,7 @@ type organizationPatch struct {
 // organizationPatchProperties are the request properties of the
 // TenantPatch fields whose names differ.
 var organizationPatchProperties = map[string]string{
-	"retentionDays":       retentionProperty,
+	"retentionDays":       graphjson.RetentionProperty,
 	"privacyContactEmail": "privacyProfile.contactEmail",
 	"privacyStatementUrl": "privacyProfile.statementUrl",
 }

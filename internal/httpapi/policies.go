@@ -4,13 +4,14 @@ import (
 	"net/http"
 
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/graphjson"
 	"github.com/orgdir/orgdir/internal/odata"
 )
 
 // externalIdentitiesPolicyObject renders Entra's externalIdentitiesPolicy
 // (a beta resource in Graph, served here under /v1.0).
-func externalIdentitiesPolicyObject(t *directory.Tenant) object {
-	return object{
+func externalIdentitiesPolicyObject(t *directory.Tenant) graphjson.Object {
+	return graphjson.Object{
 		{"@odata.type", "#microsoft.graph.externalIdentitiesPolicy"},
 		{"id", "externalIdentitiesPolicy"},
 		{"displayName", "External Identities Policy"},
@@ -19,7 +20,7 @@ func externalIdentitiesPolicyObject(t *directory.Tenant) object {
 	}
 }
 
-var policySpec = odata.Spec{Resource: "externalIdentitiesPolicy", Properties: externalIdentitiesPolicyObject(&directory.Tenant{}).keys()}
+var policySpec = odata.Spec{Resource: "externalIdentitiesPolicy", Properties: externalIdentitiesPolicyObject(&directory.Tenant{}).Keys()}
 
 func (a *API) handleGetPolicy(w http.ResponseWriter, r *http.Request) error {
 	q, err := parseQuery(r, policySpec)
@@ -30,7 +31,7 @@ func (a *API) handleGetPolicy(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, externalIdentitiesPolicyObject(t).pick(q.Select).with("@odata.context", a.entity(r, "policies/externalIdentitiesPolicy", q.Select)))
+	return writeJSON(w, http.StatusOK, externalIdentitiesPolicyObject(t).Pick(q.Select).With("@odata.context", a.entity(r, "policies/externalIdentitiesPolicy", q.Select)))
 }
 
 // policyPatch is what PATCH /policies/externalIdentitiesPolicy changes.

@@ -4,12 +4,13 @@ import (
 	"net/http"
 
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/graphjson"
 	"github.com/orgdir/orgdir/internal/odata"
 )
 
 // userProperties are every property of a user orgdir returns, in order;
 // $select takes any of them.
-var userProperties = userObject(&directory.User{}).keys()
+var userProperties = graphjson.User(&directory.User{}).Keys()
 
 // userFilter is what $filter takes on users and deleted users.
 var userFilter = map[string]odata.Type{
@@ -30,29 +31,6 @@ var usersSpec = odata.Spec{
 }
 
 var userEntitySpec = odata.Spec{Resource: "user", Properties: userProperties}
-
-// userObject renders a user as Graph's microsoft.graph.user.
-func userObject(u *directory.User) object {
-	ids := make([]object, 0, len(u.Identities))
-	for _, id := range u.Identities {
-		ids = append(ids, object{{"signInType", id.SignInType}, {"issuer", id.Issuer}, {"issuerAssignedId", id.IssuerAssignedID}})
-	}
-	return object{
-		{"@odata.type", "#microsoft.graph.user"},
-		{"id", u.ID},
-		{"displayName", u.DisplayName},
-		{"userPrincipalName", u.UserPrincipalName},
-		{"mail", strOrNull(u.Mail)},
-		{"userType", string(u.UserType)},
-		{"accountEnabled", u.AccountEnabled},
-		{"createdDateTime", timestamp(u.CreatedAt)},
-		{"creationType", strOrNull(u.CreationType)},
-		{"externalUserState", strOrNull(string(u.ExternalUserState))},
-		{"externalUserStateChangeDateTime", timestampOrNull(u.ExternalUserStateChangeDateTime)},
-		{"identities", ids},
-		{"deletedDateTime", timestampOrNull(u.DeletedAt)},
-	}
-}
 
 // userCursor is the keyset position after u in a listing ordered by order.
 func userCursor(u *directory.User, order string) *odata.Cursor {
@@ -89,7 +67,7 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request, deleted bool, sp
 	if err != nil {
 		return err
 	}
-	l := keysetPage(context, users, q.Top, userObject, func(last *directory.User) *odata.Cursor { return userCursor(last, q.OrderBy) })
+	l := keysetPage(context, users, q.Top, graphjson.User, func(last *directory.User) *odata.Cursor { return userCursor(last, q.OrderBy) })
 	l.count = count
 	return a.writeList(w, r, q, l)
 }
@@ -104,7 +82,7 @@ func (a *API) writeUser(w http.ResponseWriter, r *http.Request, status int, set 
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, status, userObject(u).pick(q.Select).with("@odata.context", a.entity(r, set, q.Select)))
+	return writeJSON(w, status, graphjson.User(u).Pick(q.Select).With("@odata.context", a.entity(r, set, q.Select)))
 }
 
 func (a *API) handleGetUser(w http.ResponseWriter, r *http.Request) error {
@@ -162,7 +140,7 @@ func (a *API) handleCreateUser(w http.ResponseWriter, r *http.Request) error {
 		return asProperties(err, map[string]string{"password": "passwordProfile.password"})
 	}
 	w.Header().Set("Location", a.baseURL(r)+"/v1.0/users/"+u.ID)
-	return writeJSON(w, http.StatusCreated, userObject(u).with("@odata.context", a.metadata(r, "users/$entity")))
+	return writeJSON(w, http.StatusCreated, graphjson.User(u).With("@odata.context", a.metadata(r, "users/$entity")))
 }
 
 // updateUserRequest is what PATCH /users/{id} may change.
