@@ -12,13 +12,15 @@ import (
 	"github.com/orgdir/orgdir/internal/store/sqlstore"
 )
 
-// BenchmarkEraseWrite measures what the WAL checkpoint after every erasing
-// Write costs: one Write that deletes a user and scrubs its audit records
-// (what a permanent delete and each user of the purge do), on the store as
-// Open makes it ("checkpoint"), the same while two goroutines read pages
-// of users without pause, as browsing administrators would
-// ("checkpoint-with-readers": TRUNCATE waits for readers to leave the
-// WAL, on the one writer connection), and on the same database without the
+// BenchmarkEraseWrite measures what the WAL checkpoint that follows an
+// erasing Write costs the writer: one Write that deletes a user and scrubs
+// its audit records (what a permanent delete and each user of the purge
+// do), on the store as Open makes it ("checkpoint": the Write wakes the
+// background checkpointer, which runs at most once a second), the same
+// while two goroutines read pages of users without pause, as browsing
+// administrators would ("checkpoint-with-readers": TRUNCATE waits for
+// readers to leave the WAL; it used to do so on the one writer connection,
+// holding up every write), and on the same database without the
 // AfterErase hook ("no-checkpoint").
 //
 //	go test -run XXX -bench EraseWrite ./internal/store/sqlite/

@@ -138,6 +138,8 @@ func guestHistoryErased(t *testing.T, how string) {
 	case "EraseLive":
 		check(svc.EraseUser(adminCtx, tn.ID, guest.ID))
 	}
+	// The store checkpoints by itself within about a second; at once here.
+	check(st.Checkpoint(ctx))
 
 	for _, f := range []string{path, path + "-wal"} {
 		b, err := os.ReadFile(f)

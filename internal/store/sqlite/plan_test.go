@@ -48,7 +48,22 @@ func TestEveryListingUsesAnIndex(t *testing.T) {
 		if err := tx.CreateUser(ctx, u); err != nil {
 			return err
 		}
-		return tx.CreateGroup(ctx, g)
+		if err := tx.CreateGroup(ctx, g); err != nil {
+			return err
+		}
+		// Records naming u with values to scrub, more than a batch of
+		// them, so that the batched rewrites of ScrubAuditSubject are
+		// explained, full and not.
+		for range 150 {
+			if err := tx.AppendAudit(ctx, &directory.AuditEvent{ID: directory.NewID(), TenantID: tn.ID, Time: now,
+				Activity: directory.ActivityUpdateUser, Category: directory.CategoryUserManagement, Result: directory.ResultSuccess,
+				AdditionalDetails: []directory.KeyValue{{Key: "k", Value: "v"}},
+				Targets: []directory.AuditTarget{{ID: u.ID, Type: "User", DisplayName: "A",
+					ModifiedProperties: []directory.ModifiedProperty{{DisplayName: "mail", NewValue: `["a@contoso.example"]`}}}}}); err != nil {
+				return err
+			}
+		}
+		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -141,6 +156,9 @@ func TestEveryListingUsesAnIndex(t *testing.T) {
 	}
 	// ListUnsentMail reads its partial index (unsent mail only) in order.
 	allowedScans := map[string]bool{"SCAN outbox USING INDEX outbox_unsent": true}
+	// A batched update reads its own VALUES list (the CTE v), then finds
+	// each row it names by primary key.
+	valuesScan := regexp.MustCompile(`^SCAN (CONSTANT ROW|\d+ CONSTANT ROWS|v)$`)
 	// Lists of one user's objects must start from that user.
 	perUser := map[string]string{
 		"ListMemberOf": "user_id=?", "ListAppRoleAssignments": "principal_id=?", "ListRoles": "user_id=?",
@@ -181,7 +199,7 @@ func TestEveryListingUsesAnIndex(t *testing.T) {
 				t.Fatalf("%s: explain %s: %v", name, st.sql, err)
 			}
 			for _, line := range plan {
-				if bad.MatchString(line) && !allowedScans[line] && !(smallSorts[name] && strings.HasPrefix(line, "USE TEMP B-TREE")) {
+				if bad.MatchString(line) && !allowedScans[line] && !valuesScan.MatchString(line) && !(smallSorts[name] && strings.HasPrefix(line, "USE TEMP B-TREE")) {
 					t.Errorf("%s: %q\n  query: %s\n  plan: %s", name, line, oneLine(st.sql), strings.Join(plan, " | "))
 				}
 			}

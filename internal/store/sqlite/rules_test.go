@@ -84,6 +84,8 @@ func TestLeaveThenPermanentDeleteLeavesNoPersonalBytes(t *testing.T) {
 	check(svc.Leave(person, tn.ID))
 	clock.Advance(24 * time.Hour)
 	check(svc.PermanentlyDeleteUser(adminCtx, tn.ID, guest.ID))
+	// The store checkpoints by itself within about a second; at once here.
+	check(st.Checkpoint(context.Background()))
 
 	for _, f := range []string{path, path + "-wal"} {
 		b, err := os.ReadFile(f)

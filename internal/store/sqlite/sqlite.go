@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -30,10 +31,28 @@ const readers = 4
 // connection (another process, or a checkpoint) before failing.
 const busyTimeout = 5 * time.Second
 
+// checkpointEvery is the least time between two checkpoints that erasing
+// writes ask for: a purge of many users checkpoints about once a second,
+// not once per user, and erased data leaves the WAL within about that.
+const checkpointEvery = time.Second
+
 // Store is a directory.Store in one SQLite file.
 type Store struct {
 	*sqlstore.Store
 	read, write *sql.DB
+	// ckpt is a connection of its own for WAL checkpoints, so that one
+	// waiting for readers never holds the write connection. Being one
+	// connection, it also makes attempts (background and Checkpoint) take
+	// turns, each waiting for it no longer than its context allows.
+	ckpt *sql.DB
+	// erased wakes the checkpointer after an erasing write; one pending
+	// wake-up is enough, so it is buffered and sends never block.
+	erased chan struct{}
+	// stop ends the checkpointer; done is closed when it has ended.
+	stop      context.CancelFunc
+	done      chan struct{}
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Open opens (creating it with mode 0600 when missing) the database file
@@ -71,8 +90,16 @@ func open(ctx context.Context, path string, trace func(string, []any)) (*Store, 
 	}
 	read.SetMaxOpenConns(readers)
 	read.SetMaxIdleConns(readers)
+	ckpt, err := sql.Open("sqlite", dsn(path, nil))
+	if err != nil {
+		_ = errors.Join(read.Close(), write.Close())
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	ckpt.SetMaxOpenConns(1)
+	ckpt.SetConnMaxLifetime(0)
 
-	s := &Store{read: read, write: write}
+	s := &Store{read: read, write: write, ckpt: ckpt,
+		erased: make(chan struct{}, 1), done: make(chan struct{})}
 	if err := s.migrate(ctx); err != nil {
 		_ = s.closeDBs()
 		return nil, err
@@ -81,10 +108,13 @@ func open(ctx context.Context, path string, trace func(string, []any)) (*Store, 
 		Dialect:    Dialect(),
 		ReadDB:     read,
 		WriteDB:    write,
-		AfterErase: s.checkpoint,
+		AfterErase: s.afterErase,
 		Close:      s.close,
 		Trace:      trace,
 	})
+	bg, stop := context.WithCancel(context.Background())
+	s.stop = stop
+	go s.checkpointer(bg)
 	return s, nil
 }
 
@@ -127,40 +157,113 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.read.PingContext(ctx)
 }
 
-// checkpoint copies the WAL into the database and truncates it, retrying
-// briefly while a reader still uses an old snapshot.
-func (s *Store) checkpoint(ctx context.Context) error {
-	const attempts, pause = 50, 20 * time.Millisecond
-	for i := 0; ; i++ {
-		var busy, logFrames, checkpointed int
-		err := s.write.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &checkpointed)
-		if err == nil && busy == 0 {
-			return nil
-		}
-		if err != nil && !isBusy(err) {
-			return fmt.Errorf("sqlite: checkpoint: %w", err)
-		}
-		if i == attempts {
-			return errors.New("sqlite: checkpoint: readers kept the WAL busy")
-		}
+// afterErase runs after a committed write that erased personal data: it
+// wakes the checkpointer and returns at once, so the writer is free.
+func (s *Store) afterErase(context.Context) error {
+	select {
+	case s.erased <- struct{}{}:
+	default: // a checkpoint is already due; it will cover this write too
+	}
+	return nil
+}
+
+// checkpointer runs a TRUNCATE checkpoint after erasing writes, at most
+// once per checkpointEvery, until ctx ends (Close).
+func (s *Store) checkpointer(ctx context.Context) {
+	defer close(s.done)
+	var last time.Time
+	for {
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(pause):
+			return
+		case <-s.erased:
+		}
+		if wait := checkpointEvery - time.Since(last); wait > 0 {
+			select {
+			case <-ctx.Done():
+				return // Close checkpoints
+			case <-time.After(wait):
+			}
+		}
+		last = time.Now()
+		// Checkpoint waits out readers by itself; an error is a failure of
+		// another kind, so try again an interval later: the erased data
+		// must leave the WAL.
+		if err := s.Checkpoint(ctx); err != nil && ctx.Err() == nil {
+			_ = s.afterErase(ctx)
 		}
 	}
 }
 
+// Checkpoint copies the WAL into the database file and truncates it now,
+// and waits for it: no copy of erased personal data is left in the -wal
+// file when it returns nil. After an erasing write the store does this by
+// itself within about checkpointEvery, and Close does it last; Checkpoint
+// is for callers (and tests) that need it at once. It retries, with growing
+// pauses, while readers still use the WAL, until ctx is done.
+func (s *Store) Checkpoint(ctx context.Context) error {
+	pause := 5 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		done, err := s.checkpointOnce(ctx, attempt)
+		if done || err != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("sqlite: checkpoint: readers kept the WAL busy: %w", ctx.Err())
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, 500*time.Millisecond)
+	}
+}
+
+// checkpointOnce tries one TRUNCATE checkpoint and reports whether it
+// completed. The first attempt does not wait at all, so a checkpoint never
+// stalls writers when readers are about; later attempts wait a little
+// (holding SQLite's write lock, so writers pause that long at most) for
+// the readers of an old snapshot to finish, so a steady stream of reads
+// cannot starve it.
+func (s *Store) checkpointOnce(ctx context.Context, attempt int) (bool, error) {
+	conn, err := s.ckpt.Conn(ctx)
+	if err != nil {
+		return false, fmt.Errorf("sqlite: checkpoint: %w", err)
+	}
+	defer conn.Close()
+	wait := min(time.Duration(attempt)*10*time.Millisecond, 100*time.Millisecond)
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", wait.Milliseconds())); err != nil {
+		return false, fmt.Errorf("sqlite: checkpoint: %w", err)
+	}
+	var busy, logFrames, checkpointed int
+	err = conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &checkpointed)
+	switch {
+	case err == nil:
+		return busy == 0, nil
+	case isBusy(err):
+		return false, nil
+	case ctx.Err() != nil:
+		return false, fmt.Errorf("sqlite: checkpoint: %w", ctx.Err())
+	default:
+		return false, fmt.Errorf("sqlite: checkpoint: %w", err)
+	}
+}
+
+// close stops the checkpointer, checkpoints one last time so that
+// everything is in the main file and the WAL is empty, and closes the
+// databases. Closing twice returns the first result.
 func (s *Store) close() error {
-	// A last checkpoint leaves everything in the main file.
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	_ = s.checkpoint(ctx)
-	return s.closeDBs()
+	s.closeOnce.Do(func() {
+		s.stop()
+		<-s.done
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		err := s.Checkpoint(ctx)
+		s.closeErr = errors.Join(err, s.closeDBs())
+	})
+	return s.closeErr
 }
 
 func (s *Store) closeDBs() error {
-	return errors.Join(s.read.Close(), s.write.Close())
+	return errors.Join(s.read.Close(), s.write.Close(), s.ckpt.Close())
 }
 
 // Dialect is SQLite's: ? placeholders, times as INTEGER unix microseconds,

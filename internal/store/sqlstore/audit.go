@@ -163,6 +163,10 @@ func (t *tx) loadTargets(ctx context.Context, tenantID string, events []*directo
 // tenant: its name and UPN as initiator or target and the values of the
 // properties changed on it. The id stays, so events still tell what
 // happened to which object.
+//
+// The names go in one UPDATE per table; the JSON columns are rewritten in
+// Go and written back in batches (scrubBatch rows a statement), so that a
+// user with a long history costs a few statements, not one per record.
 func (t *tx) ScrubAuditSubject(ctx context.Context, objectID string) error {
 	if objectID == "" {
 		return directory.Invalidf("objectID", "an object id is required")
@@ -174,22 +178,20 @@ func (t *tx) ScrubAuditSubject(ctx context.Context, objectID string) error {
 	if err := t.scrubDetails(ctx, objectID); err != nil {
 		return err
 	}
-	type key struct {
-		event string
-		pos   int
+	if _, err := t.exec(ctx, `UPDATE audit_targets SET display_name = '', upn = ''
+		WHERE object_id = ? AND (display_name <> '' OR upn <> '')`, objectID); err != nil {
+		return t.fail(err, "audit event")
 	}
-	var scrubbed []struct {
-		k     key
-		props string
-	}
-	rows, err := t.query(ctx, `SELECT event_id, position, modified_properties FROM audit_targets WHERE object_id = ?`, objectID)
+	rows, err := t.query(ctx, `SELECT event_id, position, modified_properties FROM audit_targets
+		WHERE object_id = ? AND modified_properties <> '[]'`, objectID)
 	if err != nil {
 		return t.fail(err, "audit event")
 	}
+	var updates []scrubbedTarget
 	for rows.Next() {
-		var k key
+		var u scrubbedTarget
 		var props string
-		if err := rows.Scan(&k.event, &k.pos, &props); err != nil {
+		if err := rows.Scan(&u.event, &u.pos, &props); err != nil {
 			rows.Close()
 			return t.fail(err, "audit event")
 		}
@@ -198,32 +200,65 @@ func (t *tx) ScrubAuditSubject(ctx context.Context, objectID string) error {
 			rows.Close()
 			return t.fail(err, "audit event")
 		}
+		blank := false
 		for i := range mp {
-			mp[i].OldValue, mp[i].NewValue = "", ""
+			if mp[i].OldValue != "" || mp[i].NewValue != "" {
+				mp[i].OldValue, mp[i].NewValue, blank = "", "", true
+			}
 		}
-		s, err := toJSON(mp)
-		if err != nil {
+		if !blank {
+			continue
+		}
+		if u.props, err = toJSON(mp); err != nil {
 			rows.Close()
 			return err
 		}
-		scrubbed = append(scrubbed, struct {
-			k     key
-			props string
-		}{k, s})
+		updates = append(updates, u)
 	}
 	if err := rows.Err(); err != nil {
 		rows.Close()
 		return t.fail(err, "audit event")
 	}
 	rows.Close()
-	for _, s := range scrubbed {
-		if _, err := t.exec(ctx, `UPDATE audit_targets SET display_name = '', upn = '', modified_properties = ?
-			WHERE event_id = ? AND position = ?`, s.props, s.k.event, s.k.pos); err != nil {
+	for b := 0; b < len(updates); b += scrubBatch {
+		batch := updates[b:min(b+scrubBatch, len(updates))]
+		args := make([]any, 0, 3*len(batch)+1)
+		for _, u := range batch {
+			args = append(args, u.event, u.pos, u.props)
+		}
+		args = append(args, objectID)
+		// A VALUES list joined on the primary key: the same SQL on SQLite
+		// (UPDATE … FROM, 3.33+) and PostgreSQL. The casts give v's columns
+		// the types of the table's; object_id bounds the rows looked at
+		// to the subject's whichever way the planner runs the join
+		// (SQLite, without statistics, walks the subject's rows for a
+		// big batch).
+		if _, err := t.exec(ctx, `WITH v (event_id, position, props) AS (VALUES `+valueRows(len(batch), "(CAST(? AS TEXT), CAST(? AS INTEGER), ?)")+`)
+			UPDATE audit_targets SET modified_properties = v.props FROM v
+			WHERE audit_targets.object_id = ? AND audit_targets.event_id = v.event_id AND audit_targets.position = v.position`, args...); err != nil {
 			return t.fail(err, "audit event")
 		}
 	}
 	t.erased = true
 	return nil
+}
+
+// scrubBatch is how many rows one batched scrub UPDATE rewrites: a
+// history of thousands of records takes a handful of statements, and a
+// batch stays small enough that PostgreSQL looks its rows up by primary
+// key rather than reading a big audit table whole.
+const scrubBatch = 100
+
+// scrubbedTarget is the rewritten modified properties of one audit target.
+type scrubbedTarget struct {
+	event string
+	pos   int
+	props string
+}
+
+// valueRows is n copies of row, comma-separated, for a VALUES list.
+func valueRows(n int, row string) string {
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
 
 // scrubDetails blanks the additionalDetails values of every event that
@@ -278,8 +313,16 @@ func (t *tx) scrubDetails(ctx context.Context, objectID string) error {
 		return t.fail(err, "audit event")
 	}
 	rows.Close()
-	for _, u := range updates {
-		if _, err := t.exec(ctx, `UPDATE audit_events SET additional_details = ? WHERE id = ?`, u.details, u.id); err != nil {
+	for b := 0; b < len(updates); b += scrubBatch {
+		batch := updates[b:min(b+scrubBatch, len(updates))]
+		args := make([]any, 0, 2*len(batch))
+		for _, u := range batch {
+			args = append(args, u.id, u.details)
+		}
+		// Joined on the primary key. No cast here: SQLite then cannot index
+		// v and looks each of its rows up in audit_events, never the reverse.
+		if _, err := t.exec(ctx, `WITH v (id, details) AS (VALUES `+valueRows(len(batch), "(?, ?)")+`)
+			UPDATE audit_events SET additional_details = v.details FROM v WHERE audit_events.id = v.id`, args...); err != nil {
 			return t.fail(err, "audit event")
 		}
 	}

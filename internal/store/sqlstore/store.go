@@ -23,8 +23,10 @@ type Config struct {
 	WriteRetries int
 	// AfterErase runs after a committed Write that erased personal data
 	// (DeleteUser, DeleteEmailIdentity, ScrubAuditSubject, DeleteMailTo),
-	// e.g. to checkpoint SQLite's WAL so that no old copy of it remains.
-	// Its error is not returned: the Write itself has succeeded.
+	// in the caller's goroutine, so it should return quickly: SQLite's
+	// wakes a background checkpoint of its WAL so that no old copy of the
+	// data remains there. Its error is not returned: the Write itself has
+	// succeeded.
 	AfterErase func(ctx context.Context) error
 	// Close closes the databases.
 	Close func() error
