@@ -111,7 +111,7 @@ func withoutExportAudits(t *testing.T, name string, doc []byte) map[string]any {
 // the body of its 200.
 func apiCall(t *testing.T, srv *server, method, path, token string) []byte {
 	t.Helper()
-	req, err := http.NewRequest(method, srv.url+path, nil)
+	req, err := http.NewRequest(method, srv.URL+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func signIn(t *testing.T, srv *server, upn, password string) *webClient {
 // value pairs) to action and returns the body of its 200.
 func (w *webClient) postForm(t *testing.T, page, action string, fields ...string) []byte {
 	t.Helper()
-	resp, err := w.c.Get(w.srv.url + page)
+	resp, err := w.c.Get(w.srv.URL + page)
 	if err != nil {
 		t.Fatalf("GET %s: %v", page, err)
 	}
@@ -169,7 +169,7 @@ func (w *webClient) postForm(t *testing.T, page, action string, fields ...string
 	for i := 0; i+1 < len(fields); i += 2 {
 		form.Set(fields[i], fields[i+1])
 	}
-	resp, err = w.c.PostForm(w.srv.url+action, form)
+	resp, err = w.c.PostForm(w.srv.URL+action, form)
 	if err != nil {
 		t.Fatalf("POST %s: %v", action, err)
 	}

@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/orgdir/orgdir/internal/cli"
+	"github.com/orgdir/orgdir/internal/clitest"
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
@@ -83,76 +82,20 @@ func lineAfter(t *testing.T, out, prefix string) string {
 	return ""
 }
 
-// syncBuffer collects a running server's output for the test to read.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
+// server is a running `orgdir serve` of an instance.
+type server struct{ *clitest.Server }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// server is a running `orgdir serve`.
-type server struct {
-	url    string
-	stdout *syncBuffer
-	stderr *syncBuffer
-	stop   func() error // ends the serve context and returns Run's error
-}
-
-// serve starts `orgdir serve` on 127.0.0.1:0 and returns once it listens.
+// serve starts `orgdir serve` on 127.0.0.1:0 over the instance's data
+// directory and returns once it listens.
 func (in *instance) serve(args ...string) *server {
 	in.t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	listening := make(chan net.Addr, 1)
-	p := in.program()
-	p.OnListen = func(a net.Addr) { listening <- a }
-	s := &server{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
-	done := make(chan error, 1)
-	args = append([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", in.dataDir}, args...)
-	go func() { done <- p.Run(ctx, args, in.getenv, strings.NewReader(""), s.stdout, s.stderr) }()
-
-	var stopped bool
-	var runErr error
-	s.stop = func() error {
-		if !stopped {
-			stopped = true
-			cancel()
-			select {
-			case runErr = <-done:
-			case <-time.After(20 * time.Second):
-				in.t.Fatal("orgdir serve did not stop within 20s of its context ending")
-			}
-		}
-		return runErr
-	}
-	in.t.Cleanup(func() { _ = s.stop() })
-
-	select {
-	case a := <-listening:
-		s.url = "http://" + a.String()
-	case err := <-done:
-		cancel()
-		in.t.Fatalf("orgdir serve ended before listening: %v\nstderr: %s", err, s.stderr.String())
-	case <-time.After(60 * time.Second):
-		in.t.Fatalf("orgdir serve did not listen within 60s\nstderr: %s", s.stderr.String())
-	}
-	return s
+	return &server{clitest.Serve(in.t, in.program(), in.getenv, append([]string{"--data-dir", in.dataDir}, args...)...)}
 }
 
 // get fetches path and returns the status and body.
 func (s *server) get(t *testing.T, path string) (int, string) {
 	t.Helper()
-	resp, err := http.Get(s.url + path)
+	resp, err := http.Get(s.URL + path)
 	if err != nil {
 		t.Fatalf("GET %s: %v", path, err)
 	}
@@ -170,7 +113,7 @@ func (s *server) waitFor(t *testing.T, path string, want int) {
 	deadline := time.Now().Add(10 * time.Second)
 	last := "no answer"
 	for {
-		resp, err := http.Get(s.url + path)
+		resp, err := http.Get(s.URL + path)
 		if err != nil {
 			last = err.Error()
 		} else {

@@ -20,25 +20,25 @@ func TestServeDemoAnswersHealthAndReadinessAndStopsOnCancel(t *testing.T) {
 		t.Errorf("GET /healthz = %d %q, want 200 ok", code, body)
 	}
 
-	out := srv.stdout.String()
+	out := srv.Stdout.String()
 	for _, want := range []string{
 		"FIXED, PUBLISHED passwords",
-		"Sign in at " + srv.url + "/",
+		"Sign in at " + srv.URL + "/",
 		demo.ContosoAdminUPN, demo.ContosoAdminPass,
 		demo.FabrikamAdminUPN, demo.FabrikamAdminPass,
 		demo.AdaUPN, demo.AdaPassword,
-		srv.url + "/redeem?token=",
-		"orgdir listening on " + srv.url,
+		srv.URL + "/redeem?token=",
+		"orgdir listening on " + srv.URL,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("serve --demo output lacks %q:\n%s", want, out)
 		}
 	}
 
-	if err := srv.stop(); err != nil {
+	if err := srv.Stop(); err != nil {
 		t.Errorf("serve after its context ended = %v, want nil (graceful stop)", err)
 	}
-	if _, err := http.Get(srv.url + "/healthz"); err == nil {
+	if _, err := http.Get(srv.URL + "/healthz"); err == nil {
 		t.Error("the server still answers after it stopped")
 	}
 }
@@ -47,21 +47,21 @@ func TestServeDemoOnASeededDataDirReusesIt(t *testing.T) {
 	t.Parallel()
 	in := newInstance(t)
 	first := in.serve("--demo", "--purge-interval", "0")
-	if err := first.stop(); err != nil {
+	if err := first.Stop(); err != nil {
 		t.Fatalf("first serve: %v", err)
 	}
 	tenantsBefore := in.must("tenant", "list")
 
 	second := in.serve("--demo", "--purge-interval", "0")
 	second.waitFor(t, "/readyz", http.StatusOK)
-	out := second.stdout.String()
+	out := second.Stdout.String()
 	if strings.Contains(out, "/redeem?token=") {
 		t.Errorf("the second start invited Grace again:\n%s", out)
 	}
 	if !strings.Contains(out, "orgdir invite --tenant contoso.example --email "+demo.GraceEmail) {
 		t.Errorf("the second start does not say how to get a new redeem link:\n%s", out)
 	}
-	if err := second.stop(); err != nil {
+	if err := second.Stop(); err != nil {
 		t.Fatalf("second serve: %v", err)
 	}
 	if after := in.must("tenant", "list"); after != tenantsBefore {
@@ -77,7 +77,7 @@ func TestServeRefusesAnAddressInUse(t *testing.T) {
 	t.Parallel()
 	in := newInstance(t)
 	first := in.serve("--purge-interval", "0")
-	addr := strings.TrimPrefix(first.url, "http://")
+	addr := strings.TrimPrefix(first.URL, "http://")
 	r := in.run("serve", "--addr", addr, "--purge-interval", "0")
 	if r.exitCode() != 1 || !strings.Contains(r.stderr, "listen on "+addr) {
 		t.Errorf("second serve on %s: exit %d, stderr %q; want 1 and a line naming the address", addr, r.exitCode(), r.stderr)
@@ -99,18 +99,18 @@ func TestServePurgesExpiredDeletedUsersAtStart(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for strings.Contains(in.must("user", "list", "--tenant", "contoso.example", "--deleted"), "gone@contoso.example") {
 		if time.Now().After(deadline) {
-			t.Fatalf("serve did not purge the expired user at start; log:\n%s", srv.stderr.String())
+			t.Fatalf("serve did not purge the expired user at start; log:\n%s", srv.Stderr.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if err := srv.stop(); err != nil {
+	if err := srv.Stop(); err != nil {
 		t.Fatalf("serve: %v", err)
 	}
 	deleted := in.must("user", "list", "--tenant", "contoso.example", "--deleted")
 	if !strings.Contains(deleted, "late@contoso.example") {
 		t.Errorf("serve purged a user whose retention had not ended:\n%s", deleted)
 	}
-	if !strings.Contains(srv.stderr.String(), "purged=1") {
-		t.Errorf("the log does not count the purge:\n%s", srv.stderr.String())
+	if !strings.Contains(srv.Stderr.String(), "purged=1") {
+		t.Errorf("the log does not count the purge:\n%s", srv.Stderr.String())
 	}
 }

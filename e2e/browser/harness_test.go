@@ -1,20 +1,18 @@
 package browser
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/orgdir/orgdir/internal/cli"
+	"github.com/orgdir/orgdir/internal/clitest"
 )
 
 // chromiumPath finds Chromium, or skips (fails in CI) with how to get it.
@@ -55,54 +53,13 @@ func outDir(t *testing.T) string {
 	return dir
 }
 
-// syncBuffer collects the server's output safely across goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // startServer runs `orgdir serve --demo` in process on 127.0.0.1:0 with a
-// fresh SQLite database and returns its base URL and its console output.
-func startServer(t *testing.T) (string, *syncBuffer) {
+// fresh SQLite database and returns its base URL and its console output
+// (the demo's accounts, links and passcodes).
+func startServer(t *testing.T) (string, *clitest.Buffer) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	addrc := make(chan net.Addr, 1)
-	prog := cli.Program{OnListen: func(a net.Addr) { addrc <- a }}
-	out := &syncBuffer{}
-	done := make(chan error, 1)
-	args := []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--purge-interval", "0", "--log-level", "warn"}
-	go func() {
-		done <- prog.Run(ctx, args, func(string) string { return "" }, strings.NewReader(""), out, out)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			t.Error("orgdir serve did not stop within 20s")
-		}
-	})
-	select {
-	case a := <-addrc:
-		return "http://" + a.String(), out
-	case err := <-done:
-		t.Fatalf("orgdir serve stopped: %v\n%s", err, out.String())
-	case <-time.After(60 * time.Second):
-		t.Fatalf("orgdir serve did not listen within 60s\n%s", out.String())
-	}
-	return "", nil
+	srv := clitest.Serve(t, cli.Program{}, nil, "--demo", "--data-dir", t.TempDir(), "--purge-interval", "0", "--log-level", "warn")
+	return srv.URL, srv.Stdout
 }
 
 // newBrowser starts headless Chromium with the flags CI needs and returns
@@ -163,7 +120,7 @@ type journey struct {
 	base    string
 	out     string
 	steps   int
-	console *syncBuffer // what the server printed
+	console *clitest.Buffer // what the server printed
 }
 
 func newJourney(t *testing.T) *journey {
