@@ -13,7 +13,6 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
 
-	"github.com/orgdir/orgdir/internal/auth"
 	"github.com/orgdir/orgdir/internal/directory"
 	"github.com/orgdir/orgdir/internal/httpapi"
 	"github.com/orgdir/orgdir/internal/store/sqlite"
@@ -84,9 +83,9 @@ func newFixture(t *testing.T) *fixture {
 	f.guest, err = svc.Redeem(directory.WithActor(ctx, directory.UserActor(f.fabrikam.ID, f.ada.ID)), res.RedeemToken)
 	check(t, err)
 
-	srv := httptest.NewServer(httpapi.New(svc, st, httpapi.Options{}))
+	srv := httptest.NewServer(httpapi.New(svc, httpapi.Options{}))
 	t.Cleanup(srv.Close)
-	token, _, err := auth.CreateToken(ctx, st, nil, f.contoso.ID, f.admin.ID, time.Hour)
+	token, _, err := svc.CreateAccessToken(sys, f.contoso.ID, f.admin.ID, "sdkcheck", time.Hour)
 	check(t, err)
 	adapter, err := msgraphsdk.NewGraphRequestAdapter(authentication.NewBaseBearerTokenAuthenticationProvider(staticToken(token)))
 	check(t, err)

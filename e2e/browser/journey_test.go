@@ -92,6 +92,12 @@ func TestSeedJourney(t *testing.T) {
 	admin.click("#enable")
 	admin.sees("Enabled Ada Lovelace")
 
+	// Disabling ended her sign-in to Contoso for good: enabled again, she
+	// signs in anew before she leaves.
+	ada.open("/myaccount/organizations")
+	ada.sees("Sign in to leave organization")
+	ada.click(contoso)
+
 	// She leaves for good; the admin deletes her permanently.
 	ada.open("/myaccount/organizations")
 	ada.click(leave)

@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"sync"
@@ -10,36 +9,18 @@ import (
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
-// memStore is just enough of a directory.Store for sessions, passcodes and
+// memStore is just enough of a directory.Store for passcodes and
 // the outbox; every other Tx method panics (nil embedded interface), which
 // tells a test it strayed.
 type memStore struct {
-	mu       sync.Mutex
-	sessions map[string]*directory.Session
-	users    map[string]*directory.User // by tenant id + "/" + user id
-	emails   map[string]*directory.EmailIdentity
-	codes    []*directory.OneTimeCode
-	outbox   []*directory.OutboxMessage
+	mu     sync.Mutex
+	emails map[string]*directory.EmailIdentity
+	codes  []*directory.OneTimeCode
+	outbox []*directory.OutboxMessage
 }
 
 func newMemStore() *memStore {
-	return &memStore{sessions: map[string]*directory.Session{}, users: map[string]*directory.User{}, emails: map[string]*directory.EmailIdentity{}}
-}
-
-// addUser adds an enabled member user and returns it for changing.
-func (m *memStore) addUser(tenantID, id string) *directory.User {
-	u := &directory.User{ID: id, TenantID: tenantID, AccountEnabled: true, UserType: directory.Member}
-	m.users[tenantID+"/"+id] = u
-	return u
-}
-
-func (t *memTx) GetUser(_ context.Context, tenantID, id string) (*directory.User, error) {
-	u, ok := t.m.users[tenantID+"/"+id]
-	if !ok {
-		return nil, notFound()
-	}
-	c := *u
-	return &c, nil
+	return &memStore{emails: map[string]*directory.EmailIdentity{}}
 }
 
 func (t *memTx) GetEmailIdentity(_ context.Context, id string) (*directory.EmailIdentity, error) {
@@ -69,39 +50,6 @@ type memTx struct {
 }
 
 func notFound() error { return directory.Errorf(directory.KindNotFound, "not found") }
-
-func (t *memTx) CreateSession(_ context.Context, s *directory.Session) error {
-	c := *s
-	t.m.sessions[s.ID] = &c
-	return nil
-}
-
-func (t *memTx) GetSessionByHash(_ context.Context, h []byte) (*directory.Session, error) {
-	for _, s := range t.m.sessions {
-		if bytes.Equal(s.TokenHash, h) {
-			c := *s
-			return &c, nil
-		}
-	}
-	return nil, notFound()
-}
-
-func (t *memTx) UpdateSession(_ context.Context, s *directory.Session) error {
-	if _, ok := t.m.sessions[s.ID]; !ok {
-		return notFound()
-	}
-	c := *s
-	t.m.sessions[s.ID] = &c
-	return nil
-}
-
-func (t *memTx) DeleteSession(_ context.Context, id string) error {
-	if _, ok := t.m.sessions[id]; !ok {
-		return notFound()
-	}
-	delete(t.m.sessions, id)
-	return nil
-}
 
 func (t *memTx) CreateOneTimeCode(_ context.Context, c *directory.OneTimeCode) error {
 	cc := *c

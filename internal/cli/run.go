@@ -92,6 +92,7 @@ func commands() []command {
 		{"user set-password", "set a member's password", runUserSetPassword},
 		{"user enable", "enable a user's account", runUserEnable},
 		{"user disable", "disable a user's account", runUserDisable},
+		{"user revoke-sessions", "end every session and API token of a user (Graph's revokeSignInSessions)", runUserRevokeSessions},
 		{"user delete", "delete a user (to Deleted users, restorable)", runUserDelete},
 		{"user restore", "restore a deleted user", runUserRestore},
 		{"user purge", "permanently delete a deleted user (irreversible)", runUserPurge},

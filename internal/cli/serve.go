@@ -79,7 +79,7 @@ the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
 			return fmt.Errorf("seed the demo: %w", err)
 		}
 		d.Print(e.stdout, public)
-		if err := e.printDemoTokens(ctx, st, d, public); err != nil { // API tokens: token.go
+		if err := e.printDemoTokens(ctx, svc, d, public); err != nil { // API tokens: token.go
 			return err
 		}
 	}

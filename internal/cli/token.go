@@ -1,7 +1,7 @@
 package cli
 
-// The `orgdir token` commands and the demo's API tokens (engineer E's part
-// of the CLI: the API bearer tokens of internal/auth).
+// The `orgdir token` commands and the demo's API tokens: the API bearer
+// tokens that the directory service issues and revokes.
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orgdir/orgdir/internal/auth"
 	"github.com/orgdir/orgdir/internal/demo"
 	"github.com/orgdir/orgdir/internal/directory"
 )
@@ -39,7 +38,7 @@ orgdir keeps only its hash. It stops working when it expires, is revoked
 		return usageErrorf("token create: --expires: %v", err)
 	}
 	return e.withUser(ctx, db, *tenant, *user, func(ctx context.Context, svc *directory.Service, t *directory.Tenant, u *directory.User) error {
-		secret, tok, err := auth.CreateToken(ctx, svc.Store(), e.prog.Clock, t.ID, u.ID, ttl)
+		secret, tok, err := svc.CreateAccessToken(ctx, t.ID, u.ID, "orgdir token create", ttl)
 		if err != nil {
 			return err
 		}
@@ -60,7 +59,7 @@ the token itself.`)
 		return err
 	}
 	return e.withService(ctx, db, defaultBaseURL, func(ctx context.Context, svc *directory.Service) error {
-		if err := auth.RevokeToken(ctx, svc.Store(), e.prog.Clock, strings.TrimSpace(*token)); err != nil {
+		if err := svc.RevokeAccessToken(ctx, *token); err != nil {
 			return err
 		}
 		fmt.Fprintln(e.stdout, "token revoked")
@@ -71,7 +70,7 @@ the token itself.`)
 // parseLifetime reads a Go duration, or a whole number of days ("30d").
 func parseLifetime(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
-	maxDays := int(auth.MaxTokenTTL / (24 * time.Hour))
+	maxDays := int(directory.MaxTokenTTL / (24 * time.Hour))
 	tooLong := fmt.Errorf("%q is longer than a token may live: at most %dd", s, maxDays)
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(days)
@@ -87,7 +86,7 @@ func parseLifetime(s string) (time.Duration, error) {
 	switch {
 	case err != nil || d <= 0:
 		return 0, fmt.Errorf("%q is not a duration such as 12h or 30d", s)
-	case d > auth.MaxTokenTTL:
+	case d > directory.MaxTokenTTL:
 		return 0, tooLong
 	}
 	return d, nil
@@ -95,9 +94,10 @@ func parseLifetime(s string) (time.Duration, error) {
 
 // printDemoTokens creates and prints API tokens for the demo's Contoso
 // administrator and for Ada's guest account in Contoso.
-func (e *env) printDemoTokens(ctx context.Context, st directory.Store, d *demo.Demo, public string) error {
+func (e *env) printDemoTokens(ctx context.Context, svc *directory.Service, d *demo.Demo, public string) error {
+	ctx = directory.WithActor(ctx, directory.SystemActor("orgdir serve --demo"))
 	mint := func(t *directory.Tenant, u *directory.User) (string, error) {
-		secret, _, err := auth.CreateToken(ctx, st, e.prog.Clock, t.ID, u.ID, demoTokenTTL)
+		secret, _, err := svc.CreateAccessToken(ctx, t.ID, u.ID, "serve --demo", demoTokenTTL)
 		return secret, err
 	}
 	admin, err := mint(d.Contoso, d.ContosoAdmin)

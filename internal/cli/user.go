@@ -200,6 +200,26 @@ func setAccountEnabled(ctx context.Context, e *env, args []string, enabled bool)
 	})
 }
 
+func runUserRevokeSessions(ctx context.Context, e *env, args []string) error {
+	f := newFlags("user revoke-sessions", `Ends every browser session and API token of a user issued until now, for
+good, on every instance (Graph's revokeSignInSessions). The user signs in
+again; tokens made after this work. For a guest it ends their sign-in to
+this tenant only.`)
+	db := addDBFlags(f)
+	tenant := tenantFlag(f)
+	user := userFlag(f)
+	if err := f.parse(e, args); err != nil {
+		return err
+	}
+	return e.withUser(ctx, db, *tenant, *user, func(ctx context.Context, svc *directory.Service, t *directory.Tenant, u *directory.User) error {
+		if err := svc.RevokeSignInSessions(ctx, t.ID, u.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "revoked every session and token of %s\n", u.UserPrincipalName)
+		return nil
+	})
+}
+
 func runUserDelete(ctx context.Context, e *env, args []string) error {
 	f := newFlags("user delete", `Deletes a user: it moves to Deleted users, where it can be restored with its
 groups and app roles until the tenant's retention ends; then it is purged.`)

@@ -36,6 +36,9 @@ const (
 	ActivityUpdatePolicy          = "Update external identities policy"
 	ActivityAddTenant             = "Add tenant"
 	ActivityExportPersonalData    = "Export personal data"
+	ActivityRevokeSignInSessions  = "Invalidate all refresh tokens for user" // revokeSignInSessions
+	ActivityAddAccessToken        = "Add API access token"                   // orgdir's own
+	ActivityRevokeAccessToken     = "Revoke API access token"                // orgdir's own
 )
 
 // Audit results.

@@ -20,16 +20,48 @@ type AccessToken struct {
 // other tenants where they are a guest. Only the hash of the cookie value is
 // stored.
 type Session struct {
-	ID               string
-	TokenHash        []byte
-	HomeTenantID     string // with HomeUserID, for members
-	HomeUserID       string
-	EmailIdentityID  string   // for people without a home tenant here
-	SignedInTenantID []string // tenants signed in to as a guest
-	CSRFSecret       []byte
-	CreatedAt        time.Time
-	ExpiresAt        time.Time
-	RevokedAt        *time.Time
+	ID              string
+	TokenHash       []byte
+	HomeTenantID    string // with HomeUserID, for members
+	HomeUserID      string
+	EmailIdentityID string         // for people without a home tenant here
+	SignedIn        []TenantSignIn // tenants signed in to as a guest, and when
+	CSRFSecret      []byte
+	CreatedAt       time.Time
+	ExpiresAt       time.Time
+	RevokedAt       *time.Time
+}
+
+// TenantSignIn is a session's sign-in to a tenant where the person is a
+// guest. It counts only while At is after the guest user's
+// SignInSessionsValidFrom, so a leave, a restore or a revocation ends it
+// for good.
+type TenantSignIn struct {
+	TenantID string    `json:"tenantId"`
+	At       time.Time `json:"at"`
+}
+
+// SignedInTo reports whether s is signed in to tenantID, at home or as a
+// guest. A session from LookupSession lists only sign-ins still valid.
+func (s *Session) SignedInTo(tenantID string) bool {
+	if s.HomeTenantID == tenantID {
+		return true
+	}
+	for _, t := range s.SignedIn {
+		if t.TenantID == tenantID {
+			return true
+		}
+	}
+	return false
+}
+
+// PersonActor is the session's person acting as themselves: their home
+// user, or their e-mail identity.
+func (s *Session) PersonActor() Actor {
+	if s.HomeUserID != "" {
+		return UserActor(s.HomeTenantID, s.HomeUserID)
+	}
+	return EmailActor(s.EmailIdentityID)
 }
 
 // OneTimeCode is an e-mailed passcode; only its hash is stored.

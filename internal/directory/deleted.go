@@ -118,6 +118,8 @@ func (s *Service) RestoreUser(ctx context.Context, tenantID, id, newUPN string) 
 		}
 		u.UserPrincipalName = upn
 		u.DeletedAt, u.PurgeAt = nil, nil
+		// Back without any credential of before: the person signs in anew.
+		o.revokeCredentials(u)
 		if err := o.tx.UpdateUser(o.ctx, u); err != nil {
 			if IsKind(err, KindConflict) {
 				return Errorf(KindRestoreClash, "a live user now holds the userPrincipalName %s or the mail %s", upn, u.Mail)

@@ -59,6 +59,33 @@ func (s *Service) Leave(ctx context.Context, tenantID string) error {
 	return err
 }
 
+// LeaveRefusal returns the refusal Leave would answer now, or nil when
+// the actor's person may leave tenantID; it changes nothing. The web UI
+// asks it before sending a person to sign in to an organization that
+// would refuse them anyway (a disabled guest's sign-in there has ended).
+func (s *Service) LeaveRefusal(ctx context.Context, tenantID string) error {
+	return s.store.Read(ctx, func(tx Tx) error {
+		c, err := loadCaller(ctx, tx, true)
+		if err != nil {
+			return err
+		}
+		o := s.newOp(ctx, tx, c)
+		t, err := o.tenant(tenantID)
+		if err != nil {
+			return err
+		}
+		u, err := o.leaver(tenantID)
+		if err != nil {
+			return err
+		}
+		r, err := o.leaveRefusal(t, u)
+		if err != nil || r == nil {
+			return wrap(err)
+		}
+		return r
+	})
+}
+
 // leaver finds the user object that leaves tenantID for the caller.
 func (o *op) leaver(tenantID string) (*User, error) {
 	c := o.c
@@ -146,5 +173,6 @@ func (o *op) softDelete(t *Tenant, u *User) error {
 	del := o.now
 	purge := del.Add(time.Duration(days) * 24 * time.Hour)
 	u.DeletedAt, u.PurgeAt = &del, &purge
+	o.revokeCredentials(u)
 	return o.tx.UpdateUser(o.ctx, u)
 }

@@ -16,6 +16,7 @@ type PasswordHasher interface {
 type Options struct {
 	Clock          Clock         // default time.Now
 	InvitationTTL  time.Duration // default DefaultInvitationTTL
+	SessionTTL     time.Duration // browser sessions; default DefaultSessionTTL
 	PublicBaseURL  string        // where redeem links point, e.g. http://localhost:8080
 	PasswordHasher PasswordHasher
 	NewID          func() string // default random UUIDv4

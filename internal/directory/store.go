@@ -128,6 +128,9 @@ type Tx interface {
 	// API tokens.
 	CreateAccessToken(ctx context.Context, t *AccessToken) error
 	GetAccessTokenByHash(ctx context.Context, hash []byte) (*AccessToken, error)
+	// GetAccessToken looks a token up by id, across tenants (the caller
+	// checks the tenant).
+	GetAccessToken(ctx context.Context, id string) (*AccessToken, error)
 	RevokeAccessToken(ctx context.Context, id string, at time.Time) error
 	// ListAccessTokens returns a user's tokens, revoked and expired ones
 	// too, oldest first (export).

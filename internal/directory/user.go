@@ -65,6 +65,29 @@ type User struct {
 	// at the time of deletion).
 	DeletedAt *time.Time
 	PurgeAt   *time.Time
+
+	// SignInSessionsValidFrom is Graph's signInSessionsValidFromDateTime:
+	// every session and token of this user issued at or before it is dead
+	// for good. Zero means never moved (Graph then reports CreatedAt).
+	// Leave, soft delete, restore, disable, password reset and
+	// revokeSignInSessions move it to now.
+	SignInSessionsValidFrom time.Time
+}
+
+// CredentialsValidFrom is SignInSessionsValidFrom as Graph reports it.
+func (u *User) CredentialsValidFrom() time.Time {
+	if u.SignInSessionsValidFrom.IsZero() {
+		return u.CreatedAt
+	}
+	return u.SignInSessionsValidFrom
+}
+
+// IssuedValid reports whether a credential issued at issued is still valid
+// for u as far as revocation goes: issued strictly after the last move of
+// SignInSessionsValidFrom, so that a revocation at the same instant as an
+// issue wins.
+func (u *User) IssuedValid(issued time.Time) bool {
+	return u.SignInSessionsValidFrom.IsZero() || issued.After(u.SignInSessionsValidFrom)
 }
 
 // Deleted reports whether the user is in Deleted users.

@@ -182,6 +182,9 @@ func (s *Service) UpdateUser(ctx context.Context, tenantID, idOrUPN string, p Us
 		if len(props) == 0 && !enabledChanged {
 			return nil
 		}
+		if enabledChanged && !nu.AccountEnabled {
+			o.revokeCredentials(&nu)
+		}
 		if err := o.tx.UpdateUser(o.ctx, &nu); err != nil {
 			if IsKind(err, KindConflict) {
 				return Errorf(KindConflict, "another user already has mail %s", nu.Mail)
@@ -250,6 +253,11 @@ func (s *Service) SetPassword(ctx context.Context, tenantID, userID, password st
 			return err
 		}
 		if err := o.tx.SetPasswordHash(o.ctx, tenantID, u.ID, hash); err != nil {
+			return err
+		}
+		// A new password ends every session and token of the old one.
+		o.revokeCredentials(u)
+		if err := o.tx.UpdateUser(o.ctx, u); err != nil {
 			return err
 		}
 		return o.audit(o.event(tenantID, ActivityResetPassword, CategoryUserManagement, opUpdate, userTarget(u)))

@@ -35,9 +35,9 @@ func personalDataObject(d *directory.PersonalData) graphjson.Object {
 	}
 	sessions := make([]graphjson.Object, 0, len(d.Sessions))
 	for _, x := range d.Sessions {
-		signedIn := x.SignedInTenantID
-		if signedIn == nil {
-			signedIn = []string{}
+		signedIn := []string{}
+		for _, t := range x.SignedIn {
+			signedIn = append(signedIn, t.TenantID)
 		}
 		sessions = append(sessions, graphjson.Object{
 			{"id", x.ID},

@@ -26,7 +26,7 @@ func fixturePersonalData() *directory.PersonalData {
 		ExportedAt:    "2026-03-05T00:00:00Z",
 		EmailIdentity: &directory.EmailIdentity{ID: "e1", Email: "ada@x.example", CreatedAt: t0},
 		Sessions: []*directory.Session{{ID: "s1", TokenHash: []byte("h"), CreatedAt: t0, ExpiresAt: t1},
-			{ID: "s2", SignedInTenantID: []string{"t1"}, CreatedAt: t0, ExpiresAt: t1, RevokedAt: &t1}},
+			{ID: "s2", SignedIn: []directory.TenantSignIn{{TenantID: "t1", At: t0}}, CreatedAt: t0, ExpiresAt: t1, RevokedAt: &t1}},
 		Mail: []*directory.OutboxMessage{{ID: "m1", To: "ada@x.example", Subject: "Code", Body: "your passcode is 123456", CreatedAt: t0}},
 		Memberships: []directory.PersonalTenant{{
 			Tenant: tenant, User: user, Home: false,

@@ -27,6 +27,7 @@ func User(u *directory.User) Object {
 		{"externalUserStateChangeDateTime", TimestampOrNull(u.ExternalUserStateChangeDateTime)},
 		{"identities", ids},
 		{"deletedDateTime", TimestampOrNull(u.DeletedAt)},
+		{"signInSessionsValidFromDateTime", Timestamp(u.CredentialsValidFrom())},
 	}
 }
 

@@ -47,7 +47,7 @@ func newEnv(t *testing.T) *env {
 	clock := directory.NewFixedClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	svc := directory.NewService(st, directory.Options{Clock: clock.Now, PublicBaseURL: "http://orgdir.test", PasswordHasher: auth.NewArgon2Hasher()})
 	e := &env{t: t, svc: svc, store: st, clock: clock}
-	e.srv = httptest.NewServer(New(svc, st, Options{Clock: clock.Now}))
+	e.srv = httptest.NewServer(New(svc, Options{Clock: clock.Now}))
 	t.Cleanup(e.srv.Close)
 
 	sys := directory.WithActor(ctx, directory.SystemActor("test"))
@@ -96,7 +96,7 @@ func (e *env) member(t *directory.Tenant, upn, name string, role directory.Role)
 
 func (e *env) token(tenantID, userID string) string {
 	e.t.Helper()
-	secret, _, err := auth.CreateToken(context.Background(), e.store, e.clock.Now, tenantID, userID, time.Hour)
+	secret, _, err := e.svc.CreateAccessToken(e.sys(), tenantID, userID, "test", time.Hour)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -64,7 +64,7 @@ func TestQueryErrorsTellUnsupportedFromMalformed(t *testing.T) {
 }
 
 func TestRateLimitedAnswersWithRetryAfter(t *testing.T) {
-	a := New(nil, nil, Options{}).(*API)
+	a := New(nil, Options{}).(*API)
 	w := httptest.NewRecorder()
 	a.writeError(w, httptest.NewRequest("GET", "/v1.0/users", nil), directory.Errorf(directory.KindRateLimited, "slow down"))
 	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" {

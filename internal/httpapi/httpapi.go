@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orgdir/orgdir/internal/auth"
 	"github.com/orgdir/orgdir/internal/directory"
 	"github.com/orgdir/orgdir/internal/graphjson"
 )
@@ -36,7 +35,6 @@ type Options struct {
 // API serves the /v1.0/ routes.
 type API struct {
 	svc      *directory.Service
-	store    directory.Store
 	opts     Options
 	mux      *http.ServeMux
 	throttle *throttle // nil when off
@@ -44,7 +42,7 @@ type API struct {
 
 // New returns the API as an http.Handler to mount at /v1.0/ (its routes
 // carry the /v1.0 prefix themselves).
-func New(svc *directory.Service, store directory.Store, opts Options) http.Handler {
+func New(svc *directory.Service, opts Options) http.Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -55,7 +53,7 @@ func New(svc *directory.Service, store directory.Store, opts Options) http.Handl
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	opts.BaseURL = strings.TrimSuffix(opts.BaseURL, "/")
-	a := &API{svc: svc, store: store, opts: opts, mux: http.NewServeMux(), throttle: newThrottle(opts.RateLimit, opts.Clock)}
+	a := &API{svc: svc, opts: opts, mux: http.NewServeMux(), throttle: newThrottle(opts.RateLimit, opts.Clock)}
 	a.routes()
 	return a
 }
@@ -90,7 +88,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// The bucket is keyed by the token's hash: the secret itself is kept
 	// nowhere, not even in memory.
-	if ok, wait := a.throttle.take(string(auth.HashSecret(secret))); !ok {
+	if ok, wait := a.throttle.take(string(directory.HashSecret(secret))); !ok {
 		a.writeError(w, r, throttled(wait))
 		return
 	}
@@ -114,7 +112,7 @@ func (a *API) authenticate(r *http.Request) (directory.Actor, string, error) {
 		return directory.Actor{}, "", directory.Errorf(directory.KindUnauthenticated,
 			"Access token is empty: send the header Authorization: Bearer <token> (orgdir token create)")
 	}
-	actor, err := auth.Authenticate(r.Context(), a.store, a.opts.Clock(), secret)
+	actor, err := a.svc.AuthenticateAccessToken(r.Context(), secret)
 	return actor, secret, err
 }
 

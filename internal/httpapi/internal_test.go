@@ -30,7 +30,7 @@ func TestInternalErrorsAreLoggedAndHiddenFromTheClient(t *testing.T) {
 	var log bytes.Buffer
 	st := brokenStore{}
 	svc := directory.NewService(st, directory.Options{})
-	srv := httptest.NewServer(New(svc, st, Options{Logger: slog.New(slog.NewTextHandler(&log, nil))}))
+	srv := httptest.NewServer(New(svc, Options{Logger: slog.New(slog.NewTextHandler(&log, nil))}))
 	defer srv.Close()
 
 	req, _ := http.NewRequest("GET", srv.URL+"/v1.0/users", nil)

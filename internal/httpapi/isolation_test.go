@@ -93,11 +93,13 @@ func TestTenantIsolationOnEveryRoute(t *testing.T) {
 		"DELETE /v1.0/users/{id}/appRoleAssignments/{assignmentId}": {"/v1.0/users/" + ada + "/appRoleAssignments/" + f.assignment.ID, nil, notFound},
 		"POST /v1.0/users/{id}/exportPersonalData":                  {"/v1.0/users/" + ada + "/exportPersonalData", nil, notFound},
 		"POST /v1.0/users/{id}/erasePersonalData":                   {"/v1.0/users/" + ada + "/erasePersonalData", nil, notFound},
+		"POST /v1.0/users/{id}/revokeSignInSessions":                {"/v1.0/users/" + ada + "/revokeSignInSessions", nil, notFound},
 
 		"GET /v1.0/me":                                 {"/v1.0/me", nil, ok(200)},
 		"GET /v1.0/me/memberOf":                        {"/v1.0/me/memberOf", nil, ok(200)},
 		"GET /v1.0/me/appRoleAssignments":              {"/v1.0/me/appRoleAssignments", nil, ok(200)},
 		"POST /v1.0/me/exportPersonalData":             {"/v1.0/me/exportPersonalData", nil, ok(200)},
+		"POST /v1.0/me/revokeSignInSessions":           {"/v1.0/me/revokeSignInSessions", nil, ok(200)},
 		"GET /v1.0/me/organizations":                   {"/v1.0/me/organizations", nil, ok(200)},
 		"GET /v1.0/me/organizations/{tenantId}":        {"/v1.0/me/organizations/" + fab, nil, notFound},
 		"POST /v1.0/me/organizations/{tenantId}/leave": {"/v1.0/me/organizations/" + fab + "/leave", nil, notFound},
@@ -154,7 +156,12 @@ func TestTenantIsolationOnEveryRoute(t *testing.T) {
 	before := e.snapshot(f)
 	check := func(t *testing.T, method string, c isolationCase) {
 		t.Helper()
-		r := e.do(method, c.path, e.adminToken, c.body)
+		token := e.adminToken
+		if c.path == "/v1.0/me/revokeSignInSessions" {
+			// Revoking ends the caller's own token: a member of Contoso's.
+			token = e.token(e.contoso.ID, e.member(e.contoso, "cleo@contoso.example", "Cleo", "").ID)
+		}
+		r := e.do(method, c.path, token, c.body)
 		if !containsInt(c.want, r.status) {
 			t.Fatalf("%s %s: status %d, want one of %v\n%s", method, c.path, r.status, c.want, r.raw)
 		}
@@ -164,7 +171,7 @@ func TestTenantIsolationOnEveryRoute(t *testing.T) {
 			}
 		}
 	}
-	for _, rt := range New(nil, nil, Options{}).(*API).routeTable() {
+	for _, rt := range New(nil, Options{}).(*API).routeTable() {
 		t.Run(rt.pattern, func(t *testing.T) {
 			c, ok := cases[rt.pattern]
 			if !ok {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/orgdir/orgdir/internal/directory"
 )
@@ -204,8 +205,13 @@ func TestLeaveRefusals(t *testing.T) {
 		e := newEnv(t)
 		_, guestToken, _ := e.acceptedGuest()
 		e.do("PATCH", "/v1.0/users/"+e.ada.ID, e.fabrikamAdminToken, map[string]any{"accountEnabled": false}).want(t, http.StatusNoContent)
-		r := leave(e, guestToken).want(t, http.StatusForbidden, "Leave_DisabledAtHome")
-		wantContact(t, r, e.fabrikam.ID, "")
+		// Every credential of a guest ends while the home account is
+		// disabled: the guest token is refused before any leave rule runs
+		// (the domain's Leave_DisabledAtHome refusal is pinned in ruletest).
+		r := leave(e, guestToken).want(t, http.StatusUnauthorized, "InvalidAuthenticationToken")
+		if !strings.Contains(string(r.raw), "home account is disabled") {
+			t.Fatalf("the refusal does not say why: %s", r.raw)
+		}
 	})
 }
 
@@ -273,4 +279,32 @@ func TestRefusals(t *testing.T) {
 			t.Fatalf("Allow %q", r.header.Get("Allow"))
 		}
 	})
+}
+
+// TestRevokeSignInSessions: Graph's POST /users/{id}/revokeSignInSessions
+// answers {"value": true}; the user's tokens issued before are dead for
+// good, a new one works, and signInSessionsValidFromDateTime moved.
+func TestRevokeSignInSessions(t *testing.T) {
+	e := newEnv(t)
+	guestID, guestToken, _ := e.acceptedGuest()
+	before := e.get("/v1.0/users/"+guestID, e.adminToken).want(t, http.StatusOK).str("signInSessionsValidFromDateTime")
+	e.clock.Advance(time.Minute)
+	r := e.do("POST", "/v1.0/users/"+guestID+"/revokeSignInSessions", e.adminToken, nil).want(t, http.StatusOK)
+	if v, _ := r.body["value"].(bool); !v || !strings.Contains(string(r.raw), "$metadata#Edm.Boolean") {
+		t.Fatalf("answer %s; want Graph's {\"value\": true}", r.raw)
+	}
+	e.get("/v1.0/me", guestToken).want(t, http.StatusUnauthorized, "InvalidAuthenticationToken")
+	after := e.get("/v1.0/users/"+guestID, e.adminToken).want(t, http.StatusOK).str("signInSessionsValidFromDateTime")
+	if after == before {
+		t.Fatalf("signInSessionsValidFromDateTime stayed %v", after)
+	}
+	fresh := e.token(e.contoso.ID, guestID)
+	e.get("/v1.0/me", fresh).want(t, http.StatusOK)
+	// A person revokes their own: the token used for it ends too.
+	e.do("POST", "/v1.0/me/revokeSignInSessions", fresh, nil).want(t, http.StatusOK)
+	e.get("/v1.0/me", fresh).want(t, http.StatusUnauthorized, "InvalidAuthenticationToken")
+	// A guest may not revoke another user's.
+	other := e.token(e.contoso.ID, guestID)
+	e.do("POST", "/v1.0/users/"+e.admin.ID+"/revokeSignInSessions", other, nil).want(t, http.StatusNotFound, "Request_ResourceNotFound")
+	e.do("POST", "/v1.0/users/"+guestID+"/revokeSignInSessions?x=1", e.adminToken, nil).want(t, http.StatusBadRequest)
 }

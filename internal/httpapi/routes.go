@@ -24,11 +24,13 @@ func (a *API) routeTable() []route {
 		{"DELETE /v1.0/users/{id}/appRoleAssignments/{assignmentId}", a.handleUnassign},
 		{"POST /v1.0/users/{id}/exportPersonalData", a.handleExportUserData},
 		{"POST /v1.0/users/{id}/erasePersonalData", a.handleErasePersonalData},
+		{"POST /v1.0/users/{id}/revokeSignInSessions", a.handleRevokeSignInSessions},
 
 		{"GET /v1.0/me", a.handleMe},
 		{"GET /v1.0/me/memberOf", a.handleMyMemberOf},
 		{"GET /v1.0/me/appRoleAssignments", a.handleMyAssignments},
 		{"POST /v1.0/me/exportPersonalData", a.handleExportMyData},
+		{"POST /v1.0/me/revokeSignInSessions", a.handleRevokeMySignInSessions},
 		{"GET /v1.0/me/organizations", a.handleMyOrganizations},
 		{"GET /v1.0/me/organizations/{tenantId}", a.handleMyOrganization},
 		{"POST /v1.0/me/organizations/{tenantId}/leave", a.handleLeave},

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orgdir/orgdir/internal/auth"
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
@@ -20,7 +19,7 @@ func (e *env) serve(opts Options) *httptest.Server {
 	if opts.Clock == nil {
 		opts.Clock = e.clock.Now
 	}
-	srv := httptest.NewServer(New(e.svc, e.store, opts))
+	srv := httptest.NewServer(New(e.svc, opts))
 	e.t.Cleanup(srv.Close)
 	return srv
 }
@@ -64,7 +63,7 @@ func TestTokenStopsWorkingAtOnce(t *testing.T) {
 		end  func(userID, token string)
 	}{
 		{"Revoked", func(_, token string) {
-			fatalIf(t, auth.RevokeToken(context.Background(), e.store, e.clock.Now, token))
+			fatalIf(t, e.svc.RevokeAccessToken(e.sys(), token))
 		}},
 		{"Expired", func(_, _ string) { e.clock.Advance(time.Hour) }},
 		{"UserDisabled", func(id, _ string) {
@@ -99,20 +98,20 @@ func TestTheTokenIsNeverLogged(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := e.serve(Options{Logger: logger})
 	revoked := e.token(e.contoso.ID, e.admin.ID)
-	fatalIf(t, auth.RevokeToken(context.Background(), e.store, e.clock.Now, revoked))
+	fatalIf(t, e.svc.RevokeAccessToken(e.sys(), revoked))
 
 	e.get(srv.URL+"/v1.0/users", e.adminToken).want(t, http.StatusOK)
 	e.get(srv.URL+"/v1.0/users", revoked).want(t, http.StatusUnauthorized)
 	e.get(srv.URL+"/v1.0/users/"+e.ada.ID, e.adminToken).want(t, http.StatusNotFound)
 	// A 5xx is logged with its cause: the broken store fails authentication.
-	broken := httptest.NewServer(New(e.svc, brokenStore{}, Options{Logger: logger}))
+	broken := httptest.NewServer(New(directory.NewService(brokenStore{}, directory.Options{}), Options{Logger: logger}))
 	defer broken.Close()
 	e.get(broken.URL+"/v1.0/users", e.adminToken).want(t, http.StatusInternalServerError)
 	if !strings.Contains(log.String(), "db.internal") {
 		t.Fatalf("the 5xx cause is not in the log:\n%s", log.String())
 	}
 	for _, secret := range []string{e.adminToken, revoked} {
-		if strings.Contains(log.String(), secret) || strings.Contains(log.String(), strings.TrimPrefix(secret, auth.TokenPrefix)) {
+		if strings.Contains(log.String(), secret) || strings.Contains(log.String(), strings.TrimPrefix(secret, directory.TokenPrefix)) {
 			t.Fatalf("a token is in the log:\n%s", log.String())
 		}
 	}
@@ -127,7 +126,7 @@ func (panicStore) Read(context.Context, func(directory.Tx) error) error {
 
 func TestAPanicIsAGenericInternalError(t *testing.T) {
 	var log bytes.Buffer
-	srv := httptest.NewServer(New(directory.NewService(panicStore{}, directory.Options{}), panicStore{},
+	srv := httptest.NewServer(New(directory.NewService(panicStore{}, directory.Options{}),
 		Options{Logger: slog.New(slog.NewTextHandler(&log, nil))}))
 	defer srv.Close()
 	req, _ := http.NewRequest("GET", srv.URL+"/v1.0/users", nil)

@@ -16,7 +16,7 @@ func (s *Server) routes() (http.Handler, error) {
 
 	// JSON API in the shape of Microsoft Graph (internal/httpapi):
 	if s.deps.Service != nil {
-		mux.Handle("/v1.0/", httpapi.New(s.deps.Service, s.deps.Service.Store(), httpapi.Options{Logger: s.deps.Logger, Clock: s.deps.Clock, BaseURL: s.deps.BaseURL}))
+		mux.Handle("/v1.0/", httpapi.New(s.deps.Service, httpapi.Options{Logger: s.deps.Logger, Clock: s.deps.Clock, BaseURL: s.deps.BaseURL}))
 	}
 
 	// Web UI (internal/webui); it owns every other path:

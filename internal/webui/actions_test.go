@@ -72,6 +72,7 @@ func TestEveryAdminActionEndsWithASuccessMessage(t *testing.T) {
 	act("POST /admin/{tenant}/users/{user}/password", "/users/"+user+"/password", url.Values{"password": {"Lin-new-password-2026"}}, "password was reset")
 	act("POST /admin/{tenant}/users/{user}/disable", "/users/"+user+"/disable", nil, "Disabled Lin")
 	act("POST /admin/{tenant}/users/{user}/enable", "/users/"+user+"/enable", nil, "Enabled Lin")
+	act("POST /admin/{tenant}/users/{user}/revoke-sessions", "/users/"+user+"/revoke-sessions", nil, "Revoked every session of Lin")
 	act("POST /admin/{tenant}/users/{user}/groups", "/users/"+user+"/groups", url.Values{"group": {d.Group.ID}}, "Added to the group")
 	act("POST /admin/{tenant}/users/{user}/groups/{group}/remove", "/users/"+user+"/groups/"+d.Group.ID+"/remove", nil, "Removed from the group")
 	p = act("POST /admin/{tenant}/users/{user}/approles", "/users/"+user+"/approles", url.Values{"approle": {d.App.ID + "/" + d.AppRole.ID}}, "Assigned the app role")

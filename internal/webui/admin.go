@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/orgdir/orgdir/internal/auth"
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
@@ -28,7 +27,7 @@ var errNotAdmin = directory.Errorf(directory.KindForbidden,
 // is signed in to it.
 func (u *UI) actingUser(r *http.Request, tenantID string) (string, error) {
 	s := state(r).sess
-	if !auth.SignedIn(s, tenantID) {
+	if !s.SignedInTo(tenantID) {
 		return "", errNotAdmin
 	}
 	if s.HomeTenantID == tenantID {

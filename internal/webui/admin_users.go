@@ -237,6 +237,20 @@ func (u *UI) disableUser(w http.ResponseWriter, r *http.Request, a *adminReq) er
 	return u.setEnabled(w, r, a, false)
 }
 
+// revokeSessions is Graph's revokeSignInSessions from the user's page:
+// every session and API token of the user issued until now ends for good.
+func (u *UI) revokeSessions(w http.ResponseWriter, r *http.Request, a *adminReq) error {
+	id := r.PathValue("user")
+	if err := u.svc.RevokeSignInSessions(a.ctx, a.tenant.ID, id); err != nil {
+		return err
+	}
+	user, err := u.svc.GetUser(a.ctx, a.tenant.ID, id)
+	if err != nil {
+		return err
+	}
+	return u.redirect(w, r, a.url("users", user.ID), "Revoked every session of "+user.DisplayName+": they sign in again.")
+}
+
 type deleteUserPage struct {
 	Page
 	User          *directory.User

@@ -3,7 +3,6 @@ package webui
 import (
 	"net/http"
 
-	"github.com/orgdir/orgdir/internal/auth"
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
@@ -14,7 +13,10 @@ type orgRow struct {
 	Name     string
 	Domain   string
 	Home     bool
-	SignedIn bool // the session is signed in to it: Leave, else "Sign in to leave organization"
+	// SignedIn: the session is signed in to it: Leave, else "Sign in to
+	// leave organization" — except for a disabled account, which cannot
+	// sign in and whose Leave explains the refusal, as in Entra.
+	SignedIn bool
 	Enabled  bool
 	Contact  *directory.Contact
 }
@@ -34,7 +36,7 @@ func (u *UI) orgRows(r *http.Request) (home, others []orgRow, err error) {
 	s := state(r).sess
 	for _, o := range orgs {
 		row := orgRow{TenantID: o.Tenant.ID, Name: o.Tenant.DisplayName, Domain: o.Tenant.InitialDomain,
-			Home: o.Home, SignedIn: auth.SignedIn(s, o.Tenant.ID), Contact: o.Tenant.Contact()}
+			Home: o.Home, SignedIn: s.SignedInTo(o.Tenant.ID), Contact: o.Tenant.Contact()}
 		if o.User != nil {
 			row.UserID, row.Enabled = o.User.ID, o.User.AccountEnabled
 		}
@@ -82,11 +84,7 @@ func (u *UI) findOrg(r *http.Request, tenantID string) (*directory.Organization,
 // guest, then comes back to the Organizations page.
 func (u *UI) signInToTenant(w http.ResponseWriter, r *http.Request) error {
 	tid := r.PathValue("tenant")
-	user, err := u.svc.SignInToTenant(homeCtx(r), tid)
-	if err != nil {
-		return err
-	}
-	if err := u.sessions.AddTenant(r.Context(), state(r).sess, user.TenantID); err != nil {
+	if err := u.svc.AddSessionTenant(homeCtx(r), state(r).sess, tid); err != nil {
 		return err
 	}
 	name := "the organization"
@@ -110,7 +108,7 @@ func (u *UI) leaveConfirm(w http.ResponseWriter, r *http.Request) error {
 	if o.Home {
 		return directory.Errorf(directory.KindLeaveHomeOrganization, "%s is your home organization; you can't leave it here", o.Tenant.DisplayName)
 	}
-	if !auth.SignedIn(state(r).sess, o.Tenant.ID) {
+	if !state(r).sess.SignedInTo(o.Tenant.ID) && u.svc.LeaveRefusal(homeCtx(r), o.Tenant.ID) == nil {
 		return u.redirect(w, r, "/myaccount/organizations", "Sign in to "+o.Tenant.DisplayName+" first: use “Sign in to leave organization”.")
 	}
 	p := leavePage{Page: u.base(w, r, "Leave "+o.Tenant.DisplayName+"?"),
@@ -128,7 +126,11 @@ func (u *UI) leave(w http.ResponseWriter, r *http.Request) error {
 	name := "the organization"
 	if o, err := u.findOrg(r, tid); err == nil {
 		name = o.Tenant.DisplayName
-		if !o.Home && !auth.SignedIn(s, tid) {
+		if !o.Home && !s.SignedInTo(tid) {
+			// A refusal needs no sign-in: say it at once, with whom to ask.
+			if err := u.svc.LeaveRefusal(homeCtx(r), tid); err != nil {
+				return err
+			}
 			return u.redirect(w, r, "/myaccount/organizations", "Sign in to "+name+" first: use “Sign in to leave organization”.")
 		}
 	}
@@ -138,7 +140,7 @@ func (u *UI) leave(w http.ResponseWriter, r *http.Request) error {
 	if err := u.svc.Leave(homeCtx(r), tid); err != nil {
 		return err
 	}
-	if err := u.sessions.RemoveTenant(r.Context(), s, tid); err != nil {
+	if err := u.svc.RemoveSessionTenant(homeCtx(r), s, tid); err != nil {
 		return err
 	}
 	return u.redirect(w, r, "/myaccount/organizations/left", "You have left "+name+".")

@@ -58,7 +58,7 @@ func (u *UI) redeem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := u.sessions.AddTenant(r.Context(), state(r).sess, user.TenantID); err != nil {
+	if err := u.svc.AddSessionTenant(homeCtx(r), state(r).sess, user.TenantID); err != nil {
 		return err
 	}
 	name := "the organization"

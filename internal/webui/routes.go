@@ -49,6 +49,7 @@ func (u *UI) routeTable() []route {
 		{"GET /admin/{tenant}/users/{user}", u.page(true, u.admin(u.userPage))},
 		{"POST /admin/{tenant}/users/{user}/enable", u.page(true, u.admin(u.enableUser))},
 		{"POST /admin/{tenant}/users/{user}/disable", u.page(true, u.admin(u.disableUser))},
+		{"POST /admin/{tenant}/users/{user}/revoke-sessions", u.page(true, u.admin(u.revokeSessions))},
 		{"GET /admin/{tenant}/users/{user}/delete", u.page(true, u.admin(u.deleteUserConfirm))},
 		{"POST /admin/{tenant}/users/{user}/delete", u.page(true, u.admin(u.deleteUser))},
 		{"POST /admin/{tenant}/users/{user}/export", u.page(true, u.admin(u.exportUserData))},

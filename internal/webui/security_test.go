@@ -663,3 +663,35 @@ func TestGuessingIsRateLimited(t *testing.T) {
 		must(t, last, http.StatusTooManyRequests, "Too many attempts from your network")
 	})
 }
+
+// TestPasswordResetAndRevokeSignPeopleOutForGood: an administrator's
+// password reset or "Revoke sessions" ends the person's browser session at
+// once; signing in again (with the new password) works.
+func TestPasswordResetAndRevokeSignPeopleOutForGood(t *testing.T) {
+	s := newSite(t)
+	tid := s.demo.Contoso.ID
+	bob, err := s.svc.CreateUser(s.system(), tid, directory.NewUser{UserPrincipalName: "bob@contoso.example", DisplayName: "Bob", Password: "Bob-password-2026"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := s.admin(t)
+	b := s.browser(t)
+	b.signIn("bob@contoso.example", "Bob-password-2026")
+	must(t, b.get("/myaccount"), http.StatusOK, "Bob")
+
+	admin.get("/admin/" + tid + "/users/" + bob.ID)
+	must(t, admin.post("/admin/"+tid+"/users/"+bob.ID+"/password", url.Values{"password": {"Bob-new-password-2026"}}), http.StatusOK, "password was reset")
+	if p := b.get("/myaccount"); p.url != "/signin" {
+		t.Fatalf("after a password reset the old session still reaches %s", p.url)
+	}
+	b.signIn("bob@contoso.example", "Bob-new-password-2026")
+	must(t, b.get("/myaccount"), http.StatusOK, "Bob")
+
+	admin.get("/admin/" + tid + "/users/" + bob.ID)
+	must(t, admin.post("/admin/"+tid+"/users/"+bob.ID+"/revoke-sessions", nil), http.StatusOK, "Revoked every session of Bob")
+	if p := b.get("/myaccount"); p.url != "/signin" {
+		t.Fatalf("after Revoke sessions the old session still reaches %s", p.url)
+	}
+	b.signIn("bob@contoso.example", "Bob-new-password-2026")
+	must(t, b.get("/myaccount"), http.StatusOK, "Bob")
+}

@@ -78,9 +78,13 @@ func (u *UI) signinPassword(w http.ResponseWriter, r *http.Request) error {
 // cookie at every sign-in: no session fixation).
 func (u *UI) startSession(w http.ResponseWriter, r *http.Request, tenantID, userID, emailID string) error {
 	if old := state(r).sess; old != nil {
-		_ = u.sessions.End(r.Context(), old)
+		_ = u.svc.EndSession(r.Context(), old)
 	}
-	secret, _, err := u.sessions.Start(r.Context(), tenantID, userID, emailID)
+	person := directory.UserActor(tenantID, userID)
+	if emailID != "" {
+		person = directory.EmailActor(emailID)
+	}
+	secret, _, err := u.svc.StartSession(actorCtx(r, person))
 	if err != nil {
 		return err
 	}
@@ -149,7 +153,7 @@ func (u *UI) verifyCode(w http.ResponseWriter, r *http.Request) error {
 // signout ends the session everywhere.
 func (u *UI) signout(w http.ResponseWriter, r *http.Request) error {
 	if s := state(r).sess; s != nil {
-		if err := u.sessions.End(r.Context(), s); err != nil {
+		if err := u.svc.EndSession(r.Context(), s); err != nil {
 			return err
 		}
 	}

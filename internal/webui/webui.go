@@ -56,7 +56,6 @@ type UI struct {
 	mailSent bool
 	product  string
 	pages    map[string]*template.Template
-	sessions *auth.Sessions
 	codes    *auth.OneTimeCodes
 	// In-memory guards against guessing; the passcode store counts hold
 	// across instances.
@@ -89,7 +88,6 @@ func New(o Options) (*UI, error) {
 		u.product = "orgdir"
 	}
 	store := o.Service.Store()
-	u.sessions = &auth.Sessions{Store: store, Clock: u.now}
 	u.codes = &auth.OneTimeCodes{Store: store, Clock: u.now, PerIP: auth.NewLimiter(60, 15*time.Minute, u.now), Product: u.product}
 	if w := o.EchoPasscodes; w != nil {
 		var mu sync.Mutex
@@ -232,7 +230,7 @@ func (u *UI) page(needSession bool, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := &reqState{}
 		if c, err := r.Cookie(u.cookieName(cookieSession)); err == nil {
-			s, err := u.sessions.Lookup(r.Context(), c.Value)
+			s, err := u.svc.LookupSession(r.Context(), c.Value)
 			switch {
 			case err == nil:
 				st.sess = s
@@ -286,7 +284,7 @@ func (u *UI) anonSecret(w http.ResponseWriter, r *http.Request) string {
 	if c, err := r.Cookie(u.cookieName(cookieAnon)); err == nil && len(c.Value) >= 32 {
 		return c.Value
 	}
-	s, err := auth.RandomSecret(32)
+	s, err := directory.RandomSecret(32)
 	if err != nil {
 		return ""
 	}
@@ -364,7 +362,7 @@ func actorCtx(r *http.Request, a directory.Actor) context.Context {
 
 // homeCtx acts as the signed-in person themselves.
 func homeCtx(r *http.Request) context.Context {
-	return actorCtx(r, auth.HomeActor(state(r).sess))
+	return actorCtx(r, state(r).sess.PersonActor())
 }
 
 // safeNext keeps a post-sign-in target on this site: a path, never a

@@ -23,7 +23,7 @@ func testGDPR(t *testing.T, ns NewStore) {
 		tok := &directory.AccessToken{ID: directory.NewID(), TenantID: w.fabrikam.ID, UserID: w.ada.ID, TokenHash: []byte("secret-token-hash"),
 			Description: "Ada's script", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
 		sess := &directory.Session{ID: directory.NewID(), TokenHash: []byte("secret-session-hash"), HomeTenantID: w.fabrikam.ID, HomeUserID: w.ada.ID,
-			SignedInTenantID: []string{w.contoso.ID}, CSRFSecret: []byte("secret-csrf"), CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+			SignedIn: []directory.TenantSignIn{{TenantID: w.contoso.ID, At: now}}, CSRFSecret: []byte("secret-csrf"), CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
 		mail := &directory.OutboxMessage{ID: directory.NewID(), TenantID: w.contoso.ID, To: strings.ToUpper(w.adaGuest.Mail),
 			Subject: "Hello Ada", Body: "redeem: secret-link", CreatedAt: now}
 		ok(t, w.store.Write(ctx, func(tx directory.Tx) error {
@@ -45,7 +45,7 @@ func testGDPR(t *testing.T, ns NewStore) {
 				}
 			}
 		}
-		if len(d.Sessions) != 1 || d.Sessions[0].ID != sess.ID || len(d.Sessions[0].SignedInTenantID) != 1 {
+		if len(d.Sessions) != 1 || d.Sessions[0].ID != sess.ID || len(d.Sessions[0].SignedIn) != 1 {
 			t.Errorf("sessions = %+v, want Ada's one session", d.Sessions)
 		}
 		home, guest := d.Memberships[0], d.Memberships[1]

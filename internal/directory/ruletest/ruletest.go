@@ -34,4 +34,5 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 	t.Run("Audit", func(t *testing.T) { testAudit(t, ns) })
 	t.Run("Export", func(t *testing.T) { testExport(t, ns) })
 	t.Run("GDPR", func(t *testing.T) { testGDPR(t, ns) })
+	t.Run("Credentials", func(t *testing.T) { testCredentials(t, ns) })
 }

@@ -101,7 +101,7 @@ func guestHistoryErased(t *testing.T, how string) {
 	check(st.Write(ctx, func(tx directory.Tx) error {
 		now := clock.Now()
 		if err := tx.CreateSession(ctx, &directory.Session{ID: directory.NewID(), TokenHash: []byte("h"), EmailIdentityID: identity.ID,
-			SignedInTenantID: []string{tn.ID}, CSRFSecret: []byte("c"), CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+			SignedIn: []directory.TenantSignIn{{TenantID: tn.ID, At: now}}, CSRFSecret: []byte("c"), CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
 			return err
 		}
 		if err := tx.CreateOneTimeCode(ctx, &directory.OneTimeCode{ID: directory.NewID(), Email: mail, CodeHash: []byte("x"),

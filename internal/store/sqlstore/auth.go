@@ -41,6 +41,14 @@ func (t *tx) GetAccessTokenByHash(ctx context.Context, hash []byte) (*directory.
 	return a, nil
 }
 
+func (t *tx) GetAccessToken(ctx context.Context, id string) (*directory.AccessToken, error) {
+	a, err := scanToken(t.queryRow(ctx, `SELECT `+tokenCols+` FROM access_tokens WHERE id = ?`, id))
+	if err != nil {
+		return nil, t.fail(err, "access token")
+	}
+	return a, nil
+}
+
 // ListAccessTokens lists a user's tokens, oldest first.
 func (t *tx) ListAccessTokens(ctx context.Context, tenantID, userID string) ([]*directory.AccessToken, error) {
 	rows, err := t.query(ctx, `SELECT `+tokenCols+` FROM access_tokens WHERE tenant_id = ? AND user_id = ?
@@ -73,7 +81,7 @@ const sessionCols = `id, token_hash, home_tenant_id, home_user_id, email_identit
 // CreateSession stores a session; its home user or e-mail identity must
 // exist (KindNotFound otherwise).
 func (t *tx) CreateSession(ctx context.Context, s *directory.Session) error {
-	tenants, err := toJSON(s.SignedInTenantID)
+	tenants, err := toJSON(s.SignedIn)
 	if err != nil {
 		return err
 	}
@@ -104,7 +112,7 @@ func scanSession(r scanner) (*directory.Session, error) {
 	}
 	s.HomeTenantID, s.HomeUserID, s.EmailIdentityID = homeTenant.S, homeUser.S, identity.S
 	s.CreatedAt, s.ExpiresAt, s.RevokedAt = created.Time, expires.Time, revoked.Ptr()
-	if s.SignedInTenantID, err = fromJSON[string](tenants); err != nil {
+	if s.SignedIn, err = fromJSON[directory.TenantSignIn](tenants); err != nil {
 		return nil, err
 	}
 	return &s, nil
@@ -155,7 +163,7 @@ func (t *tx) ListSessions(ctx context.Context, homeTenantID, homeUserID, emailId
 // UpdateSession writes what changes during a session: the tenants signed
 // in to, the expiry and the revocation.
 func (t *tx) UpdateSession(ctx context.Context, s *directory.Session) error {
-	tenants, err := toJSON(s.SignedInTenantID)
+	tenants, err := toJSON(s.SignedIn)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 func userColumns(p string) string {
 	cols := []string{"id", "tenant_id", "upn", "mail", "display_name", "user_type", "account_enabled",
 		"created_at", "creation_type", "external_user_state", "external_state_changed_at", "identities",
-		"home_user_id", "home_email_identity_id", "deleted_at", "purge_at"}
+		"home_user_id", "home_email_identity_id", "deleted_at", "purge_at", "sessions_valid_from"}
 	for i, c := range cols {
 		cols[i] = p + c
 	}
@@ -23,11 +23,11 @@ var userCols = userColumns("")
 
 func scanUser(r scanner) (*directory.User, error) {
 	var u directory.User
-	var created, stateChanged, deleted, purge scanTime
+	var created, stateChanged, deleted, purge, validFrom scanTime
 	var identities string
 	err := r.Scan(&u.ID, &u.TenantID, &u.UserPrincipalName, &u.Mail, &u.DisplayName, &u.UserType,
 		&u.AccountEnabled, &created, &u.CreationType, &u.ExternalUserState, &stateChanged, &identities,
-		&u.HomeUserID, &u.HomeEmailIdentityID, &deleted, &purge)
+		&u.HomeUserID, &u.HomeEmailIdentityID, &deleted, &purge, &validFrom)
 	if err != nil {
 		return nil, err
 	}
@@ -35,6 +35,9 @@ func scanUser(r scanner) (*directory.User, error) {
 	u.ExternalUserStateChangeDateTime = stateChanged.Ptr()
 	u.DeletedAt = deleted.Ptr()
 	u.PurgeAt = purge.Ptr()
+	if v := validFrom.Ptr(); v != nil {
+		u.SignInSessionsValidFrom = *v
+	}
 	if u.Identities, err = fromJSON[directory.ObjectIdentity](identities); err != nil {
 		return nil, err
 	}
@@ -46,11 +49,11 @@ func (t *tx) CreateUser(ctx context.Context, u *directory.User) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = t.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.ID, u.TenantID, u.UserPrincipalName, u.Mail, u.DisplayName, string(u.UserType), u.AccountEnabled,
 		t.d.timeArg(u.CreatedAt), u.CreationType, string(u.ExternalUserState),
 		t.d.nullTimeArg(u.ExternalUserStateChangeDateTime), ids, u.HomeUserID, u.HomeEmailIdentityID,
-		t.d.nullTimeArg(u.DeletedAt), t.d.nullTimeArg(u.PurgeAt))
+		t.d.nullTimeArg(u.DeletedAt), t.d.nullTimeArg(u.PurgeAt), t.d.nullTimeArg(validFromPtr(u)))
 	if err != nil {
 		return t.fail(err, "user")
 	}
@@ -89,12 +92,22 @@ func (t *tx) UpdateUser(ctx context.Context, u *directory.User) error {
 	}
 	return t.execOne(ctx, "user", `UPDATE users SET upn = ?, mail = ?, display_name = ?, user_type = ?,
 		account_enabled = ?, creation_type = ?, external_user_state = ?, external_state_changed_at = ?,
-		identities = ?, home_user_id = ?, home_email_identity_id = ?, deleted_at = ?, purge_at = ?
+		identities = ?, home_user_id = ?, home_email_identity_id = ?, deleted_at = ?, purge_at = ?,
+		sessions_valid_from = ?
 		WHERE tenant_id = ? AND id = ?`,
 		u.UserPrincipalName, u.Mail, u.DisplayName, string(u.UserType), u.AccountEnabled, u.CreationType,
 		string(u.ExternalUserState), t.d.nullTimeArg(u.ExternalUserStateChangeDateTime), ids,
 		u.HomeUserID, u.HomeEmailIdentityID, t.d.nullTimeArg(u.DeletedAt), t.d.nullTimeArg(u.PurgeAt),
-		u.TenantID, u.ID)
+		t.d.nullTimeArg(validFromPtr(u)), u.TenantID, u.ID)
+}
+
+// validFromPtr is the user's SignInSessionsValidFrom, NULL while never
+// moved.
+func validFromPtr(u *directory.User) *time.Time {
+	if u.SignInSessionsValidFrom.IsZero() {
+		return nil
+	}
+	return &u.SignInSessionsValidFrom
 }
 
 // userDependents are the rows that name a user. Foreign keys cascade them

@@ -33,6 +33,11 @@ var accessTokenTests = map[string]func(*testing.T, *fx){
 			sameJSON(t, got, a)
 			_, err = tx.GetAccessTokenByHash(f.ctx, []byte("unknown"))
 			wantKind(t, err, directory.KindNotFound)
+			got, err = tx.GetAccessToken(f.ctx, a.ID)
+			wantNoErr(t, err)
+			sameJSON(t, got, a)
+			_, err = tx.GetAccessToken(f.ctx, directory.NewID())
+			wantKind(t, err, directory.KindNotFound)
 			return nil
 		})
 		at := base.Add(time.Hour)
@@ -90,7 +95,7 @@ var sessionTests = map[string]func(*testing.T, *fx){
 			return nil
 		})
 		at := base.Add(time.Minute)
-		s.SignedInTenantID, s.ExpiresAt, s.RevokedAt = []string{other.ID}, base.Add(2*time.Hour), &at
+		s.SignedIn, s.ExpiresAt, s.RevokedAt = []directory.TenantSignIn{{TenantID: other.ID, At: at}}, base.Add(2*time.Hour), &at
 		f.write(func(tx directory.Tx) error { return tx.UpdateSession(f.ctx, s) })
 		f.read(func(tx directory.Tx) error {
 			got, err := tx.GetSessionByHash(f.ctx, s.TokenHash)
@@ -114,7 +119,7 @@ var sessionTests = map[string]func(*testing.T, *fx){
 		f.session(tn.ID, f.user(tn.ID).ID)
 		e := &directory.EmailIdentity{ID: directory.NewID(), Email: "p@example.test", CreatedAt: base}
 		es := &directory.Session{ID: directory.NewID(), TokenHash: []byte("es"), EmailIdentityID: e.ID,
-			SignedInTenantID: []string{tn.ID}, CSRFSecret: []byte("c"), CreatedAt: base, ExpiresAt: base.Add(time.Hour)}
+			SignedIn: []directory.TenantSignIn{{TenantID: tn.ID, At: base}}, CSRFSecret: []byte("c"), CreatedAt: base, ExpiresAt: base.Add(time.Hour)}
 		f.write(func(tx directory.Tx) error {
 			if err := tx.CreateEmailIdentity(f.ctx, e); err != nil {
 				return err

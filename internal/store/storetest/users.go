@@ -109,6 +109,24 @@ var userTests = map[string]func(*testing.T, *fx){
 		f.user(tn.ID, func(u *directory.User) { u.Mail = "" })
 		f.user(tn.ID, func(u *directory.User) { u.Mail = "" })
 	},
+	"SignInSessionsValidFromIsKeptAndNeverMovedReadsZero": func(t *testing.T, f *fx) {
+		tn := f.tenant()
+		fresh := f.user(tn.ID)
+		moved := f.user(tn.ID, func(u *directory.User) { u.SignInSessionsValidFrom = base.Add(time.Minute) })
+		f.read(func(tx directory.Tx) error {
+			got, err := tx.GetUser(f.ctx, tn.ID, fresh.ID)
+			wantNoErr(t, err)
+			if !got.SignInSessionsValidFrom.IsZero() {
+				t.Errorf("a user never revoked reads SignInSessionsValidFrom %v, want zero", got.SignInSessionsValidFrom)
+			}
+			got, err = tx.GetUser(f.ctx, tn.ID, moved.ID)
+			wantNoErr(t, err)
+			if !got.SignInSessionsValidFrom.Equal(base.Add(time.Minute)) {
+				t.Errorf("SignInSessionsValidFrom = %v, want %v", got.SignInSessionsValidFrom, base.Add(time.Minute))
+			}
+			return nil
+		})
+	},
 	"SameUPNInAnotherTenantIsAllowed": func(t *testing.T, f *fx) {
 		a, b := f.tenant(), f.tenant()
 		u := f.user(a.ID)
@@ -135,6 +153,7 @@ var userTests = map[string]func(*testing.T, *fx){
 		u.HomeUserID = directory.NewID()
 		purge := at.Add(24 * time.Hour)
 		u.DeletedAt, u.PurgeAt = &at, &purge
+		u.SignInSessionsValidFrom = at.Add(time.Microsecond)
 		f.write(func(tx directory.Tx) error { return tx.UpdateUser(f.ctx, u) })
 		f.read(func(tx directory.Tx) error {
 			got, err := tx.GetUser(f.ctx, tn.ID, u.ID)
