@@ -20,6 +20,9 @@ type Program struct {
 	// OnListen, when set, is told the address `serve` listens on once it
 	// accepts connections (tests listen on 127.0.0.1:0).
 	OnListen func(addr net.Addr)
+	// OnMetricsListen, when set, is told the address of serve's metrics
+	// listener (--metrics-addr).
+	OnMetricsListen func(addr net.Addr)
 }
 
 // Run runs orgdir with args (without the program name) and returns nil on

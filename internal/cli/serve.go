@@ -26,6 +26,7 @@ the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
 	interval := f.Duration("purge-interval", time.Hour, "how often the retention purge runs (0 turns it off)")
 	batch := f.Int("purge-batch", 500, "at most this many deleted users purged per batch")
 	logLevel := f.String("log-level", "info", "least severe log `level`: debug, info, warn or error")
+	metricsAddr := f.String("metrics-addr", "", "`host:port` of a separate listener serving Prometheus metrics at /metrics; empty serves none")
 	smtpCfg := mail.Config{}
 	f.StringVar(&smtpCfg.Host, "smtp-host", "", "SMTP `host` that sends e-mail with STARTTLS; empty keeps e-mail in the outbox the admin portal shows")
 	f.IntVar(&smtpCfg.Port, "smtp-port", 587, "SMTP `port`")
@@ -72,6 +73,10 @@ the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
 		public = localURL(ln.Addr())
 	}
 	svc := e.newService(st, public)
+	m, err := e.serveMetrics(ctx, *metricsAddr, st, svc, logger)
+	if err != nil {
+		return err
+	}
 
 	if *withDemo {
 		d, err := demo.Seed(ctx, svc, public)
@@ -91,6 +96,7 @@ the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
 		Clock:   e.prog.Clock,
 		BaseURL: public,
 
+		Metrics:       m,
 		MailDelivered: smtpCfg.Enabled(),
 		EchoPasscodes: demoPasscodes(*withDemo && !smtpCfg.Enabled(), e.stdout),
 	})
@@ -104,10 +110,10 @@ the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		jobs.RunPurge(ctx, svc, e.prog.Clock, *interval, *batch, logger)
+		jobs.RunPurge(ctx, svc, e.prog.Clock, *interval, *batch, logger, m)
 	}()
 	if smtpCfg.Enabled() {
-		d := &mail.Deliverer{Store: st, Transport: &mail.Sender{Config: smtpCfg}, Clock: e.prog.Clock, Log: logger}
+		d := &mail.Deliverer{Store: st, Transport: &mail.Sender{Config: smtpCfg}, Clock: e.prog.Clock, Log: logger, Record: m.MailDelivery}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -117,6 +117,9 @@ type Tx interface {
 	// then id); p.AfterID is the last message of the previous page.
 	ListOutbox(ctx context.Context, tenantID string, p Page) ([]*OutboxMessage, error)
 	ListUnsentMail(ctx context.Context, limit int) ([]*OutboxMessage, error)
+	// MailBacklog counts unsent messages of every tenant and returns the
+	// creation time of the oldest (nil when none wait).
+	MailBacklog(ctx context.Context) (int, *time.Time, error)
 	MarkMailSent(ctx context.Context, id string, at time.Time) error
 	// DeleteMailTo removes a tenant's messages to an address (erasure);
 	// tenantID "" is the messages of no tenant (one-time passcodes).
@@ -141,6 +144,9 @@ type Tx interface {
 	GetSessionByHash(ctx context.Context, hash []byte) (*Session, error)
 	UpdateSession(ctx context.Context, s *Session) error
 	DeleteSession(ctx context.Context, id string) error
+	// CountActiveSessions counts the sessions not revoked and not expired
+	// at now, of every tenant (metrics).
+	CountActiveSessions(ctx context.Context, now time.Time) (int, error)
 	// ListSessions returns a person's sessions, oldest first: those of the
 	// home user (homeTenantID, homeUserID) or of the e-mail identity;
 	// exactly one of the two is given (export).

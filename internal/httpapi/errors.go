@@ -147,7 +147,7 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status, code, message, target, c := classify(err)
 	id, _ := r.Context().Value(requestIDKey{}).(string)
 	if status >= 500 {
-		a.opts.Logger.Error("api request failed", "request-id", id, "method", r.Method, "path", r.URL.Path, "err", err)
+		a.opts.Logger.Error("api request failed", "request-id", id, "method", r.Method, "route", r.Pattern, "err", err)
 	}
 	switch status {
 	case http.StatusUnauthorized:

@@ -11,6 +11,7 @@ import (
 
 	"github.com/orgdir/orgdir/internal/directory"
 	"github.com/orgdir/orgdir/internal/graphjson"
+	"github.com/orgdir/orgdir/internal/httpx"
 )
 
 // DefaultMaxBodyBytes caps a request body: every orgdir resource fits in
@@ -67,8 +68,16 @@ type requestIDKey struct{}
 // token, throttles it and routes; every error on the way is written by
 // writeError.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	id := directory.NewID()
-	w.Header().Set("request-id", id)
+	// The pipeline (internal/httpx) gave the request its id and header;
+	// the API is also mounted bare in tests.
+	id := httpx.RequestID(r.Context())
+	if id == "" {
+		id = directory.NewID()
+		w.Header().Set(httpx.RequestIDHeader, id)
+	}
+	if _, pattern := a.mux.Handler(r); pattern != "" {
+		httpx.SetRoute(r.Context(), pattern) // before authentication: a 401 counts for its route
+	}
 	if cid := clientRequestID(r); cid != "" {
 		w.Header().Set("client-request-id", cid)
 	}

@@ -23,16 +23,25 @@ func PurgeOnce(ctx context.Context, p Purger, clock directory.Clock, batch int) 
 	return p.PurgeExpired(ctx, clock(), batch)
 }
 
+// Recorder learns the outcome of each pass (the metrics package).
+type Recorder interface {
+	PurgeRan(n int, err error, at time.Time)
+}
+
 // RunPurge purges at once and then every interval until ctx ends. A failed
 // pass is logged and retried at the next tick: an outage of the database
-// must not stop the job for good. It returns when ctx is done.
-func RunPurge(ctx context.Context, p Purger, clock directory.Clock, interval time.Duration, batch int, logger *slog.Logger) {
+// must not stop the job for good. It returns when ctx is done. rec, when
+// not nil, records every pass.
+func RunPurge(ctx context.Context, p Purger, clock directory.Clock, interval time.Duration, batch int, logger *slog.Logger, rec Recorder) {
 	if interval <= 0 {
 		logger.Warn("retention purge disabled", "interval", interval)
 		return
 	}
 	pass := func() {
 		n, err := PurgeOnce(ctx, p, clock, batch)
+		if rec != nil && ctx.Err() == nil {
+			rec.PurgeRan(n, err, clock())
+		}
 		switch {
 		case err != nil && ctx.Err() != nil:
 			// Shutting down: the cancelled pass is not an error worth a line.

@@ -138,7 +138,7 @@ func TestRunPurgeRunsAtStartBeforeTheFirstTick(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		RunPurge(ctx, p, time.Now, time.Hour, 500, testLogger(&syncBuffer{}))
+		RunPurge(ctx, p, time.Now, time.Hour, 500, testLogger(&syncBuffer{}), nil)
 		close(done)
 	}()
 	p.waitCalls(t, 1) // an hour-long interval: only the start pass can call
@@ -159,7 +159,7 @@ func TestRunPurgeKeepsGoingAfterAnErrorAndLogsIt(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		RunPurge(ctx, p, clock.Now, time.Millisecond, 100, testLogger(&logs))
+		RunPurge(ctx, p, clock.Now, time.Millisecond, 100, testLogger(&logs), nil)
 		close(done)
 	}()
 	p.waitCalls(t, 3)
@@ -185,7 +185,7 @@ func TestRunPurgeReadsTheClockOnEveryPass(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		RunPurge(ctx, p, clock.Now, time.Millisecond, 1, testLogger(&syncBuffer{}))
+		RunPurge(ctx, p, clock.Now, time.Millisecond, 1, testLogger(&syncBuffer{}), nil)
 		close(done)
 	}()
 	p.waitCalls(t, 1)
@@ -206,7 +206,7 @@ func TestRunPurgeReadsTheClockOnEveryPass(t *testing.T) {
 func TestRunPurgeWithoutIntervalDoesNothing(t *testing.T) {
 	p := newFakePurger(purgeResult{})
 	var logs syncBuffer
-	RunPurge(context.Background(), p, time.Now, 0, 10, testLogger(&logs))
+	RunPurge(context.Background(), p, time.Now, 0, 10, testLogger(&logs), nil)
 	if got := len(p.snapshot()); got != 0 {
 		t.Errorf("calls = %d, want none when the interval is 0", got)
 	}

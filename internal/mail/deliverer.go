@@ -25,6 +25,14 @@ type Deliverer struct {
 	Interval  time.Duration   // default 10s
 	Batch     int             // default 50
 	Log       *slog.Logger    // default slog.Default()
+	// Record, when set, learns each attempt's result: "sent" or "failed".
+	Record func(result string)
+}
+
+func (d *Deliverer) record(result string) {
+	if d.Record != nil {
+		d.Record(result)
+	}
 }
 
 func (d *Deliverer) now() time.Time {
@@ -55,6 +63,7 @@ func (d *Deliverer) DeliverOnce(ctx context.Context) (int, error) {
 	sent := 0
 	for _, m := range msgs {
 		if err := d.Transport.Send(ctx, m, d.now()); err != nil {
+			d.record("failed")
 			var rej *RejectedError
 			if errors.As(err, &rej) {
 				d.logger().Warn("mail rejected; it stays in the outbox", "id", m.ID, "err", err)
@@ -66,6 +75,7 @@ func (d *Deliverer) DeliverOnce(ctx context.Context) (int, error) {
 		if err := d.Store.Write(ctx, func(tx directory.Tx) error { return tx.MarkMailSent(ctx, m.ID, at) }); err != nil {
 			return sent, err
 		}
+		d.record("sent")
 		sent++
 	}
 	return sent, nil

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/orgdir/orgdir/internal/httpapi"
+	"github.com/orgdir/orgdir/internal/httpx"
 	"github.com/orgdir/orgdir/internal/webui"
 )
 
@@ -11,8 +12,8 @@ import (
 // here, with what it needs from s.deps.
 func (s *Server) routes() (http.Handler, error) {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /healthz", httpx.Route("GET /healthz", http.HandlerFunc(s.healthz)))
+	mux.Handle("GET /readyz", httpx.Route("GET /readyz", http.HandlerFunc(s.readyz)))
 
 	// JSON API in the shape of Microsoft Graph (internal/httpapi):
 	if s.deps.Service != nil {
@@ -29,5 +30,8 @@ func (s *Server) routes() (http.Handler, error) {
 		mux.Handle("/", ui)
 	}
 
-	return s.recoverPanics(mux), nil
+	// The one pipeline of every route: request id, panic recovery, access
+	// log and metrics (internal/httpx).
+	p := &httpx.Pipeline{Log: s.deps.Logger, Observer: s.deps.Metrics, Now: s.deps.Clock}
+	return p.Wrap(mux), nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/httpx"
 )
 
 // Pinger is what readiness asks of the store: can it reach its database.
@@ -32,6 +33,8 @@ type Deps struct {
 	// EchoPasscodes, when set, also receives every passcode e-mail (the
 	// demo without SMTP prints them, as no page shows them).
 	EchoPasscodes io.Writer
+	// Metrics records every request; nil records nothing.
+	Metrics httpx.Observer
 }
 
 // Timeouts of the http.Server: slow clients may not hold connections open.

@@ -81,14 +81,6 @@ func TestHealthzRefusesOtherMethods(t *testing.T) {
 	}
 }
 
-func TestAPanickingHandlerCostsOneRequestNotTheProcess(t *testing.T) {
-	s := newTestServer(t, nil)
-	h := s.recoverPanics(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("bug") }))
-	if code, body := get(t, h, "/boom"); code != http.StatusInternalServerError || strings.Contains(body, "bug") {
-		t.Errorf("panicking handler = %d %q, want 500 without the panic value", code, body)
-	}
-}
-
 func TestServeStopsWhenTheContextEnds(t *testing.T) {
 	s := newTestServer(t, nil)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -4,6 +4,8 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+
+	"github.com/orgdir/orgdir/internal/httpx"
 )
 
 // route is one page of the UI: a method pattern and its handler.
@@ -85,9 +87,9 @@ func (u *UI) routeTable() []route {
 func (u *UI) routes() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFS, "static")
-	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	mux.Handle("GET /static/", httpx.Route("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static)))))
 	for _, rt := range u.routeTable() {
-		mux.Handle(rt.pattern, rt.h)
+		mux.Handle(rt.pattern, httpx.Route(rt.pattern, rt.h))
 	}
 	mux.Handle("/", u.page(false, func(w http.ResponseWriter, r *http.Request) error {
 		return notFoundPage

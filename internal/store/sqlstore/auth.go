@@ -100,6 +100,15 @@ func (t *tx) CreateSession(ctx context.Context, s *directory.Session) error {
 	return nil
 }
 
+func (t *tx) CountActiveSessions(ctx context.Context, now time.Time) (int, error) {
+	var n int
+	err := t.queryRow(ctx, `SELECT count(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > ?`, t.d.timeArg(now)).Scan(&n)
+	if err != nil {
+		return 0, t.fail(err, "session")
+	}
+	return n, nil
+}
+
 func scanSession(r scanner) (*directory.Session, error) {
 	var s directory.Session
 	var homeTenant, homeUser, identity scanNullString

@@ -59,6 +59,17 @@ func (t *tx) ListUnsentMail(ctx context.Context, limit int) ([]*directory.Outbox
 		t.d.skipLocked(t.write), limit)
 }
 
+func (t *tx) MailBacklog(ctx context.Context) (int, *time.Time, error) {
+	var n int
+	var oldest scanTime
+	// The partial index outbox_unsent holds exactly these rows.
+	err := t.queryRow(ctx, `SELECT count(*), min(created_at) FROM outbox WHERE sent_at IS NULL`).Scan(&n, &oldest)
+	if err != nil {
+		return 0, nil, t.fail(err, "mail")
+	}
+	return n, oldest.Ptr(), nil
+}
+
 func (t *tx) listMail(ctx context.Context, query string, args ...any) ([]*directory.OutboxMessage, error) {
 	rows, err := t.query(ctx, query, args...)
 	if err != nil {

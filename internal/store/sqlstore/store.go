@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sync/atomic"
 
 	"github.com/orgdir/orgdir/internal/directory"
 )
@@ -37,8 +38,9 @@ type Config struct {
 
 // Store is a directory.Store over SQL.
 type Store struct {
-	cfg Config
-	d   *Dialect
+	cfg     Config
+	d       *Dialect
+	retried atomic.Uint64 // Writes run again after a deadlock or serialization failure
 }
 
 var _ directory.Store = (*Store)(nil)
@@ -46,6 +48,19 @@ var _ directory.Store = (*Store)(nil)
 // New returns a Store. The schema must already be migrated.
 func New(cfg Config) *Store {
 	return &Store{cfg: cfg, d: &cfg.Dialect}
+}
+
+// RetriedTransactions counts the Writes run again after the database
+// aborted them to break a deadlock (metrics).
+func (s *Store) RetriedTransactions() uint64 { return s.retried.Load() }
+
+// Pools returns the store's connection pools by name, "read" and
+// "write", or one "main" when they are the same (metrics).
+func (s *Store) Pools() map[string]*sql.DB {
+	if s.cfg.ReadDB == s.cfg.WriteDB {
+		return map[string]*sql.DB{"main": s.cfg.WriteDB}
+	}
+	return map[string]*sql.DB{"read": s.cfg.ReadDB, "write": s.cfg.WriteDB}
 }
 
 // Dialect returns the store's dialect.
@@ -69,6 +84,7 @@ func (s *Store) Write(ctx context.Context, fn func(directory.Tx) error) error {
 	for attempt := 0; ; attempt++ {
 		erased, err := s.writeOnce(ctx, fn)
 		if err != nil && attempt < s.cfg.WriteRetries && s.retryable(err) {
+			s.retried.Add(1)
 			continue
 		}
 		if err == nil && erased && s.cfg.AfterErase != nil {

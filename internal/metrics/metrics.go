@@ -1,0 +1,168 @@
+package metrics
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+// Metrics holds every series of one process.
+type Metrics struct {
+	reg              *prometheus.Registry
+	httpRequests     *prometheus.CounterVec
+	httpDuration     *prometheus.HistogramVec
+	purgeRuns        *prometheus.CounterVec
+	usersPurged      prometheus.Counter
+	purgeLastSuccess prometheus.Gauge
+	mailDeliveries   *prometheus.CounterVec
+	signIns          *prometheus.CounterVec
+}
+
+// New returns the registry with the process and Go runtime collectors and
+// orgdir's own series.
+func New() *Metrics {
+	m := &Metrics{reg: prometheus.NewRegistry()}
+	m.httpRequests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "orgdir_http_requests_total", Help: "HTTP requests by route pattern, method and status code.",
+	}, []string{"route", "method", "code"})
+	m.httpDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "orgdir_http_request_duration_seconds", Help: "Time to answer an HTTP request, by route pattern and method.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+	}, []string{"route", "method"})
+	m.purgeRuns = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "orgdir_purge_runs_total", Help: "Passes of the retention purge, by result (success, failure).",
+	}, []string{"result"})
+	m.usersPurged = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "orgdir_purge_users_total", Help: "Deleted users purged when their retention ended.",
+	})
+	m.purgeLastSuccess = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "orgdir_purge_last_success_timestamp_seconds", Help: "When the retention purge last finished a pass without error (Unix time).",
+	})
+	m.mailDeliveries = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "orgdir_mail_deliveries_total", Help: "E-mail delivery attempts, by result (sent, failed).",
+	}, []string{"result"})
+	m.signIns = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "orgdir_sign_ins_total", Help: "Interactive sign-ins, by method (password, passcode) and result (success, failure, throttled).",
+	}, []string{"method", "result"})
+	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.httpRequests, m.httpDuration, m.purgeRuns, m.usersPurged, m.purgeLastSuccess, m.mailDeliveries, m.signIns)
+	return m
+}
+
+// Handler serves the registry in Prometheus's text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// ObserveHTTP records one answered request (internal/httpx's Observer).
+func (m *Metrics) ObserveHTTP(route, method string, status int, d time.Duration) {
+	if m == nil {
+		return
+	}
+	m.httpRequests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+	m.httpDuration.WithLabelValues(route, method).Observe(d.Seconds())
+}
+
+// PurgeRan records one pass of the retention purge that purged n users.
+func (m *Metrics) PurgeRan(n int, err error, at time.Time) {
+	if m == nil {
+		return
+	}
+	m.usersPurged.Add(float64(n))
+	if err != nil {
+		m.purgeRuns.WithLabelValues("failure").Inc()
+		return
+	}
+	m.purgeRuns.WithLabelValues("success").Inc()
+	m.purgeLastSuccess.Set(float64(at.UnixNano()) / 1e9)
+}
+
+// MailDelivery records one delivery attempt: "sent" or "failed".
+func (m *Metrics) MailDelivery(result string) {
+	if m == nil {
+		return
+	}
+	m.mailDeliveries.WithLabelValues(result).Inc()
+}
+
+// SignIn records one interactive sign-in attempt.
+func (m *Metrics) SignIn(method, result string) {
+	if m == nil {
+		return
+	}
+	m.signIns.WithLabelValues(method, result).Inc()
+}
+
+// Pools is a store's connection pools by name and its count of retried
+// transactions (sqlstore.Store).
+type Pools interface {
+	Pools() map[string]*sql.DB
+	RetriedTransactions() uint64
+}
+
+// WatchStore adds the store's pool statistics (go_sql_* series, labelled
+// db_name = orgdir_<pool>: open, in use, idle, wait count and time) and
+// orgdir_db_transactions_retried_total.
+func (m *Metrics) WatchStore(p Pools) {
+	if m == nil || p == nil {
+		return
+	}
+	for name, db := range p.Pools() {
+		m.reg.MustRegister(collectors.NewDBStatsCollector(db, "orgdir_"+name))
+	}
+	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "orgdir_db_transactions_retried_total", Help: "Write transactions run again after the database aborted them (deadlock, serialization failure).",
+	}, func() float64 { return float64(p.RetriedTransactions()) }))
+}
+
+// WatchDirectory adds the directory's operational figures, read from the
+// database at each scrape: the mail queue's depth and oldest message age,
+// and the active sessions.
+func (m *Metrics) WatchDirectory(svc *directory.Service) {
+	if m == nil || svc == nil {
+		return
+	}
+	m.reg.MustRegister(&directoryCollector{svc: svc})
+}
+
+type directoryCollector struct{ svc *directory.Service }
+
+var (
+	queueDepth = prometheus.NewDesc("orgdir_mail_queue_depth", "E-mail messages waiting to be sent.", nil, nil)
+	queueAge   = prometheus.NewDesc("orgdir_mail_queue_oldest_age_seconds", "Age of the oldest e-mail waiting to be sent (0 when none waits).", nil, nil)
+	sessions   = prometheus.NewDesc("orgdir_active_sessions", "Browser sessions neither ended nor expired.", nil, nil)
+	scrapeErr  = prometheus.NewDesc("orgdir_directory_scrape_error", "1 when the directory's figures could not be read at this scrape.", nil, nil)
+)
+
+func (c *directoryCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- queueDepth
+	ch <- queueAge
+	ch <- sessions
+	ch <- scrapeErr
+}
+
+func (c *directoryCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	st, err := c.svc.OperationalStats(directory.WithActor(ctx, directory.SystemActor("orgdir metrics")))
+	if err != nil {
+		ch <- prometheus.MustNewConstMetric(scrapeErr, prometheus.GaugeValue, 1)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(scrapeErr, prometheus.GaugeValue, 0)
+	age := 0.0
+	if st.OldestMail != nil {
+		age = c.svc.Now().Sub(*st.OldestMail).Seconds()
+	}
+	ch <- prometheus.MustNewConstMetric(queueDepth, prometheus.GaugeValue, float64(st.MailBacklog))
+	ch <- prometheus.MustNewConstMetric(queueAge, prometheus.GaugeValue, age)
+	ch <- prometheus.MustNewConstMetric(sessions, prometheus.GaugeValue, float64(st.ActiveSessions))
+}
