@@ -8,7 +8,7 @@ import (
 	"github.com/orgdir/orgdir/internal/export"
 )
 
-// Data subject requests (DESIGN.md rule 11) from the shell: the operator
+// Data subject requests (docs/design.md rule 11) from the shell: the operator
 // exports or erases one user's personal data, live or deleted.
 
 func runUserExport(ctx context.Context, e *env, args []string) error {

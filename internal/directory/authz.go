@@ -364,3 +364,33 @@ func visibleObject[T any](o *op, tenantID, id, what string,
 	}
 	return x, nil
 }
+
+// Capabilities is what the caller may do in one tenant, for interfaces
+// that show or hide actions. The operations still decide each time.
+type Capabilities struct {
+	Read     bool // see the tenant's users, groups and applications
+	Invite   bool // invite external users
+	Manage   bool // manage users, groups, apps, deleted users; read the audit log
+	Settings bool // change the tenant's settings and grant Global Administrator
+}
+
+// Admin reports whether the caller administers the tenant (the admin
+// portal's audience): Global and User Administrators.
+func (c Capabilities) Admin() bool { return c.Manage }
+
+// Capabilities returns what the actor of ctx may do in tenantID. An actor
+// of another tenant, or none that can act, may do nothing (not an error).
+func (s *Service) Capabilities(ctx context.Context, tenantID string) (Capabilities, error) {
+	c, err := readResult(s, ctx, func(o *op) (Capabilities, error) {
+		return Capabilities{
+			Read:     o.c.may(tenantID, permRead),
+			Invite:   o.c.may(tenantID, permInvite),
+			Manage:   o.c.may(tenantID, permManage),
+			Settings: o.c.may(tenantID, permSettings),
+		}, nil
+	})
+	if IsKind(err, KindUnauthenticated) {
+		return Capabilities{}, nil
+	}
+	return c, err
+}

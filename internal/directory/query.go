@@ -89,3 +89,9 @@ type GroupQuery struct {
 	After  *Group
 	Limit  int
 }
+
+// Page bounds for listings.
+type Page struct {
+	Limit   int    // at most this many; 0 means the store's default
+	AfterID string // keyset: only objects with a greater id
+}

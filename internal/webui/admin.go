@@ -3,7 +3,6 @@ package webui
 import (
 	"context"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/orgdir/orgdir/internal/directory"
@@ -40,18 +39,11 @@ func (u *UI) actingUser(r *http.Request, tenantID string) (string, error) {
 	return o.User.ID, nil
 }
 
-// isAdmin reports whether userID is a Global or User Administrator of
-// tenantID, asking as that user.
-func (u *UI) isAdmin(ctx context.Context, tenantID, userID string) (bool, error) {
-	roles, err := u.svc.ListRoles(ctx, tenantID, userID)
-	switch {
-	case directory.IsKind(err, directory.KindNotFound), directory.IsKind(err, directory.KindForbidden),
-		directory.IsKind(err, directory.KindUnauthenticated):
-		return false, nil
-	case err != nil:
-		return false, err
-	}
-	return slices.Contains(roles, directory.RoleGlobalAdministrator) || slices.Contains(roles, directory.RoleUserAdministrator), nil
+// isAdmin reports whether the actor of ctx administers tenantID (Global or
+// User Administrator), as the domain decides.
+func (u *UI) isAdmin(ctx context.Context, tenantID string) (bool, error) {
+	c, err := u.svc.Capabilities(ctx, tenantID)
+	return c.Admin(), err
 }
 
 // adminTenants lists the organizations the session is signed in to where
@@ -75,7 +67,7 @@ func (u *UI) adminTenants(r *http.Request) ([]orgRow, error) {
 		if !o.SignedIn || o.UserID == "" || !o.Enabled {
 			continue
 		}
-		ok, err := u.isAdmin(actorCtx(r, directory.UserActor(o.TenantID, o.UserID)), o.TenantID, o.UserID)
+		ok, err := u.isAdmin(actorCtx(r, directory.UserActor(o.TenantID, o.UserID)), o.TenantID)
 		if err != nil {
 			return nil, err
 		}
@@ -98,7 +90,7 @@ func (u *UI) admin(h adminHandler) handlerFunc {
 			return err
 		}
 		ctx := actorCtx(r, directory.UserActor(tid, uid))
-		ok, err := u.isAdmin(ctx, tid, uid)
+		ok, err := u.isAdmin(ctx, tid)
 		if err != nil {
 			return err
 		}

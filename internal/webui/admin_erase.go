@@ -6,7 +6,7 @@ import (
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
-// Data subject requests (DESIGN.md rule 11): an administrator exports or
+// Data subject requests (docs/design.md rule 11): an administrator exports or
 // erases one user's personal data, live or deleted. The domain decides who
 // may and what goes; these pages only ask, call and report.
 

@@ -1,5 +1,5 @@
-// Package ruletest pins every rule of orgdir's domain (DESIGN.md and issue
-// 2) by a named subtest, driving a directory.Service over any
+// Package ruletest pins every rule of orgdir's domain (docs/design.md) by
+// a named subtest, driving a directory.Service over any
 // directory.Store with a directory.FixedClock. A store package runs it in
 // a few lines:
 //

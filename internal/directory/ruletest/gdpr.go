@@ -9,7 +9,7 @@ import (
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
-// testGDPR pins rule 11 (export everything, erase in one step) and the
+// testGDPR pins docs/design.md rule 11 (export everything, erase in one step) and the
 // parts of rules 8 and 10 that erasure adds: no copy of the person left.
 func testGDPR(t *testing.T, ns NewStore) {
 	t.Run("ExportHoldsSessionsTokensMailAndEventsTheyInitiated", func(t *testing.T) {
