@@ -3,6 +3,7 @@ package directory
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Kind classifies an Error. Adapters map kinds to HTTP statuses, Graph error
@@ -49,6 +50,17 @@ var kindNames = map[Kind]string{
 	KindInvitationExpired:     "invitation_expired",
 	KindInvitationUsed:        "invitation_used",
 	KindAccountDisabled:       "account_disabled",
+}
+
+// Kinds lists every kind, so that each adapter's table of them can be
+// checked for one it forgot.
+func Kinds() []Kind {
+	out := make([]Kind, 0, len(kindNames))
+	for k := range kindNames {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func (k Kind) String() string {

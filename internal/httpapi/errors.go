@@ -28,14 +28,34 @@ func badRequest(target, message string) *apiError {
 	return &apiError{status: http.StatusBadRequest, code: "Request_BadRequest", message: message, target: target}
 }
 
-// leaveCodes are the error codes of the refusals of self-service leave,
-// one per reason, so that a client can tell the person what to do.
-var leaveCodes = map[directory.Kind]string{
-	directory.KindLeaveHomeOrganization: "Leave_HomeOrganization",
-	directory.KindLeaveNotGuest:         "Leave_NotGuest",
-	directory.KindLeavePolicyOff:        "Leave_PolicyOff",
-	directory.KindLeaveDisabledAtHome:   "Leave_DisabledAtHome",
-	directory.KindLeaveDisabledInTenant: "Leave_DisabledInTenant",
+// kindAnswer is how the API answers an error kind: status and Graph code,
+// and whether the field and the contact go with it.
+type kindAnswer struct {
+	status             int
+	code               string
+	withField, contact bool
+}
+
+// kindAnswers maps every error kind of the domain, once (a test walks
+// directory.Kinds). The leave refusals have one code per reason, so that a
+// client can tell the person what to do. Graph answers a clash (an existing
+// UPN, an existing member) with 400 Request_BadRequest, not 409.
+var kindAnswers = map[directory.Kind]kindAnswer{
+	directory.KindInvalid:               {http.StatusBadRequest, "Request_BadRequest", true, false},
+	directory.KindNotFound:              {http.StatusNotFound, "Request_ResourceNotFound", false, false},
+	directory.KindConflict:              {http.StatusBadRequest, "Request_BadRequest", true, false},
+	directory.KindRestoreClash:          {http.StatusConflict, "Restore_ObjectConflict", true, false},
+	directory.KindUnauthenticated:       {http.StatusUnauthorized, "InvalidAuthenticationToken", false, false},
+	directory.KindForbidden:             {http.StatusForbidden, "Authorization_RequestDenied", false, false},
+	directory.KindAccountDisabled:       {http.StatusForbidden, "Authorization_RequestDenied", false, true},
+	directory.KindRateLimited:           {http.StatusTooManyRequests, "TooManyRequests", false, false},
+	directory.KindInvitationExpired:     {http.StatusBadRequest, "Invitation_Expired", false, false},
+	directory.KindInvitationUsed:        {http.StatusBadRequest, "Invitation_AlreadyRedeemed", false, false},
+	directory.KindLeaveHomeOrganization: {http.StatusForbidden, "Leave_HomeOrganization", false, true},
+	directory.KindLeaveNotGuest:         {http.StatusForbidden, "Leave_NotGuest", false, true},
+	directory.KindLeavePolicyOff:        {http.StatusForbidden, "Leave_PolicyOff", false, true},
+	directory.KindLeaveDisabledAtHome:   {http.StatusForbidden, "Leave_DisabledAtHome", false, true},
+	directory.KindLeaveDisabledInTenant: {http.StatusForbidden, "Leave_DisabledInTenant", false, true},
 }
 
 // graphError is the body of every error response.
@@ -107,33 +127,14 @@ func classify(err error) (status int, code, message, target string, c *directory
 		return http.StatusBadRequest, "Request_BadRequest", oe.Error(), oe.Option, nil
 	}
 	de := directory.AsError(err)
-	msg, field := de.Message, de.Field
-	if code, ok := leaveCodes[de.Kind]; ok {
-		return http.StatusForbidden, code, msg, "", de.Contact
-	}
-	switch de.Kind {
-	case directory.KindInvalid:
-		return http.StatusBadRequest, "Request_BadRequest", msg, field, nil
-	case directory.KindNotFound:
-		return http.StatusNotFound, "Request_ResourceNotFound", msg, "", nil
-	case directory.KindConflict:
-		// Graph answers a clash (an existing UPN, an existing member) with
-		// 400 Request_BadRequest, not 409.
-		return http.StatusBadRequest, "Request_BadRequest", msg, field, nil
-	case directory.KindRestoreClash:
-		return http.StatusConflict, "Restore_ObjectConflict", msg, field, nil
-	case directory.KindUnauthenticated:
-		return http.StatusUnauthorized, "InvalidAuthenticationToken", msg, "", nil
-	case directory.KindForbidden:
-		return http.StatusForbidden, "Authorization_RequestDenied", msg, "", nil
-	case directory.KindAccountDisabled:
-		return http.StatusForbidden, "Authorization_RequestDenied", msg, "", de.Contact
-	case directory.KindRateLimited:
-		return http.StatusTooManyRequests, "TooManyRequests", msg, "", nil
-	case directory.KindInvitationExpired:
-		return http.StatusBadRequest, "Invitation_Expired", msg, "", nil
-	case directory.KindInvitationUsed:
-		return http.StatusBadRequest, "Invitation_AlreadyRedeemed", msg, "", nil
+	if a, ok := kindAnswers[de.Kind]; ok {
+		if a.withField {
+			target = de.Field
+		}
+		if a.contact {
+			c = de.Contact
+		}
+		return a.status, a.code, de.Message, target, c
 	}
 	return http.StatusInternalServerError, "InternalServerError", "An internal server error occurred; quote the request-id when reporting it.", "", nil
 }

@@ -77,43 +77,59 @@ type errorPage struct {
 	Back    string // where the "Back" link goes
 }
 
+// kindPage is how the web UI answers an error kind.
+type kindPage struct {
+	status  int
+	heading string
+	back    string // where "Back" leads, when not the page before
+}
+
+// kindPages maps every error kind of the domain, once (a test walks
+// directory.Kinds); KindInternal is the generic page.
+var kindPages = map[directory.Kind]kindPage{
+	directory.KindInvalid:               {http.StatusBadRequest, "Check what you entered", ""},
+	directory.KindNotFound:              {http.StatusNotFound, "Not found", ""},
+	directory.KindConflict:              {http.StatusConflict, "That clashes with something that exists", ""},
+	directory.KindRestoreClash:          {http.StatusConflict, "That clashes with something that exists", ""},
+	directory.KindUnauthenticated:       {http.StatusUnauthorized, "Sign in again", ""},
+	directory.KindForbidden:             {http.StatusForbidden, "You don't have access", ""},
+	directory.KindRateLimited:           {http.StatusTooManyRequests, "Too many attempts", ""},
+	directory.KindAccountDisabled:       {http.StatusForbidden, "Your account is disabled", ""},
+	directory.KindInvitationExpired:     {http.StatusGone, "This invitation can't be used", ""},
+	directory.KindInvitationUsed:        {http.StatusGone, "This invitation can't be used", ""},
+	directory.KindLeaveHomeOrganization: {http.StatusForbidden, leaveRefused, "/myaccount/organizations"},
+	directory.KindLeaveNotGuest:         {http.StatusForbidden, leaveRefused, "/myaccount/organizations"},
+	directory.KindLeavePolicyOff:        {http.StatusForbidden, leaveRefused, "/myaccount/organizations"},
+	directory.KindLeaveDisabledAtHome:   {http.StatusForbidden, leaveRefused, "/myaccount/organizations"},
+	directory.KindLeaveDisabledInTenant: {http.StatusForbidden, leaveRefused, "/myaccount/organizations"},
+}
+
+const leaveRefused = "You can't leave this organization yourself"
+
 // fail turns an error into its page: sign-in for Unauthenticated, 403, 404,
 // the refusals with the organization's contact, and a generic 500 (logged
 // with its cause) for anything unexpected.
 func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
 	e := directory.AsError(err)
 	p := errorPage{Page: u.base(w, r, "Error"), Message: e.Message, Contact: e.Contact, Back: backLink(r)}
-	status := http.StatusBadRequest
-	switch e.Kind {
-	case directory.KindUnauthenticated:
-		if r.Method == http.MethodGet && state(r).sess == nil {
-			http.Redirect(w, r, "/signin?next="+urlQuery(r.URL.RequestURI()), http.StatusSeeOther)
-			return
-		}
-		status, p.Heading = http.StatusUnauthorized, "Sign in again"
-	case directory.KindForbidden:
-		status, p.Heading = http.StatusForbidden, "You don't have access"
-	case directory.KindNotFound:
-		status, p.Heading = http.StatusNotFound, "Not found"
-	case directory.KindRateLimited:
-		status, p.Heading = http.StatusTooManyRequests, "Too many attempts"
-		w.Header().Set("Retry-After", "60")
-	case directory.KindConflict, directory.KindRestoreClash:
-		status, p.Heading = http.StatusConflict, "That clashes with something that exists"
-	case directory.KindLeaveHomeOrganization, directory.KindLeaveNotGuest, directory.KindLeavePolicyOff,
-		directory.KindLeaveDisabledAtHome, directory.KindLeaveDisabledInTenant:
-		status, p.Heading = http.StatusForbidden, "You can't leave this organization yourself"
-		p.Back = "/myaccount/organizations"
-	case directory.KindAccountDisabled:
-		status, p.Heading = http.StatusForbidden, "Your account is disabled"
-	case directory.KindInvitationExpired, directory.KindInvitationUsed:
-		status, p.Heading = http.StatusGone, "This invitation can't be used"
-	case directory.KindInvalid:
-		p.Heading = "Check what you entered"
-	default:
-		u.log.Error("webui: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		status, p.Heading = http.StatusInternalServerError, "Something went wrong"
+	if e.Kind == directory.KindUnauthenticated && r.Method == http.MethodGet && state(r).sess == nil {
+		http.Redirect(w, r, "/signin?next="+urlQuery(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	kp, ok := kindPages[e.Kind]
+	if !ok {
+		// The path is not logged: it may name a person.
+		u.log.Error("webui: request failed", "method", r.Method, "route", r.Pattern, "err", err)
+		kp = kindPage{http.StatusInternalServerError, "Something went wrong", ""}
 		p.Message = "Something went wrong on our side. Try again in a moment."
+	}
+	status := kp.status
+	p.Heading = kp.heading
+	if kp.back != "" {
+		p.Back = kp.back
+	}
+	if e.Kind == directory.KindRateLimited {
+		w.Header().Set("Retry-After", "60")
 	}
 	p.Title = p.Heading
 	u.render(w, r, status, "error", p)
