@@ -195,7 +195,9 @@ func testSignInThrottle(t *testing.T, ns NewStore) {
 		const n = 20
 		errs := make(chan error, n)
 		for i := range n {
-			go func() { errs <- signIn(w.svc, w.contosoAdmin.UserPrincipalName, fmt.Sprintf("burst %d", i), attackerAddr) }()
+			go func() {
+				errs <- signIn(w.svc, w.contosoAdmin.UserPrincipalName, fmt.Sprintf("burst %d", i), attackerAddr)
+			}()
 		}
 		checked := 0
 		for range n {
