@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/orgdir/orgdir/internal/clientaddr"
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
@@ -32,6 +33,9 @@ type Deps struct {
 	// EchoPasscodes, when set, also receives every passcode e-mail (the
 	// demo without SMTP prints them, as no page shows them).
 	EchoPasscodes io.Writer
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For the web
+	// UI believes (orgdir serve --trusted-proxies).
+	TrustedProxies clientaddr.Proxies
 }
 
 // Timeouts of the http.Server: slow clients may not hold connections open.

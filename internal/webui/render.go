@@ -98,6 +98,7 @@ func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case directory.KindRateLimited:
 		status, p.Heading = http.StatusTooManyRequests, "Too many attempts"
 		w.Header().Set("Retry-After", "60")
+		setRetryAfter(w, e)
 	case directory.KindConflict, directory.KindRestoreClash:
 		status, p.Heading = http.StatusConflict, "That clashes with something that exists"
 	case directory.KindLeaveHomeOrganization, directory.KindLeaveNotGuest, directory.KindLeavePolicyOff,
