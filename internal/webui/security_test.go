@@ -693,7 +693,7 @@ func trustLoopback(o *Options) {
 // X-Forwarded-For is ignored, so a client cannot pick a fresh address
 // with each guess.
 func TestClientAddressBehindAProxy(t *testing.T) {
-	guessUntilRefused := func(b *browser) {
+	guessUntilRefused := func(t *testing.T, b *browser) {
 		t.Helper()
 		b.get("/signin")
 		for range directory.SignInFreeFailures {
@@ -704,7 +704,7 @@ func TestClientAddressBehindAProxy(t *testing.T) {
 
 	t.Run("TrustedProxyCountsClientsApart", func(t *testing.T) {
 		s := newSite(t, trustLoopback)
-		guessUntilRefused(s.behindProxy(t, "198.51.100.1"))
+		guessUntilRefused(t, s.behindProxy(t, "198.51.100.1"))
 		// Another client behind the same proxy is not held back.
 		s.behindProxy(t, "198.51.100.2").signIn(demo.ContosoAdminUPN, demo.ContosoAdminPass)
 		// A client that writes its own X-Forwarded-For in front of the
@@ -716,7 +716,7 @@ func TestClientAddressBehindAProxy(t *testing.T) {
 
 	t.Run("UntrustedPeerHeaderIsIgnored", func(t *testing.T) {
 		s := newSite(t)
-		guessUntilRefused(s.behindProxy(t, "198.51.100.1"))
+		guessUntilRefused(t, s.behindProxy(t, "198.51.100.1"))
 		// A "new" address in the header is the same peer: still refused.
 		b := s.behindProxy(t, "198.51.100.2")
 		b.get("/signin")
