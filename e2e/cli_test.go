@@ -187,7 +187,7 @@ func TestHelpMentionsEveryFlagAndItsVariable(t *testing.T) {
 	t.Parallel()
 	in := newInstance(t)
 	for cmd, flags := range map[string][]string{
-		"serve":             {"addr", "data-dir", "database", "demo", "base-url", "purge-interval", "purge-batch"},
+		"serve":             {"addr", "data-dir", "database", "demo", "base-url", "purge-interval", "purge-batch", "trusted-proxies"},
 		"migrate":           {"data-dir", "database"},
 		"purge":             {"data-dir", "database", "batch"},
 		"tenant create":     {"name", "domain", "retention-days"},

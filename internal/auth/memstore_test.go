@@ -13,14 +13,15 @@ import (
 // the outbox; every other Tx method panics (nil embedded interface), which
 // tells a test it strayed.
 type memStore struct {
-	mu     sync.Mutex
-	emails map[string]*directory.EmailIdentity
-	codes  []*directory.OneTimeCode
-	outbox []*directory.OutboxMessage
+	mu       sync.Mutex
+	emails   map[string]*directory.EmailIdentity
+	codes    []*directory.OneTimeCode
+	outbox   []*directory.OutboxMessage
+	throttle map[string]directory.ThrottleCounter
 }
 
 func newMemStore() *memStore {
-	return &memStore{emails: map[string]*directory.EmailIdentity{}}
+	return &memStore{emails: map[string]*directory.EmailIdentity{}, throttle: map[string]directory.ThrottleCounter{}}
 }
 
 func (t *memTx) GetEmailIdentity(_ context.Context, id string) (*directory.EmailIdentity, error) {
@@ -92,4 +93,47 @@ func (t *memTx) EnqueueMail(_ context.Context, msg *directory.OutboxMessage) err
 	c := *msg
 	t.m.outbox = append(t.m.outbox, &c)
 	return nil
+}
+
+// The sign-in throttle's counters (the passcode limit per client address).
+
+func (t *memTx) GetThrottle(_ context.Context, key string) (*directory.ThrottleCounter, error) {
+	c, ok := t.m.throttle[key]
+	if !ok {
+		return nil, notFound()
+	}
+	return &c, nil
+}
+
+func (t *memTx) LockThrottle(_ context.Context, key string) (*directory.ThrottleCounter, error) {
+	c, ok := t.m.throttle[key]
+	if !ok {
+		c = directory.ThrottleCounter{Key: key}
+		t.m.throttle[key] = c
+	}
+	return &c, nil
+}
+
+func (t *memTx) UpdateThrottle(_ context.Context, c *directory.ThrottleCounter) error {
+	if _, ok := t.m.throttle[c.Key]; !ok {
+		return notFound()
+	}
+	t.m.throttle[c.Key] = *c
+	return nil
+}
+
+func (t *memTx) DeleteThrottle(_ context.Context, key string) error {
+	delete(t.m.throttle, key)
+	return nil
+}
+
+func (t *memTx) DeleteExpiredThrottles(_ context.Context, now time.Time, limit int) (int, error) {
+	n := 0
+	for k, c := range t.m.throttle {
+		if n < limit && !c.ExpiresAt.After(now) {
+			delete(t.m.throttle, k)
+			n++
+		}
+	}
+	return n, nil
 }

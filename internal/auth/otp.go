@@ -26,12 +26,11 @@ const (
 // OneTimeCodes sends and verifies e-mailed passcodes for people whose home
 // identity is an e-mail address. Codes are random, stored hashed, valid for
 // OTPTTL, single use and dead after OTPMaxAttempts wrong tries. Sending is
-// limited per address (in the store, so across instances) and per client IP
-// (in memory).
+// limited per address, and sending and checking per client address
+// (directory.AdmitPasscodeAttempt), both in the store, so across instances.
 type OneTimeCodes struct {
 	Store   directory.Store
 	Clock   directory.Clock // default time.Now
-	PerIP   *Limiter        // optional: sends and verifications per client IP
 	Product string          // name in the e-mail, default "orgdir"
 	// Echo, when set, also receives every passcode e-mail once it is
 	// queued: the demo without an SMTP server prints them on the console,
@@ -82,8 +81,8 @@ func (o *OneTimeCodes) Send(ctx context.Context, address, clientIP string) error
 	if err != nil {
 		return err
 	}
-	if o.PerIP != nil && !o.PerIP.Allow("otp:"+clientIP) {
-		return directory.Errorf(directory.KindRateLimited, "too many attempts from your network; wait a few minutes and try again")
+	if err := directory.AdmitPasscodeAttempt(ctx, o.Store, o.now(), clientIP); err != nil {
+		return err
 	}
 	gen := o.newCodeFn
 	if gen == nil {
@@ -139,8 +138,8 @@ func (o *OneTimeCodes) Verify(ctx context.Context, address, code, clientIP strin
 	if code == "" {
 		return directory.Invalidf("code", "enter the code from the e-mail")
 	}
-	if o.PerIP != nil && !o.PerIP.Allow("otp:"+clientIP) {
-		return directory.Errorf(directory.KindRateLimited, "too many attempts from your network; wait a few minutes and try again")
+	if err := directory.AdmitPasscodeAttempt(ctx, o.Store, o.now(), clientIP); err != nil {
+		return err
 	}
 	now := o.now()
 	var refusal error

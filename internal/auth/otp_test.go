@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -129,16 +130,37 @@ func TestOneTimeCodes(t *testing.T) {
 		}
 	})
 
-	t.Run("RateLimitedPerIP", func(t *testing.T) {
+	t.Run("RateLimitedPerClientAddress", func(t *testing.T) {
 		f := newOTP(t)
-		f.o.PerIP = NewLimiter(2, time.Minute, f.clock.Now)
-		_ = f.o.Send(ctx, "a@example.net", "9.9.9.9")
-		_ = f.o.Send(ctx, "b@example.net", "9.9.9.9")
-		if err := f.o.Send(ctx, "c@example.net", "9.9.9.9"); !directory.IsKind(err, directory.KindRateLimited) {
-			t.Fatalf("err = %v, want rate limited", err)
+		// Sends and checks count alike, whatever the e-mail address.
+		for i := range directory.PasscodeAddressFreeAttempts {
+			addr := fmt.Sprintf("a%d@example.net", i)
+			var err error
+			if i%2 == 0 {
+				err = f.o.Send(ctx, addr, "9.9.9.9")
+			} else {
+				err = f.o.Verify(ctx, addr, "12345678", "9.9.9.9")
+			}
+			if directory.IsKind(err, directory.KindRateLimited) {
+				t.Fatalf("attempt %d refused: %v", i+1, err)
+			}
+		}
+		for _, try := range []func() error{
+			func() error { return f.o.Send(ctx, "c@example.net", "9.9.9.9") },
+			func() error { return f.o.Verify(ctx, "a0@example.net", f.lastCode(t, "a0@example.net"), "9.9.9.9") },
+		} {
+			err := try()
+			if e := directory.AsError(err); e.Kind != directory.KindRateLimited || e.RetryAfter != time.Second ||
+				!strings.Contains(e.Message, "too many attempts from your network") {
+				t.Fatalf("err = %v (retry after %v), want rate limited for a second", err, e.RetryAfter)
+			}
 		}
 		if err := f.o.Send(ctx, "c@example.net", "8.8.8.8"); err != nil {
-			t.Fatalf("another IP must not be limited: %v", err)
+			t.Fatalf("another client address must not be limited: %v", err)
+		}
+		f.clock.Advance(time.Second)
+		if err := f.o.Verify(ctx, "a0@example.net", f.lastCode(t, "a0@example.net"), "9.9.9.9"); err != nil {
+			t.Fatalf("after the wait the right code must work: %v", err)
 		}
 	})
 
@@ -154,37 +176,4 @@ func TestOneTimeCodes(t *testing.T) {
 			t.Fatal("a refused send must store nothing")
 		}
 	})
-}
-
-func TestLimiter(t *testing.T) {
-	clock := directory.NewFixedClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
-	l := NewLimiter(3, time.Minute, clock.Now)
-	for i := range 3 {
-		if !l.Allow("k") {
-			t.Fatalf("attempt %d refused within the limit", i+1)
-		}
-	}
-	if l.Allow("k") {
-		t.Fatal("the 4th attempt in a window must be refused")
-	}
-	if !l.Allow("other") {
-		t.Fatal("keys are limited separately")
-	}
-	clock.Advance(time.Minute)
-	if !l.Allow("k") {
-		t.Fatal("a new window must allow again")
-	}
-}
-
-func TestLimiterResetForgetsOneKeysAttempts(t *testing.T) {
-	l := NewLimiter(1, time.Hour, nil)
-	l.Allow("k")
-	l.Allow("other")
-	l.Reset("k")
-	if !l.Allow("k") {
-		t.Fatal("a reset key must be allowed again")
-	}
-	if l.Allow("other") {
-		t.Fatal("Reset must leave other keys counted")
-	}
 }

@@ -78,6 +78,8 @@ func TestCommandLineMistakesExitTwoWithOneLine(t *testing.T) {
 		{[]string{"tenant", "create", "--domain", "x.example"}, "--name is required"},
 		{[]string{"serve", "--purge-batch", "0"}, "--purge-batch must be at least 1"},
 		{[]string{"serve", "--log-level", "loud"}, "--log-level"},
+		{[]string{"serve", "--trusted-proxies", "10.0.0.0/33"}, `--trusted-proxies: "10.0.0.0/33" is neither a network in CIDR notation`},
+		{[]string{"serve", "--trusted-proxies", "10.0.0.0/8,proxy.internal"}, `--trusted-proxies: "proxy.internal"`},
 		{[]string{"role", "add", "--tenant", "t.example", "--user", "u", "--role", "Emperor"}, `unknown role "Emperor"`},
 		{[]string{"invitation", "redeem", "--token", "x"}, "exactly one of --home-user and --email"},
 		{[]string{"tenant", "set", "--tenant", "t.example"}, "nothing to change"},
@@ -167,5 +169,24 @@ func TestDatabaseChoice(t *testing.T) {
 		if got := tc.d.describe(); got != tc.describe {
 			t.Errorf("describe(%+v) = %q, want %q (never the password)", tc.d, got, tc.describe)
 		}
+	}
+}
+
+// TestServeRefusesBadTrustedProxiesFromTheEnvironment: the variable is
+// read like the flag and refused before anything starts.
+func TestServeRefusesBadTrustedProxiesFromTheEnvironment(t *testing.T) {
+	var out, errOut bytes.Buffer
+	env := func(k string) string {
+		if k == "ORGDIR_TRUSTED_PROXIES" {
+			return "10.0.0.1/8"
+		}
+		return ""
+	}
+	err := Run(context.Background(), []string{"serve", "--database", t.TempDir() + "/o.db", "--addr", "127.0.0.1:0"}, env, strings.NewReader(""), &out, &errOut)
+	if ExitCode(err) != 2 || !strings.Contains(errOut.String(), `--trusted-proxies: "10.0.0.1/8" has bits set beyond its prefix length; write 10.0.0.0/8`) {
+		t.Fatalf("exit %d, stderr %q; want 2 naming --trusted-proxies", ExitCode(err), errOut.String())
+	}
+	if strings.Contains(out.String(), "listening") {
+		t.Fatal("serve started with a bad --trusted-proxies")
 	}
 }

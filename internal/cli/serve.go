@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/orgdir/orgdir/internal/clientaddr"
 	"github.com/orgdir/orgdir/internal/demo"
 	"github.com/orgdir/orgdir/internal/jobs"
 	"github.com/orgdir/orgdir/internal/mail"
@@ -27,6 +28,7 @@ the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
 	batch := f.Int("purge-batch", 500, "at most this many deleted users purged per batch")
 	logLevel := f.String("log-level", "info", "least severe log `level`: debug, info, warn or error")
 	metricsAddr := f.String("metrics-addr", "", "`host:port` of a separate listener serving Prometheus metrics at /metrics; empty serves none")
+	trusted := f.String("trusted-proxies", "", "comma-separated `networks` (CIDR, or single addresses) of the reverse proxies whose X-Forwarded-For names the client; empty trusts none")
 	smtpCfg := mail.Config{}
 	f.StringVar(&smtpCfg.Host, "smtp-host", "", "SMTP `host` that sends e-mail with STARTTLS; empty keeps e-mail in the outbox the admin portal shows")
 	f.IntVar(&smtpCfg.Port, "smtp-port", 587, "SMTP `port`")
@@ -49,6 +51,10 @@ the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
 		if err := checkBaseURL("base-url", *baseURL); err != nil {
 			return err
 		}
+	}
+	proxies, err := clientaddr.Parse(*trusted)
+	if err != nil {
+		return usageErrorf("serve: --trusted-proxies: %v", err)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -99,6 +105,8 @@ the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
 		Metrics:       m,
 		MailDelivered: smtpCfg.Enabled(),
 		EchoPasscodes: demoPasscodes(*withDemo && !smtpCfg.Enabled(), e.stdout),
+
+		TrustedProxies: proxies,
 	})
 	if err != nil {
 		return err
@@ -122,7 +130,7 @@ the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
 	}
 
 	fmt.Fprintf(e.stdout, "orgdir listening on %s (public URL %s)\n", "http://"+ln.Addr().String(), public)
-	logger.Info("listening", "addr", ln.Addr().String(), "public_url", public)
+	logger.Info("listening", "addr", ln.Addr().String(), "public_url", public, "trusted_proxies", proxies.String())
 	if e.prog.OnListen != nil {
 		e.prog.OnListen(ln.Addr())
 	}

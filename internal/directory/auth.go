@@ -74,3 +74,13 @@ type OneTimeCode struct {
 	Attempts  int
 	UsedAt    *time.Time
 }
+
+// ThrottleCounter counts the failed attempts of one key (an account from
+// one client address, or one client address): see signin_throttle.go.
+type ThrottleCounter struct {
+	Key           string // hex SHA-256 of what is counted, never the name or address itself
+	Failures      int
+	LastFailureAt time.Time
+	WaitUntil     time.Time // no attempt of the key is tried before this
+	ExpiresAt     time.Time // at this time the counter is forgotten
+}

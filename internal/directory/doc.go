@@ -39,6 +39,12 @@
 //     users, roles, groups, assignments, invitations, tokens, sessions,
 //     e-mail (without bodies, which may hold live links or passcodes) and
 //     the audit events naming them as target or initiator.
+//   - Password sign-in (SignInWithPassword) and passcodes
+//     (AdmitPasscodeAttempt) are throttled per (account, client address)
+//     and per client address with waits that double, never per account
+//     alone, so the right password from an address that has not been
+//     failing always works; the counters are in the store, shared by
+//     every instance, keyed by digests (signin_throttle.go).
 //
 // The Store interface is defined here, by the one who needs it; backends
 // live in internal/store and pass internal/store/storetest.

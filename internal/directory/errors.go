@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // Kind classifies an Error. Adapters map kinds to HTTP statuses, Graph error
@@ -86,7 +87,10 @@ type Error struct {
 	Message string
 	Field   string   // the input field at fault, for KindInvalid
 	Contact *Contact // for refusals that need an administrator
-	Err     error
+	// RetryAfter is how long a KindRateLimited caller must wait, when the
+	// domain knows (adapters send it as Retry-After).
+	RetryAfter time.Duration
+	Err        error
 }
 
 func (e *Error) Error() string {

@@ -159,4 +159,26 @@ type Tx interface {
 	UpdateOneTimeCode(ctx context.Context, c *OneTimeCode) error
 	CountOneTimeCodesSince(ctx context.Context, email string, since time.Time) (int, error)
 	DeleteOneTimeCodes(ctx context.Context, email string) error
+
+	// Sign-in throttling: failure counters every instance shares
+	// (signin_throttle.go). A key is an opaque hex digest chosen by the
+	// domain, never a name or an address in clear; counters name no
+	// tenant.
+	//
+	// GetThrottle returns the counter of key; none is KindNotFound.
+	GetThrottle(ctx context.Context, key string) (*ThrottleCounter, error)
+	// LockThrottle (in a Write) returns the counter of key, creating a
+	// zero one (no failures, zero times) when there is none, and holds it
+	// until the Write ends, so that instances counting one key at the same
+	// moment count every failure.
+	LockThrottle(ctx context.Context, key string) (*ThrottleCounter, error)
+	// UpdateThrottle writes the failures and times of a locked counter.
+	UpdateThrottle(ctx context.Context, c *ThrottleCounter) error
+	// DeleteThrottle forgets key; a key with no counter is not an error.
+	DeleteThrottle(ctx context.Context, key string) error
+	// DeleteExpiredThrottles removes at most limit counters whose
+	// ExpiresAt is at or before now and returns how many; in a Write on a
+	// backend with row locks, counters locked by another transaction are
+	// skipped.
+	DeleteExpiredThrottles(ctx context.Context, now time.Time, limit int) (int, error)
 }

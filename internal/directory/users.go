@@ -270,7 +270,8 @@ var errBadCredentials = Errorf(KindUnauthenticated, "the user name or password i
 // match; any mismatch is KindUnauthenticated with one generic message. A
 // disabled account is KindAccountDisabled with the tenant's contact, but
 // only once the password matched, so the state of an account is not told
-// to whoever guesses its name.
+// to whoever guesses its name. It does not throttle guessing: adapters
+// sign people in with SignInWithPassword.
 func (s *Service) CheckPassword(ctx context.Context, upn, password string) (*User, error) {
 	upn = strings.TrimSpace(upn)
 	at := strings.LastIndexByte(upn, '@')

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -155,8 +156,11 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="orgdir", error="invalid_token"`)
 	case http.StatusTooManyRequests:
 		retry := retryAfterSeconds
+		var de *directory.Error
 		if ae := (*apiError)(nil); errors.As(err, &ae) && ae.retryAfter != "" {
 			retry = ae.retryAfter
+		} else if errors.As(err, &de) && de.RetryAfter > 0 {
+			retry = strconv.Itoa(int((de.RetryAfter + time.Second - 1) / time.Second))
 		}
 		w.Header().Set("Retry-After", retry)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/orgdir/orgdir/internal/directory"
 	"github.com/orgdir/orgdir/internal/odata"
@@ -69,5 +70,13 @@ func TestRateLimitedAnswersWithRetryAfter(t *testing.T) {
 	a.writeError(w, httptest.NewRequest("GET", "/v1.0/users", nil), directory.Errorf(directory.KindRateLimited, "slow down"))
 	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" {
 		t.Fatalf("%d, Retry-After %q", w.Code, w.Header().Get("Retry-After"))
+	}
+	// A refusal that knows the wait says it, in whole seconds rounded up.
+	e := directory.Errorf(directory.KindRateLimited, "wait")
+	e.RetryAfter = 1500 * time.Millisecond
+	w = httptest.NewRecorder()
+	a.writeError(w, httptest.NewRequest("GET", "/v1.0/users", nil), e)
+	if got := w.Header().Get("Retry-After"); got != "2" {
+		t.Fatalf("Retry-After %q, want 2", got)
 	}
 }

@@ -23,7 +23,8 @@ func (s *Server) routes() (http.Handler, error) {
 	// Web UI (internal/webui); it owns every other path:
 	if s.deps.Service != nil {
 		ui, err := webui.New(webui.Options{Service: s.deps.Service, Logger: s.deps.Logger, Clock: s.deps.Clock,
-			BaseURL: s.deps.BaseURL, MailDelivered: s.deps.MailDelivered, EchoPasscodes: s.deps.EchoPasscodes})
+			BaseURL: s.deps.BaseURL, MailDelivered: s.deps.MailDelivered, EchoPasscodes: s.deps.EchoPasscodes,
+			TrustedProxies: s.deps.TrustedProxies})
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/orgdir/orgdir/internal/clientaddr"
 	"github.com/orgdir/orgdir/internal/directory"
 	"github.com/orgdir/orgdir/internal/httpx"
 )
@@ -35,6 +36,9 @@ type Deps struct {
 	EchoPasscodes io.Writer
 	// Metrics records every request; nil records nothing.
 	Metrics httpx.Observer
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For the web
+	// UI believes (orgdir serve --trusted-proxies).
+	TrustedProxies clientaddr.Proxies
 }
 
 // Timeouts of the http.Server: slow clients may not hold connections open.

@@ -17,7 +17,9 @@
 // revoked at sign-out and as soon as the person's account is disabled or
 // deleted; cookies HttpOnly, SameSite=Lax, and Secure with the __Host-
 // prefix over https; "next" and "Back" targets kept on this site; password
-// and passcode guessing limited per name, per address and per client; the
+// guessing throttled per (account, client address) and per client address,
+// passcodes per code, per e-mail address and per client address, the client
+// address read from X-Forwarded-For only behind a trusted proxy; the
 // admin portal, and its link, only for Global and User Administrators of an
 // organization the session is signed in to.
 package webui

@@ -130,6 +130,7 @@ func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if e.Kind == directory.KindRateLimited {
 		w.Header().Set("Retry-After", "60")
+		setRetryAfter(w, e)
 	}
 	p.Title = p.Heading
 	u.render(w, r, status, "error", p)

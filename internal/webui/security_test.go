@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orgdir/orgdir/internal/clientaddr"
 	"github.com/orgdir/orgdir/internal/demo"
 	"github.com/orgdir/orgdir/internal/directory"
 )
@@ -606,20 +607,33 @@ func TestAdminPortalLinkOnlyForAdminsOfASignedInOrganization(t *testing.T) {
 	must(t, ada.get("/admin/"+d.Fabrikam.ID+"/users"), http.StatusForbidden)
 }
 
-// TestGuessingIsRateLimited: passwords per user name and per address,
-// passcodes per code, per e-mail address and per address.
+// TestGuessingIsRateLimited: passwords per user name and client address
+// and per client address, passcodes per code, per e-mail address and per
+// client address.
 func TestGuessingIsRateLimited(t *testing.T) {
 	t.Run("PasswordsPerClientAddress", func(t *testing.T) {
 		s := newSite(t)
 		b := s.browser(t)
 		b.get("/signin")
 		var last page
-		for i := range 101 {
+		for i := range directory.SignInAddressFreeFailures + 1 {
 			last = b.post("/signin", url.Values{"username": {fmt.Sprintf("nobody%d@contoso.example", i)}, "password": {"guess"}})
 		}
-		must(t, last, http.StatusTooManyRequests, "Too many sign-in attempts")
+		must(t, last, http.StatusTooManyRequests, "Too many sign-in attempts from your network; try again in 1 second.")
 		// Now even the right password is refused from this address.
 		must(t, b.post("/signin", url.Values{"username": {demo.AdaUPN}, "password": {demo.AdaPassword}}), http.StatusTooManyRequests)
+	})
+
+	t.Run("GuessingTheOwnersNameDoesNotLockTheOwnerOut", func(t *testing.T) {
+		s := newSite(t, trustLoopback)
+		attacker := s.behindProxy(t, "198.51.100.66")
+		attacker.get("/signin")
+		for range 3 * directory.SignInFreeFailures {
+			attacker.post("/signin", url.Values{"username": {demo.AdaUPN}, "password": {"guess"}})
+		}
+		must(t, attacker.post("/signin", url.Values{"username": {demo.AdaUPN}, "password": {demo.AdaPassword}}), http.StatusTooManyRequests)
+		// Ada, from her own address, signs in.
+		s.behindProxy(t, "203.0.113.8").signIn(demo.AdaUPN, demo.AdaPassword)
 	})
 
 	t.Run("PasscodeDiesAfterFiveWrongTries", func(t *testing.T) {
@@ -694,4 +708,50 @@ func TestPasswordResetAndRevokeSignPeopleOutForGood(t *testing.T) {
 	}
 	b.signIn("bob@contoso.example", "Bob-new-password-2026")
 	must(t, b.get("/myaccount"), http.StatusOK, "Bob")
+}
+
+// trustLoopback makes the test server trust its own clients (127.0.0.1)
+// as a reverse proxy.
+func trustLoopback(o *Options) {
+	p, err := clientaddr.Parse("127.0.0.1/32, ::1")
+	if err != nil {
+		panic(err)
+	}
+	o.TrustedProxies = p
+}
+
+// TestClientAddressBehindAProxy: behind a trusted proxy each client is
+// counted by its own address; from a peer that is not trusted,
+// X-Forwarded-For is ignored, so a client cannot pick a fresh address
+// with each guess.
+func TestClientAddressBehindAProxy(t *testing.T) {
+	guessUntilRefused := func(t *testing.T, b *browser) {
+		t.Helper()
+		b.get("/signin")
+		for range directory.SignInFreeFailures {
+			must(t, b.post("/signin", url.Values{"username": {demo.ContosoAdminUPN}, "password": {"guess"}}), http.StatusUnauthorized)
+		}
+		must(t, b.post("/signin", url.Values{"username": {demo.ContosoAdminUPN}, "password": {"guess"}}), http.StatusTooManyRequests)
+	}
+
+	t.Run("TrustedProxyCountsClientsApart", func(t *testing.T) {
+		s := newSite(t, trustLoopback)
+		guessUntilRefused(t, s.behindProxy(t, "198.51.100.1"))
+		// Another client behind the same proxy is not held back.
+		s.behindProxy(t, "198.51.100.2").signIn(demo.ContosoAdminUPN, demo.ContosoAdminPass)
+		// A client that writes its own X-Forwarded-For in front of the
+		// proxy's entry is still counted by the proxy's entry.
+		spoof := s.behindProxy(t, "203.0.113.99, 198.51.100.1")
+		spoof.get("/signin")
+		must(t, spoof.post("/signin", url.Values{"username": {demo.ContosoAdminUPN}, "password": {demo.ContosoAdminPass}}), http.StatusTooManyRequests)
+	})
+
+	t.Run("UntrustedPeerHeaderIsIgnored", func(t *testing.T) {
+		s := newSite(t)
+		guessUntilRefused(t, s.behindProxy(t, "198.51.100.1"))
+		// A "new" address in the header is the same peer: still refused.
+		b := s.behindProxy(t, "198.51.100.2")
+		b.get("/signin")
+		must(t, b.post("/signin", url.Values{"username": {demo.ContosoAdminUPN}, "password": {demo.ContosoAdminPass}}), http.StatusTooManyRequests)
+	})
 }

@@ -3,7 +3,9 @@ package webui
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/orgdir/orgdir/internal/auth"
 	"github.com/orgdir/orgdir/internal/directory"
@@ -49,11 +51,12 @@ func (u *UI) signinPassword(w http.ResponseWriter, r *http.Request) error {
 	if upn == "" || pw == "" {
 		return again(http.StatusBadRequest, "Enter your user name and your password.")
 	}
-	if !u.signinPerIP.Allow("pw:"+clientIP(r)) || !u.signinPerUser.Allow("pw:"+strings.ToLower(upn)) {
-		return again(http.StatusTooManyRequests, "Too many sign-in attempts. Wait a few minutes and try again.")
-	}
-	user, err := u.svc.CheckPassword(actorCtx(r, directory.SystemActor("orgdir web sign-in")), upn, pw)
+	user, err := u.svc.SignInWithPassword(actorCtx(r, directory.SystemActor("orgdir web sign-in")), upn, pw, u.clientAddr(r))
 	switch directory.KindOf(err) {
+	case directory.KindRateLimited:
+		e := directory.AsError(err)
+		setRetryAfter(w, e)
+		return again(http.StatusTooManyRequests, sentence(e.Message)+".")
 	case directory.KindUnauthenticated, directory.KindNotFound:
 		if err != nil {
 			return again(http.StatusUnauthorized, "Your user name or password is incorrect.")
@@ -67,7 +70,6 @@ func (u *UI) signinPassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u.signinPerUser.Reset("pw:" + strings.ToLower(upn))
 	if err := u.startSession(w, r, user.TenantID, user.ID, ""); err != nil {
 		return err
 	}
@@ -97,11 +99,12 @@ func (u *UI) startSession(w http.ResponseWriter, r *http.Request, tenantID, user
 func (u *UI) sendCode(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	next := r.PostForm.Get("next")
-	if err := u.codes.Send(r.Context(), email, clientIP(r)); err != nil {
+	if err := u.codes.Send(r.Context(), email, u.clientAddr(r)); err != nil {
 		if k := directory.KindOf(err); k == directory.KindInvalid || k == directory.KindRateLimited {
 			status := http.StatusBadRequest
 			if k == directory.KindRateLimited {
 				status = http.StatusTooManyRequests
+				setRetryAfter(w, directory.AsError(err))
 			}
 			p := signinPage{Page: u.base(w, r, "Sign in"), Next: next, Email: email, Error: directory.AsError(err).Message}
 			u.render(w, r, status, "signin", p)
@@ -130,11 +133,16 @@ func (u *UI) verifyCode(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	code := r.PostForm.Get("code")
 	next := r.PostForm.Get("next")
-	if err := u.codes.Verify(r.Context(), email, code, clientIP(r)); err != nil {
-		switch directory.KindOf(err) {
+	if err := u.codes.Verify(r.Context(), email, code, u.clientAddr(r)); err != nil {
+		switch k := directory.KindOf(err); k {
 		case directory.KindInvalid, directory.KindUnauthenticated, directory.KindRateLimited:
+			status := http.StatusUnauthorized
+			if k == directory.KindRateLimited {
+				status = http.StatusTooManyRequests
+				setRetryAfter(w, directory.AsError(err))
+			}
 			p := codePage{Page: u.base(w, r, "Enter your code"), Email: email, Next: next, Error: directory.AsError(err).Message}
-			u.render(w, r, http.StatusUnauthorized, "code", p)
+			u.render(w, r, status, "code", p)
 			return nil
 		}
 		return err
@@ -159,4 +167,12 @@ func (u *UI) signout(w http.ResponseWriter, r *http.Request) error {
 	}
 	u.clearCookie(w, cookieSession)
 	return u.redirect(w, r, "/signin", "You have signed out.")
+}
+
+// setRetryAfter tells the client how long to wait, in whole seconds (at
+// least one), when the refusal says.
+func setRetryAfter(w http.ResponseWriter, e *directory.Error) {
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((e.RetryAfter+time.Second-1)/time.Second)))
+	}
 }

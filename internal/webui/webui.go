@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/orgdir/orgdir/internal/auth"
+	"github.com/orgdir/orgdir/internal/clientaddr"
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
@@ -44,6 +45,9 @@ type Options struct {
 	// EchoPasscodes, when set, also gets every passcode e-mail: without an
 	// SMTP server no page shows them, so the demo prints them here.
 	EchoPasscodes io.Writer
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (the sign-in throttle counts by it); none by default.
+	TrustedProxies clientaddr.Proxies
 }
 
 // UI serves the web pages.
@@ -57,11 +61,8 @@ type UI struct {
 	product  string
 	pages    map[string]*template.Template
 	codes    *auth.OneTimeCodes
-	// In-memory guards against guessing; the passcode store counts hold
-	// across instances.
-	signinPerIP   *auth.Limiter
-	signinPerUser *auth.Limiter
-	handler       http.Handler
+	proxies  clientaddr.Proxies
+	handler  http.Handler
 }
 
 // New parses every template and returns the UI's handler.
@@ -77,6 +78,7 @@ func New(o Options) (*UI, error) {
 		secure:   o.SecureCookies || strings.HasPrefix(o.BaseURL, "https://"),
 		mailSent: o.MailDelivered,
 		product:  o.Product,
+		proxies:  o.TrustedProxies,
 	}
 	if u.log == nil {
 		u.log = slog.New(slog.DiscardHandler)
@@ -88,7 +90,7 @@ func New(o Options) (*UI, error) {
 		u.product = "orgdir"
 	}
 	store := o.Service.Store()
-	u.codes = &auth.OneTimeCodes{Store: store, Clock: u.now, PerIP: auth.NewLimiter(60, 15*time.Minute, u.now), Product: u.product}
+	u.codes = &auth.OneTimeCodes{Store: store, Clock: u.now, Product: u.product}
 	if w := o.EchoPasscodes; w != nil {
 		var mu sync.Mutex
 		u.codes.Echo = func(m *directory.OutboxMessage) {
@@ -97,8 +99,6 @@ func New(o Options) (*UI, error) {
 			fmt.Fprintf(w, "E-mail to %s: %s\n%s\n", m.To, m.Subject, m.Body)
 		}
 	}
-	u.signinPerIP = auth.NewLimiter(100, 5*time.Minute, u.now) // generous: offices share one address
-	u.signinPerUser = auth.NewLimiter(10, 15*time.Minute, u.now)
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, err
@@ -398,10 +398,6 @@ func backLink(r *http.Request) string {
 	return ""
 }
 
-func clientIP(r *http.Request) string {
-	host := r.RemoteAddr
-	if i := strings.LastIndex(host, ":"); i > 0 {
-		host = host[:i]
-	}
-	return host
-}
+// clientAddr is the address the request came from, through the trusted
+// proxies; the sign-in throttle counts by it.
+func (u *UI) clientAddr(r *http.Request) string { return u.proxies.Of(r) }

@@ -27,7 +27,8 @@ type site struct {
 	clock *directory.FixedClock
 }
 
-func newSite(t *testing.T) *site {
+// newSite starts the UI; opts change its Options.
+func newSite(t *testing.T, opts ...func(*Options)) *site {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, t.TempDir()+"/orgdir.db")
@@ -44,7 +45,11 @@ func newSite(t *testing.T) *site {
 	if s.demo, err = demo.Seed(ctx, s.svc, base); err != nil {
 		t.Fatal(err)
 	}
-	ui, err := New(Options{Service: s.svc, BaseURL: base})
+	o := Options{Service: s.svc, BaseURL: base}
+	for _, f := range opts {
+		f(&o)
+	}
+	ui, err := New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,6 +74,22 @@ func (s *site) browser(t *testing.T) *browser {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	return &browser{t: t, s: s, c: &http.Client{Jar: jar, Timeout: 10 * time.Second}}
+}
+
+// behindProxy is a browser whose requests carry X-Forwarded-For: xff, as
+// if a reverse proxy had added it (the site sees them from 127.0.0.1).
+func (s *site) behindProxy(t *testing.T, xff string) *browser {
+	b := s.browser(t)
+	b.c.Transport = forwarding{xff}
+	return b
+}
+
+type forwarding struct{ xff string }
+
+func (f forwarding) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("X-Forwarded-For", f.xff)
+	return http.DefaultTransport.RoundTrip(r)
 }
 
 type page struct {
@@ -214,10 +235,13 @@ func TestSignIn(t *testing.T) {
 		b := s.browser(t)
 		b.get("/signin")
 		var last page
-		for range 11 {
+		for range directory.SignInFreeFailures + 1 {
 			last = b.post("/signin", url.Values{"username": {demo.ContosoAdminUPN}, "password": {"guess"}})
 		}
-		must(t, last, http.StatusTooManyRequests, "Too many sign-in attempts")
+		must(t, last, http.StatusTooManyRequests, "Too many sign-in attempts; try again in 1 second.")
+		if last.header.Get("Retry-After") != "1" {
+			t.Errorf("Retry-After = %q, want 1", last.header.Get("Retry-After"))
+		}
 	})
 
 	t.Run("NextIsKeptOnThisSite", func(t *testing.T) {

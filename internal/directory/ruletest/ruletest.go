@@ -22,6 +22,7 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 	t.Run("Tenant", func(t *testing.T) { testTenant(t, ns) })
 	t.Run("Users", func(t *testing.T) { testUsers(t, ns) })
 	t.Run("Password", func(t *testing.T) { testPassword(t, ns) })
+	t.Run("SignInThrottle", func(t *testing.T) { testSignInThrottle(t, ns) })
 	t.Run("Invite", func(t *testing.T) { testInvite(t, ns) })
 	t.Run("Redeem", func(t *testing.T) { testRedeem(t, ns) })
 	t.Run("Organizations", func(t *testing.T) { testOrganizations(t, ns) })

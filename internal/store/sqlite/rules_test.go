@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -125,3 +126,56 @@ func containsAny(t *testing.T, path string, s []string) bool {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// TestThrottleCountsAcrossTwoStoresOnOneFile: two stores on one database
+// file, as an admin command and the server, or two processes, share the
+// sign-in throttle's counters.
+func TestThrottleCountsAcrossTwoStoresOnOneFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "orgdir.db")
+	ruletest.ThrottleAcrossStores(t, openAt(t, path), openAt(t, path))
+}
+
+// TestThrottleStoresNoNameOrAddress: the counters of failed sign-ins hold
+// digests, not the user name tried nor the client address.
+func TestThrottleStoresNoNameOrAddress(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "orgdir.db")
+	st := openAt(t, path)
+	svc := directory.NewService(st, directory.Options{Clock: directory.NewFixedClock(time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)).Now,
+		PasswordHasher: cheapHasher{}})
+	const upn, addr = "Quintessa.Unlikelyname@nowhere-at-all.example", "203.0.113.219"
+	for range directory.SignInFreeFailures {
+		_, _ = svc.SignInWithPassword(context.Background(), upn, "guess", addr)
+	}
+	if err := st.Checkpoint(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if containsAny(t, path, []string{upn, strings.ToLower(upn), "Unlikelyname", "unlikelyname", addr}) {
+		t.Fatal("the database holds the user name or the address of a failed sign-in")
+	}
+	// And the counters are there: the scan above looked at them.
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM sign_in_throttle WHERE length(key_hash) = 64 AND failures = ?`, directory.SignInFreeFailures).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("%d counters of every failure (%v), want 2: the account from the address, and the address", n, err)
+	}
+}
+
+func openAt(t *testing.T, path string) *sqlite.Store {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// cheapHasher checks nothing: every password is wrong.
+type cheapHasher struct{}
+
+func (cheapHasher) Hash(p string) (string, error)       { return "x" + p, nil }
+func (cheapHasher) Verify(hash, p string) (bool, error) { return false, nil }

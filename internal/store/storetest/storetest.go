@@ -34,6 +34,7 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 		{"AccessTokens", accessTokenTests},
 		{"Sessions", sessionTests},
 		{"OneTimeCodes", oneTimeCodeTests},
+		{"SignInThrottle", throttleTests},
 		{"TenantIsolation", isolationTests},
 		{"DeleteUser", deleteUserTests},
 		{"Purgeable", purgeTests},
