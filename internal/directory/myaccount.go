@@ -203,3 +203,14 @@ func (s *Service) SignInToTenant(ctx context.Context, tenantID string) (*User, e
 	})
 	return out, err
 }
+
+// MyEmailIdentity returns the e-mail identity of a person signed in by
+// passcode (KindInvalid for any other actor).
+func (s *Service) MyEmailIdentity(ctx context.Context) (*EmailIdentity, error) {
+	return readResult(s, ctx, func(o *op) (*EmailIdentity, error) {
+		if o.c.email == nil {
+			return nil, Invalidf("actor", "only a person signed in by e-mail passcode has an e-mail identity")
+		}
+		return o.c.email, nil
+	})
+}

@@ -22,3 +22,27 @@ func (s *Service) ListOutbox(ctx context.Context, tenantID string, p Page) ([]*O
 	})
 	return out, err
 }
+
+// PendingMail returns up to limit unsent messages of every tenant, oldest
+// first, for the mail deliverer (the system only).
+func (s *Service) PendingMail(ctx context.Context, limit int) ([]*OutboxMessage, error) {
+	if limit < 1 || limit > MaxPageSize {
+		return nil, Invalidf("limit", "limit must be 1 to %d, not %d", MaxPageSize, limit)
+	}
+	return readResult(s, ctx, func(o *op) ([]*OutboxMessage, error) {
+		if !o.c.system() {
+			return nil, Errorf(KindForbidden, "mail delivery is orgdir's own")
+		}
+		return o.tx.ListUnsentMail(o.ctx, limit)
+	})
+}
+
+// MarkMailSent records that a message went out, now (the system only).
+func (s *Service) MarkMailSent(ctx context.Context, id string) error {
+	return s.write(ctx, func(o *op) error {
+		if !o.c.system() {
+			return Errorf(KindForbidden, "mail delivery is orgdir's own")
+		}
+		return o.tx.MarkMailSent(o.ctx, id, o.now)
+	})
+}

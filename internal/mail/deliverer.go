@@ -14,12 +14,21 @@ type Transport interface {
 	Send(ctx context.Context, m *directory.OutboxMessage, now time.Time) error
 }
 
+// Outbox is the part of the directory service the Deliverer needs.
+type Outbox interface {
+	PendingMail(ctx context.Context, limit int) ([]*directory.OutboxMessage, error)
+	MarkMailSent(ctx context.Context, id string) error
+}
+
+// deliveryActor is who the Deliverer acts as.
+const deliveryActor = "orgdir mail delivery"
+
 // Deliverer sends the outbox's unsent messages, oldest first, and marks
 // each sent. A message that fails stays unsent and is tried again on the
 // next round. With several instances, two may send the same message once
 // in a while (at-least-once): the store marks, it does not lock, messages.
 type Deliverer struct {
-	Store     directory.Store
+	Outbox    Outbox
 	Transport Transport
 	Clock     directory.Clock // default time.Now
 	Interval  time.Duration   // default 10s
@@ -51,12 +60,8 @@ func (d *Deliverer) DeliverOnce(ctx context.Context) (int, error) {
 	if batch <= 0 {
 		batch = 50
 	}
-	var msgs []*directory.OutboxMessage
-	err := d.Store.Read(ctx, func(tx directory.Tx) error {
-		var err error
-		msgs, err = tx.ListUnsentMail(ctx, batch)
-		return err
-	})
+	ctx = directory.WithActor(ctx, directory.SystemActor(deliveryActor))
+	msgs, err := d.Outbox.PendingMail(ctx, batch)
 	if err != nil {
 		return 0, err
 	}
@@ -71,8 +76,7 @@ func (d *Deliverer) DeliverOnce(ctx context.Context) (int, error) {
 			}
 			return sent, err
 		}
-		at := d.now()
-		if err := d.Store.Write(ctx, func(tx directory.Tx) error { return tx.MarkMailSent(ctx, m.ID, at) }); err != nil {
+		if err := d.Outbox.MarkMailSent(ctx, m.ID); err != nil {
 			return sent, err
 		}
 		d.record("sent")

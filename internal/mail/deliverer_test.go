@@ -11,31 +11,18 @@ import (
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
-// outboxStore is an outbox in memory: just the Tx methods the Deliverer
-// uses (the rest panic through the nil embedded interface).
+// outboxStore is an outbox in memory, as the directory service offers it
+// to the Deliverer.
 type outboxStore struct {
 	mu   sync.Mutex
 	msgs []*directory.OutboxMessage
 }
 
-func (s *outboxStore) Read(ctx context.Context, fn func(directory.Tx) error) error {
+func (s *outboxStore) PendingMail(_ context.Context, limit int) ([]*directory.OutboxMessage, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return fn(outboxTx{s: s})
-}
-func (s *outboxStore) Write(ctx context.Context, fn func(directory.Tx) error) error {
-	return s.Read(ctx, fn)
-}
-func (s *outboxStore) Close() error { return nil }
-
-type outboxTx struct {
-	directory.Tx
-	s *outboxStore
-}
-
-func (t outboxTx) ListUnsentMail(_ context.Context, limit int) ([]*directory.OutboxMessage, error) {
 	var out []*directory.OutboxMessage
-	for _, m := range t.s.msgs {
+	for _, m := range s.msgs {
 		if m.SentAt == nil && len(out) < limit {
 			c := *m
 			out = append(out, &c)
@@ -44,9 +31,12 @@ func (t outboxTx) ListUnsentMail(_ context.Context, limit int) ([]*directory.Out
 	return out, nil
 }
 
-func (t outboxTx) MarkMailSent(_ context.Context, id string, at time.Time) error {
-	for _, m := range t.s.msgs {
+func (s *outboxStore) MarkMailSent(_ context.Context, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, m := range s.msgs {
 		if m.ID == id {
+			at := time.Now()
 			m.SentAt = &at
 			return nil
 		}
@@ -63,7 +53,7 @@ func TestDelivererSendsUnsentMailThroughSMTPAndMarksIt(t *testing.T) {
 		{ID: "3", To: "bob@example.net", Subject: "Your code", Body: "12345678"},
 	}}
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-	d := &Deliverer{Store: st, Transport: &Sender{Config: srv.config()}, Clock: func() time.Time { return now }}
+	d := &Deliverer{Outbox: st, Transport: &Sender{Config: srv.config()}, Clock: func() time.Time { return now }}
 	n, err := d.DeliverOnce(context.Background())
 	if err != nil || n != 2 {
 		t.Fatalf("DeliverOnce = %d, %v; want 2 sent", n, err)
@@ -95,7 +85,7 @@ func (f *failingTransport) Send(context.Context, *directory.OutboxMessage, time.
 func TestDelivererKeepsMessageUnsentWhenSendingFails(t *testing.T) {
 	st := &outboxStore{msgs: []*directory.OutboxMessage{{ID: "1", To: "a@b.example"}, {ID: "2", To: "c@d.example"}}}
 	tr := &failingTransport{}
-	d := &Deliverer{Store: st, Transport: tr}
+	d := &Deliverer{Outbox: st, Transport: tr}
 	n, err := d.DeliverOnce(context.Background())
 	if err == nil || n != 0 {
 		t.Fatalf("DeliverOnce = %d, %v; want 0 and the error", n, err)
@@ -125,7 +115,7 @@ func (r *rejectingTransport) Send(_ context.Context, m *directory.OutboxMessage,
 func TestDelivererSkipsAMessageTheServerRejectsForGood(t *testing.T) {
 	st := &outboxStore{msgs: []*directory.OutboxMessage{{ID: "1", To: "gone@b.example"}, {ID: "2", To: "c@d.example"}}}
 	tr := &rejectingTransport{bad: "gone@b.example"}
-	d := &Deliverer{Store: st, Transport: tr, Log: slog.New(slog.DiscardHandler)}
+	d := &Deliverer{Outbox: st, Transport: tr, Log: slog.New(slog.DiscardHandler)}
 	n, err := d.DeliverOnce(context.Background())
 	if err != nil || n != 1 || len(tr.sent) != 1 || tr.sent[0] != "c@d.example" {
 		t.Fatalf("DeliverOnce = %d, %v, sent %v; want the second message sent past the rejected first", n, err, tr.sent)

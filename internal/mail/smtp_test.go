@@ -235,7 +235,7 @@ func TestAMailboxTheServerRefusesDoesNotHoldBackTheRest(t *testing.T) {
 		{ID: "1", To: "nobody@b.example", Subject: "s", Body: "b"},
 		{ID: "2", To: "grace@example.org", Subject: "Your code", Body: "12345678"},
 	}}
-	d := &Deliverer{Store: st, Transport: snd, Log: slog.New(slog.DiscardHandler)}
+	d := &Deliverer{Outbox: st, Transport: snd, Log: slog.New(slog.DiscardHandler)}
 	if n, err := d.DeliverOnce(context.Background()); n != 1 || err != nil {
 		t.Fatalf("DeliverOnce = %d, %v; want grace's message sent past the refused one", n, err)
 	}

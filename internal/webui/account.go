@@ -31,12 +31,7 @@ func (u *UI) me(r *http.Request) (*person, error) {
 		}
 		return p, nil
 	}
-	var id *directory.EmailIdentity
-	err := u.svc.Store().Read(r.Context(), func(tx directory.Tx) error {
-		var err error
-		id, err = tx.GetEmailIdentity(r.Context(), s.EmailIdentityID)
-		return err
-	})
+	id, err := u.svc.MyEmailIdentity(homeCtx(r))
 	if err != nil {
 		return nil, err
 	}
