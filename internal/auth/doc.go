@@ -1,6 +1,5 @@
-// Package auth holds what the web layer needs around credentials:
-// argon2id password hashing, CSRF tokens and e-mailed one-time passcodes.
-// API tokens and browser sessions are the directory service's (issued,
-// checked and revoked in internal/directory, credentials.go and
-// sessions.go).
+// Package auth holds argon2id password hashing and e-mailed one-time
+// passcodes. API tokens and browser sessions are the directory service's
+// (internal/directory: credentials.go, sessions.go); the browser's cookies
+// and CSRF tokens are internal/websession's.
 package auth

@@ -33,7 +33,7 @@ func (u *UI) base(w http.ResponseWriter, r *http.Request, title string) Page {
 	p := Page{
 		Title:    title,
 		Product:  u.product,
-		Flash:    u.takeFlash(w, r),
+		Flash:    u.cookies.TakeFlash(w, r),
 		CSRF:     u.csrfToken(st),
 		SignedIn: st.sess != nil,
 	}

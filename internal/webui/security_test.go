@@ -12,6 +12,7 @@ import (
 	"github.com/orgdir/orgdir/internal/clientaddr"
 	"github.com/orgdir/orgdir/internal/demo"
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/websession"
 )
 
 // fixture is the objects the route tables fill the path values with.
@@ -343,7 +344,7 @@ func TestSignInRedirectsOnlyWithinThisSite(t *testing.T) {
 func (b *browser) sessionCookie() string {
 	u, _ := url.Parse(b.s.srv.URL)
 	for _, c := range b.c.Jar.Cookies(u) {
-		if c.Name == cookieSession {
+		if c.Name == websession.CookieSession {
 			return c.Value
 		}
 	}
@@ -357,7 +358,7 @@ func TestSignInStartsAFreshSession(t *testing.T) {
 	s := newSite(t)
 	b := s.browser(t)
 	u, _ := url.Parse(s.srv.URL)
-	b.c.Jar.SetCookies(u, []*http.Cookie{{Name: cookieSession, Value: "planted-by-an-attacker", Path: "/"}})
+	b.c.Jar.SetCookies(u, []*http.Cookie{{Name: websession.CookieSession, Value: "planted-by-an-attacker", Path: "/"}})
 	b.get("/signin")
 	preSignInToken := b.csrf
 	b.signIn(demo.AdaUPN, demo.AdaPassword)
@@ -374,7 +375,7 @@ func TestSignInStartsAFreshSession(t *testing.T) {
 		t.Fatalf("signing in again kept the session cookie %q", first)
 	}
 	replay := s.browser(t)
-	replay.c.Jar.SetCookies(u, []*http.Cookie{{Name: cookieSession, Value: first, Path: "/"}})
+	replay.c.Jar.SetCookies(u, []*http.Cookie{{Name: websession.CookieSession, Value: first, Path: "/"}})
 	if p := replay.get("/myaccount"); p.url != "/signin" {
 		t.Fatalf("the session replaced by a new sign-in still reaches %s", p.url)
 	}
@@ -457,7 +458,7 @@ func TestCookiesAreHttpOnlyLaxAndSecureBehindHTTPS(t *testing.T) {
 		t.Fatal("no CSRF token on the sign-in page")
 	}
 	rec = do(http.MethodPost, "/signin", url.Values{"csrf": {token[1]}, "username": {demo.AdaUPN}, "password": {demo.AdaPassword}})
-	if rec.Code != http.StatusSeeOther || jar["__Host-"+cookieSession] == "" {
+	if rec.Code != http.StatusSeeOther || jar["__Host-"+websession.CookieSession] == "" {
 		t.Fatalf("sign-in answered %d, cookies %v", rec.Code, jar)
 	}
 	rec = do(http.MethodGet, "/myaccount", nil)
@@ -472,7 +473,7 @@ func TestCookiesAreHttpOnlyLaxAndSecureBehindHTTPS(t *testing.T) {
 			}
 		}
 	}
-	for _, n := range []string{cookieSession, cookieAnon, cookieFlash} {
+	for _, n := range []string{websession.CookieSession, websession.CookieAnon, websession.CookieFlash} {
 		if n = "__Host-" + n; !names[n] {
 			t.Errorf("the walk set no %s cookie (set: %v)", n, names)
 		}

@@ -79,20 +79,11 @@ func (u *UI) signinPassword(w http.ResponseWriter, r *http.Request) error {
 // startSession replaces any current session with a new one (a fresh
 // cookie at every sign-in: no session fixation).
 func (u *UI) startSession(w http.ResponseWriter, r *http.Request, tenantID, userID, emailID string) error {
-	if old := state(r).sess; old != nil {
-		_ = u.svc.EndSession(r.Context(), old)
-	}
 	person := directory.UserActor(tenantID, userID)
 	if emailID != "" {
 		person = directory.EmailActor(emailID)
 	}
-	secret, _, err := u.svc.StartSession(actorCtx(r, person))
-	if err != nil {
-		return err
-	}
-	u.setCookie(w, cookieSession, secret, 0)
-	u.clearCookie(w, cookieAnon)
-	return nil
+	return u.sessions.Start(actorCtx(r, person), w, state(r).sess)
 }
 
 // sendCode e-mails a one-time passcode.
@@ -160,12 +151,9 @@ func (u *UI) verifyCode(w http.ResponseWriter, r *http.Request) error {
 
 // signout ends the session everywhere.
 func (u *UI) signout(w http.ResponseWriter, r *http.Request) error {
-	if s := state(r).sess; s != nil {
-		if err := u.svc.EndSession(r.Context(), s); err != nil {
-			return err
-		}
+	if err := u.sessions.End(r.Context(), w, state(r).sess); err != nil {
+		return err
 	}
-	u.clearCookie(w, cookieSession)
 	return u.redirect(w, r, "/signin", "You have signed out.")
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/orgdir/orgdir/internal/auth"
 	"github.com/orgdir/orgdir/internal/clientaddr"
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/websession"
 )
 
 //go:embed templates/*.html
@@ -62,6 +63,8 @@ type UI struct {
 	pages    map[string]*template.Template
 	codes    *auth.OneTimeCodes
 	proxies  clientaddr.Proxies
+	cookies  websession.Cookies
+	sessions *websession.Manager
 	handler  http.Handler
 }
 
@@ -89,6 +92,8 @@ func New(o Options) (*UI, error) {
 	if u.product == "" {
 		u.product = "orgdir"
 	}
+	u.cookies = websession.Cookies{Secure: u.secure}
+	u.sessions = &websession.Manager{Service: o.Service, Cookies: u.cookies}
 	store := o.Service.Store()
 	u.codes = &auth.OneTimeCodes{Store: store, Clock: u.now, Product: u.product}
 	if w := o.EchoPasscodes; w != nil {
@@ -206,6 +211,10 @@ type reqState struct {
 	adminsKnown bool
 }
 
+func (st *reqState) web() *websession.State {
+	return &websession.State{Session: st.sess, Anon: st.anon, Ended: st.ended}
+}
+
 type stateKey struct{}
 
 func state(r *http.Request) *reqState {
@@ -216,35 +225,20 @@ func state(r *http.Request) *reqState {
 	return s
 }
 
-// Cookie names.
-const (
-	cookieSession = "orgdir_session"
-	cookieAnon    = "orgdir_csrf"
-	cookieFlash   = "orgdir_flash"
-	maxFormBytes  = 64 << 10
-)
+// maxFormBytes bounds a posted form.
+const maxFormBytes = 64 << 10
 
-// page wraps a handler with the session lookup and, on POST, the CSRF
-// check. needSession sends people who are not signed in to the sign-in page.
+// page wraps a handler with the session lookup (internal/websession) and,
+// on POST, the CSRF check. needSession sends people who are not signed in
+// to the sign-in page.
 func (u *UI) page(needSession bool, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st := &reqState{}
-		if c, err := r.Cookie(u.cookieName(cookieSession)); err == nil {
-			s, err := u.svc.LookupSession(r.Context(), c.Value)
-			switch {
-			case err == nil:
-				st.sess = s
-			case directory.IsKind(err, directory.KindUnauthenticated):
-				u.clearCookie(w, cookieSession)
-				st.ended = directory.AsError(err).Message
-			default:
-				u.fail(w, r, err)
-				return
-			}
+		ws, err := u.sessions.Load(w, r)
+		if err != nil {
+			u.fail(w, r, err)
+			return
 		}
-		if st.sess == nil {
-			st.anon = u.anonSecret(w, r)
-		}
+		st := &reqState{sess: ws.Session, anon: ws.Anon, ended: ws.Ended}
 		r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
@@ -252,7 +246,7 @@ func (u *UI) page(needSession bool, h handlerFunc) http.Handler {
 				u.fail(w, r, directory.Errorf(directory.KindInvalid, "the form could not be read"))
 				return
 			}
-			if !u.csrfOK(r, st) {
+			if !u.sessions.CSRFOK(r, ws) {
 				u.render(w, r, http.StatusForbidden, "error", errorPage{Page: u.base(w, r, "Request refused"),
 					Heading: "Request refused", Message: "This form has expired or did not come from this site. Go back, reload the page and try again."})
 				return
@@ -261,7 +255,7 @@ func (u *UI) page(needSession bool, h handlerFunc) http.Handler {
 		if needSession && st.sess == nil {
 			if st.ended != "" && st.ended != "not signed in" {
 				// Say why: the account was disabled, or the session expired.
-				u.setCookie(w, cookieFlash, url.QueryEscape(sentence(st.ended)+"."), 60)
+				u.cookies.SetFlash(w, sentence(st.ended)+".")
 			}
 			// After signing in, come back here; from a form, to the page
 			// that held it (a POST address cannot be opened).
@@ -278,81 +272,16 @@ func (u *UI) page(needSession bool, h handlerFunc) http.Handler {
 	})
 }
 
-// anonSecret returns the CSRF secret of a visitor who is not signed in,
-// setting its cookie the first time (the forms before sign-in need one too).
-func (u *UI) anonSecret(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(u.cookieName(cookieAnon)); err == nil && len(c.Value) >= 32 {
-		return c.Value
-	}
-	s, err := directory.RandomSecret(32)
-	if err != nil {
-		return ""
-	}
-	u.setCookie(w, cookieAnon, s, 0)
-	return s
-}
-
-func (u *UI) csrfToken(st *reqState) string {
-	if st.sess != nil {
-		return auth.CSRFToken(st.sess.CSRFSecret, st.sess.ID)
-	}
-	if st.anon == "" {
-		return ""
-	}
-	return auth.CSRFToken([]byte(st.anon), "anonymous")
-}
-
-func (u *UI) csrfOK(r *http.Request, st *reqState) bool {
-	tok := r.PostForm.Get("csrf")
-	if st.sess != nil {
-		return auth.CheckCSRF(st.sess.CSRFSecret, st.sess.ID, tok)
-	}
-	// A form posted before sign-in must carry the token of the cookie it
-	// came with; a fresh cookie set by this very request cannot match.
-	c, err := r.Cookie(u.cookieName(cookieAnon))
-	return err == nil && c.Value == st.anon && auth.CheckCSRF([]byte(st.anon), "anonymous", tok)
-}
-
-// cookieName is the name a cookie goes by: over https with the __Host-
-// prefix, which browsers accept only from this very host, Secure, for the
-// whole site, so that a sibling subdomain cannot plant a session or a CSRF
-// cookie here.
-func (u *UI) cookieName(name string) string {
-	if u.secure {
-		return "__Host-" + name
-	}
-	return name
-}
-
-func (u *UI) setCookie(w http.ResponseWriter, name, value string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{Name: u.cookieName(name), Value: value, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: u.secure, SameSite: http.SameSiteLaxMode})
-}
-
-func (u *UI) clearCookie(w http.ResponseWriter, name string) { u.setCookie(w, name, "", -1) }
+func (u *UI) csrfToken(st *reqState) string { return u.sessions.CSRFToken(st.web()) }
 
 // redirect sends the browser to target with a success message to show
 // there (Post/Redirect/Get).
 func (u *UI) redirect(w http.ResponseWriter, r *http.Request, target, flash string) error {
 	if flash != "" {
-		u.setCookie(w, cookieFlash, url.QueryEscape(flash), 60)
+		u.cookies.SetFlash(w, flash)
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
 	return nil
-}
-
-// takeFlash reads the message of the previous action, once.
-func (u *UI) takeFlash(w http.ResponseWriter, r *http.Request) string {
-	c, err := r.Cookie(u.cookieName(cookieFlash))
-	if err != nil || c.Value == "" {
-		return ""
-	}
-	u.clearCookie(w, cookieFlash)
-	msg, err := url.QueryUnescape(c.Value)
-	if err != nil {
-		return ""
-	}
-	return msg
 }
 
 // actorCtx is the request's context acting as a.

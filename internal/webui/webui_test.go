@@ -16,6 +16,7 @@ import (
 	"github.com/orgdir/orgdir/internal/demo"
 	"github.com/orgdir/orgdir/internal/directory"
 	"github.com/orgdir/orgdir/internal/store/sqlite"
+	"github.com/orgdir/orgdir/internal/websession"
 )
 
 // site is the UI over a fresh SQLite store with the demo data.
@@ -193,7 +194,7 @@ func TestSignIn(t *testing.T) {
 		resp.Body.Close()
 		var found bool
 		for _, c := range resp.Request.Response.Cookies() {
-			if c.Name == cookieSession && c.Value != "" {
+			if c.Name == websession.CookieSession && c.Value != "" {
 				found = true
 				if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure {
 					t.Errorf("session cookie %+v: want HttpOnly, SameSite=Lax, not Secure over http", c)

@@ -1,4 +1,4 @@
-package auth
+package websession
 
 import (
 	"crypto/hmac"
