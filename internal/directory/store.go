@@ -24,15 +24,38 @@ type Store interface {
 	Close() error
 }
 
-// Tx is the set of operations available inside one transaction.
+// Tx is the set of operations available inside one transaction, composed
+// of one interface per concept, so that a package (or a test fake) takes
+// only the part it needs.
 type Tx interface {
+	TenantTx
+	UserTx
+	PasswordTx
+	EmailIdentityTx
+	InvitationTx
+	GroupTx
+	AppTx
+	RoleTx
+	AuditTx
+	OutboxTx
+	AccessTokenTx
+	SessionTx
+	OneTimeCodeTx
+	ThrottleTx
+}
+
+// TenantTx reads and writes tenants.
+type TenantTx interface {
 	// Tenants.
 	CreateTenant(ctx context.Context, t *Tenant) error
 	GetTenant(ctx context.Context, id string) (*Tenant, error)
 	GetTenantByDomain(ctx context.Context, domain string) (*Tenant, error)
 	ListTenants(ctx context.Context) ([]*Tenant, error)
 	UpdateTenant(ctx context.Context, t *Tenant) error
+}
 
+// UserTx reads and writes user objects.
+type UserTx interface {
 	// Users. GetUser returns live and deleted users; the by-UPN and by-mail
 	// lookups see live users only.
 	CreateUser(ctx context.Context, u *User) error
@@ -55,17 +78,26 @@ type Tx interface {
 	// PurgeAt is at or before now, earliest first. In a Write on a backend
 	// with row locks, rows locked by another transaction are skipped.
 	ListPurgeable(ctx context.Context, now time.Time, limit int) ([]UserKey, error)
+}
 
+// PasswordTx keeps members' password hashes.
+type PasswordTx interface {
 	// Passwords of members, as PHC strings.
 	SetPasswordHash(ctx context.Context, tenantID, userID, hash string) error
 	GetPasswordHash(ctx context.Context, tenantID, userID string) (string, error)
+}
 
+// EmailIdentityTx keeps the people who sign in by e-mail passcode.
+type EmailIdentityTx interface {
 	// E-mail identities.
 	CreateEmailIdentity(ctx context.Context, e *EmailIdentity) error
 	GetEmailIdentity(ctx context.Context, id string) (*EmailIdentity, error)
 	GetEmailIdentityByEmail(ctx context.Context, email string) (*EmailIdentity, error)
 	DeleteEmailIdentity(ctx context.Context, id string) error
+}
 
+// InvitationTx keeps invitations and their redeem tokens' hashes.
+type InvitationTx interface {
 	// Invitations. GetInvitationByTokenHash looks across tenants: the
 	// redeem link carries only the token.
 	CreateInvitation(ctx context.Context, inv *Invitation) error
@@ -73,7 +105,10 @@ type Tx interface {
 	GetInvitationByTokenHash(ctx context.Context, hash []byte) (*Invitation, error)
 	UpdateInvitation(ctx context.Context, inv *Invitation) error
 	ListInvitationsByUser(ctx context.Context, tenantID, userID string) ([]*Invitation, error)
+}
 
+// GroupTx keeps groups and their members.
+type GroupTx interface {
 	// Groups and members. Listings of members and memberOf show live
 	// users only; a deleted user's memberships stay, hidden, for restore.
 	CreateGroup(ctx context.Context, g *Group) error
@@ -85,7 +120,10 @@ type Tx interface {
 	// ListMemberOf returns the groups the user is directly in, live or
 	// deleted user alike.
 	ListMemberOf(ctx context.Context, tenantID, userID string) ([]*Group, error)
+}
 
+// AppTx keeps applications and app role assignments.
+type AppTx interface {
 	// Applications and app role assignments (kept, hidden, while the
 	// user is deleted, like memberships).
 	CreateApplication(ctx context.Context, a *Application) error
@@ -95,12 +133,18 @@ type Tx interface {
 	GetAppRoleAssignment(ctx context.Context, tenantID, id string) (*AppRoleAssignment, error)
 	DeleteAppRoleAssignment(ctx context.Context, tenantID, id string) error
 	ListAppRoleAssignments(ctx context.Context, tenantID, userID string) ([]*AppRoleAssignment, error)
+}
 
+// RoleTx keeps directory role assignments.
+type RoleTx interface {
 	// Directory roles.
 	AddRole(ctx context.Context, tenantID, userID string, r Role) error
 	RemoveRole(ctx context.Context, tenantID, userID string, r Role) error
 	ListRoles(ctx context.Context, tenantID, userID string) ([]Role, error)
+}
 
+// AuditTx appends to and reads the audit log.
+type AuditTx interface {
 	// Audit log.
 	AppendAudit(ctx context.Context, e *AuditEvent) error
 	GetAudit(ctx context.Context, tenantID, id string) (*AuditEvent, error)
@@ -110,7 +154,10 @@ type Tx interface {
 	// or initiator, and the values of those events' additionalDetails
 	// (free text that may quote the person); the ids and keys stay.
 	ScrubAuditSubject(ctx context.Context, objectID string) error
+}
 
+// OutboxTx keeps the e-mail outbox.
+type OutboxTx interface {
 	// Outbox of e-mail.
 	EnqueueMail(ctx context.Context, m *OutboxMessage) error
 	// ListOutbox lists a tenant's messages newest first (creation time,
@@ -127,7 +174,10 @@ type Tx interface {
 	// ListMailTo returns a tenant's messages to an address, whatever its
 	// case, oldest first; tenantID "" as for DeleteMailTo (export).
 	ListMailTo(ctx context.Context, tenantID, address string) ([]*OutboxMessage, error)
+}
 
+// AccessTokenTx keeps API bearer tokens.
+type AccessTokenTx interface {
 	// API tokens.
 	CreateAccessToken(ctx context.Context, t *AccessToken) error
 	GetAccessTokenByHash(ctx context.Context, hash []byte) (*AccessToken, error)
@@ -138,7 +188,10 @@ type Tx interface {
 	// ListAccessTokens returns a user's tokens, revoked and expired ones
 	// too, oldest first (export).
 	ListAccessTokens(ctx context.Context, tenantID, userID string) ([]*AccessToken, error)
+}
 
+// SessionTx keeps browser sessions.
+type SessionTx interface {
 	// Browser sessions.
 	CreateSession(ctx context.Context, s *Session) error
 	GetSessionByHash(ctx context.Context, hash []byte) (*Session, error)
@@ -151,7 +204,10 @@ type Tx interface {
 	// home user (homeTenantID, homeUserID) or of the e-mail identity;
 	// exactly one of the two is given (export).
 	ListSessions(ctx context.Context, homeTenantID, homeUserID, emailIdentityID string) ([]*Session, error)
+}
 
+// OneTimeCodeTx keeps e-mailed passcodes.
+type OneTimeCodeTx interface {
 	// One-time passcodes.
 	CreateOneTimeCode(ctx context.Context, c *OneTimeCode) error
 	// GetLatestOneTimeCode returns the newest code for the address.
@@ -159,7 +215,10 @@ type Tx interface {
 	UpdateOneTimeCode(ctx context.Context, c *OneTimeCode) error
 	CountOneTimeCodesSince(ctx context.Context, email string, since time.Time) (int, error)
 	DeleteOneTimeCodes(ctx context.Context, email string) error
+}
 
+// ThrottleTx keeps the sign-in failure counters.
+type ThrottleTx interface {
 	// Sign-in throttling: failure counters every instance shares
 	// (signin_throttle.go). A key is an opaque hex digest chosen by the
 	// domain, never a name or an address in clear; counters name no
