@@ -32,7 +32,7 @@ func (s *Service) changeRole(ctx context.Context, tenantID, userID string, r Rol
 		return err
 	}
 	return s.write(ctx, func(o *op) error {
-		if err := o.c.requireObject(tenantID, permManage, "user"); err != nil {
+		if err := o.requireUserChange(tenantID, userID); err != nil {
 			return err
 		}
 		if r == RoleGlobalAdministrator {
@@ -91,6 +91,9 @@ func (s *Service) ListRoles(ctx context.Context, tenantID, userID string) ([]Rol
 // instances without an SMTP server.
 func (s *Service) ListOutbox(ctx context.Context, tenantID string, p Page) ([]*OutboxMessage, error) {
 	if err := validLimit("limit", p.Limit); err != nil {
+		return nil, err
+	}
+	if err := validPage(p); err != nil {
 		return nil, err
 	}
 	var out []*OutboxMessage

@@ -129,8 +129,14 @@ func (u *UI) verifyCode(w http.ResponseWriter, r *http.Request) error {
 	if err := u.codes.Verify(r.Context(), email, code, clientIP(r)); err != nil {
 		switch directory.KindOf(err) {
 		case directory.KindInvalid, directory.KindUnauthenticated, directory.KindRateLimited:
+			status := http.StatusUnauthorized
+			if directory.IsKind(err, directory.KindInvalid) {
+				// A malformed address or an empty code, as sending answers
+				// it; no code was looked at.
+				status = http.StatusBadRequest
+			}
 			p := codePage{Page: u.base(w, r, "Enter your code"), Email: email, Next: next, Error: directory.AsError(err).Message}
-			u.render(w, r, http.StatusUnauthorized, "code", p)
+			u.render(w, r, status, "code", p)
 			return nil
 		}
 		return err
