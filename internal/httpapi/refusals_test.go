@@ -85,7 +85,10 @@ func TestSearchLooksInThePropertyItNames(t *testing.T) {
 	if next == "" {
 		t.Fatalf("no next page: %s", r.raw)
 	}
-	e.get(strings.Replace(next, "displayName", "mail", 1), e.adminToken, "ConsistencyLevel", "eventual").want(t, http.StatusBadRequest, "Request_BadRequest")
+	r = e.get(strings.Replace(next, "displayName", "mail", 1), e.adminToken, "ConsistencyLevel", "eventual").want(t, http.StatusBadRequest, "Request_BadRequest")
+	if !strings.Contains(r.message(), "skip token belongs to another query") {
+		t.Errorf("a skip token replayed on a search in another property: %q", r.message())
+	}
 
 	for _, s := range []string{`"jobTitle:quill"`, `"city:x"`} {
 		r := search(s).want(t, http.StatusBadRequest, "Request_UnsupportedQuery")
