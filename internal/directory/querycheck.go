@@ -57,7 +57,7 @@ func validPage(p Page) error {
 }
 
 func badCursor() error {
-	return Invalidf("after", "after: the page position is damaged; start from the first page")
+	return Invalidf("after", "the page position (after) is damaged; start from the first page")
 }
 
 // validFilterText applies the text rule to every string a filter compares

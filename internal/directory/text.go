@@ -25,14 +25,14 @@ func textProblem(s string, multiline bool) string {
 	for i, r := range s {
 		if r == utf8.RuneError {
 			if _, size := utf8.DecodeRuneInString(s[i:]); size <= 1 {
-				return "it is not valid UTF-8 text"
+				return "is not valid UTF-8 text"
 			}
 		}
 		if multiline && (r == '\n' || r == '\r' || r == '\t') {
 			continue
 		}
 		if forbiddenRune(r) {
-			return fmt.Sprintf("it must not contain the control or formatting character %U", r)
+			return fmt.Sprintf("must not contain the control or formatting character %U", r)
 		}
 	}
 	return ""
@@ -55,7 +55,7 @@ func forbiddenRune(r rune) bool {
 // rule refuses.
 func validText(field, s string) error {
 	if p := textProblem(s, false); p != "" {
-		return Invalidf(field, "%s: %s", field, p)
+		return Invalidf(field, "%s %s", field, p)
 	}
 	return nil
 }
@@ -64,7 +64,7 @@ func validText(field, s string) error {
 // and tabs.
 func validMultilineText(field, s string) error {
 	if p := textProblem(s, true); p != "" {
-		return Invalidf(field, "%s: %s", field, p)
+		return Invalidf(field, "%s %s", field, p)
 	}
 	return nil
 }
