@@ -30,7 +30,7 @@ func validDisplayName(field, s string) (string, error) {
 	if utf8.RuneCountInString(s) > maxDisplayName {
 		return "", Invalidf(field, "%s must be at most %d characters", field, maxDisplayName)
 	}
-	return s, validText(field, s)
+	return checkedText(s, validText(field, s))
 }
 
 // validDomain checks a DNS domain (lower-cased first): labels of letters,
@@ -189,7 +189,7 @@ func validOptionalLen(field, s string, max int) (string, error) {
 	if utf8.RuneCountInString(s) > max {
 		return "", Invalidf(field, "%s must be at most %d characters", field, max)
 	}
-	return s, validText(field, s)
+	return checkedText(s, validText(field, s))
 }
 
 // validOptionalMultiline is validOptionalLen for text that may span lines.
@@ -198,5 +198,14 @@ func validOptionalMultiline(field, s string, max int) (string, error) {
 	if utf8.RuneCountInString(s) > max {
 		return "", Invalidf(field, "%s must be at most %d characters", field, max)
 	}
-	return s, validMultilineText(field, s)
+	return checkedText(s, validMultilineText(field, s))
+}
+
+// checkedText is s when the text rule passed it, "" with the refusal
+// otherwise.
+func checkedText(s string, err error) (string, error) {
+	if err != nil {
+		return "", err
+	}
+	return s, nil
 }
