@@ -7,7 +7,6 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"math/big"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -46,15 +45,15 @@ func (o *OneTimeCodes) now() time.Time {
 	return o.Clock().UTC()
 }
 
-// NormalizeEmail checks that s is a bare e-mail address and returns it in
-// lower case.
+// NormalizeEmail checks s with the domain's one rule for addresses
+// (directory.ValidateEmail), the rule of e-mail identities too, so that no
+// code goes to an address sign-in would refuse; it returns s in lower case.
 func NormalizeEmail(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || a.Name != "" {
-		return "", directory.Invalidf("email", "%q is not an e-mail address", s)
+	addr, err := directory.ValidateEmail("email", s)
+	if err != nil {
+		return "", err
 	}
-	return strings.ToLower(s), nil
+	return strings.ToLower(addr), nil
 }
 
 func newCode() (string, error) {

@@ -26,13 +26,17 @@ func TestValidationErrorsNameTheFlagNotTheDomainField(t *testing.T) {
 		{[]string{"tenant", "set", "--tenant", "contoso.example", "--retention-days", "10000"},
 			"orgdir: --retention-days must be between 1 and 365 days, not 10000\n"},
 		{[]string{"tenant", "set", "--tenant", "contoso.example", "--privacy-email", "bad"},
-			`orgdir: --privacy-email "bad" is not an e-mail address` + "\n"},
+			`orgdir: --privacy-email "bad" is not an e-mail address: it has no @` + "\n"},
 		{[]string{"tenant", "set", "--tenant", "contoso.example", "--name", " "},
 			"orgdir: --name must not be empty\n"},
 		{[]string{"user", "create", "--tenant", "contoso.example", "--upn", "bob@other.example", "--name", "Bob"},
 			`orgdir: --upn "bob@other.example" must end in @contoso.example, the organization's domain` + "\n"},
+		{[]string{"invite", "--tenant", "contoso.example", "--email", "a@b"},
+			`orgdir: --email "a@b" is not an e-mail address: the domain after the @, such as example.com, is not valid (needs at least one dot)` + "\n"},
+		{[]string{"tenant", "set", "--tenant", "contoso.example", "--name", "Contoso\u202e"},
+			"orgdir: --name must not contain the control or formatting character U+202E\n"},
 		{[]string{"invite", "--tenant", "contoso.example", "--email", "not-an-address"},
-			`orgdir: --email "not-an-address" is not an e-mail address` + "\n"},
+			`orgdir: --email "not-an-address" is not an e-mail address: it has no @` + "\n"},
 	} {
 		_, stderr, err := run(t, append(tc.args, "--database", db)...)
 		if ExitCode(err) != 1 || stderr != tc.want {

@@ -78,6 +78,9 @@ func (s *Service) ListApplications(ctx context.Context, tenantID string, p Page)
 	if err := validLimit("limit", p.Limit); err != nil {
 		return nil, err
 	}
+	if err := validPage(p); err != nil {
+		return nil, err
+	}
 	return readResult(s, ctx, func(o *op) ([]*Application, error) {
 		if _, err := o.permittedTenant(tenantID, permRead); err != nil {
 			return nil, err
@@ -98,7 +101,7 @@ func (s *Service) AssignAppRole(ctx context.Context, tenantID, userID, appID, ap
 	}
 	var out *AppRoleAssignment
 	err := s.write(ctx, func(o *op) error {
-		if err := o.c.requireObject(tenantID, permManage, "user"); err != nil {
+		if err := o.requireUserChange(tenantID, userID); err != nil {
 			return err
 		}
 		u, err := o.liveUser(tenantID, userID)

@@ -79,6 +79,9 @@ func (s *Service) ListAudit(ctx context.Context, tenantID string, q AuditQuery) 
 	if err := validLimit("limit", q.Limit); err != nil {
 		return nil, err
 	}
+	if err := validAuditQuery(q); err != nil {
+		return nil, err
+	}
 	if q.TargetID != "" && !ValidID(q.TargetID) {
 		return nil, Invalidf("targetId", "targetId %q is not an object id", q.TargetID)
 	}
@@ -101,7 +104,7 @@ func (s *Service) ListAudit(ctx context.Context, tenantID string, q AuditQuery) 
 func (s *Service) GetAudit(ctx context.Context, tenantID, id string) (*AuditEvent, error) {
 	var out *AuditEvent
 	err := s.read(ctx, func(o *op) error {
-		if err := o.c.requireObject(tenantID, permManage, "audit event"); err != nil {
+		if err := o.c.requireObjectTo(tenantID, permManage, "read", "audit event"); err != nil {
 			return err
 		}
 		if !ValidID(id) {

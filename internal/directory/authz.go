@@ -131,13 +131,34 @@ func (c *caller) require(tenantID string, p perm) error {
 // KindNotFound as for an object that does not exist; a member who may see
 // but not change it gets KindForbidden.
 func (c *caller) requireObject(tenantID string, p perm, what string) error {
+	return c.requireObjectTo(tenantID, p, "change", what)
+}
+
+// requireObjectTo is requireObject whose refusal names the action (read,
+// change, manage), so that a refused read does not speak of a change.
+func (c *caller) requireObjectTo(tenantID string, p perm, verb, what string) error {
 	if c.may(tenantID, p) {
 		return nil
 	}
 	if !c.inTenant(tenantID) || !c.may(tenantID, permRead) {
 		return notFound(what)
 	}
-	return Errorf(KindForbidden, "you do not have permission to change this %s", what)
+	return Errorf(KindForbidden, "you do not have permission to %s this %s", verb, what)
+}
+
+// requireUserChange is requireObject(permManage) for an operation on the
+// user idOrUPN, except that the caller's own user, which even a guest may
+// read, is KindForbidden: what GET answers 200 for, PATCH must not answer
+// "not found".
+func (o *op) requireUserChange(tenantID, idOrUPN string) error {
+	err := o.c.requireObject(tenantID, permManage, "user")
+	if !IsKind(err, KindNotFound) || o.c.user == nil || o.c.user.TenantID != tenantID {
+		return err
+	}
+	if u, uerr := o.liveUser(tenantID, idOrUPN); uerr == nil && o.c.isSelf(tenantID, u.ID) {
+		return Errorf(KindForbidden, "you do not have permission to change this user")
+	}
+	return err
 }
 
 // initiator names the caller in audit records.

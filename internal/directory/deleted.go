@@ -26,7 +26,7 @@ func (s *Service) DeleteUser(ctx context.Context, tenantID, idOrUPN string) erro
 // names the refused action), and a Global Administrator only for a Global
 // Administrator.
 func (o *op) removableUser(tenantID, idOrUPN, verb string, load func(tenantID, idOrUPN string) (*User, error)) (*Tenant, *User, error) {
-	if err := o.c.requireObject(tenantID, permManage, "user"); err != nil {
+	if err := o.requireUserChange(tenantID, idOrUPN); err != nil {
 		return nil, nil, err
 	}
 	t, err := o.tenant(tenantID)
@@ -48,7 +48,7 @@ func (o *op) removableUser(tenantID, idOrUPN, verb string, load func(tenantID, i
 
 // deletedUser loads a user of Deleted users for an administrator.
 func (o *op) deletedUser(tenantID, id string) (*User, error) {
-	if err := o.c.requireObject(tenantID, permManage, "deleted user"); err != nil {
+	if err := o.c.requireObjectTo(tenantID, permManage, "manage", "deleted user"); err != nil {
 		return nil, err
 	}
 	if !ValidID(id) {
@@ -164,7 +164,7 @@ func (o *op) restoreClash(u *User, upn string) error {
 // first.
 func (s *Service) PermanentlyDeleteUser(ctx context.Context, tenantID, id string) error {
 	return s.write(ctx, func(o *op) error {
-		if err := o.c.requireObject(tenantID, permManage, "deleted user"); err != nil {
+		if err := o.c.requireObjectTo(tenantID, permManage, "manage", "deleted user"); err != nil {
 			return err
 		}
 		if !ValidID(id) {

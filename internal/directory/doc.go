@@ -21,6 +21,10 @@
 //     app, assignment, audit event, the tenant itself) of another tenant is
 //     KindNotFound, as is a malformed id; a tenant's collections and
 //     settings (list, create, invite, settings, audit) are KindForbidden.
+//   - Input is checked before any store sees it: every e-mail address by
+//     one rule (ValidateEmail, which passcode sign-in uses too), every
+//     text by one rule (text.go: no control or bidirectional formatting
+//     characters, valid UTF-8), so SQLite and PostgreSQL answer alike.
 //   - Times are UTC at microsecond precision. Retention counts 24-hour days
 //     from the instant of deletion, so purge time does not depend on any
 //     time zone; at PurgeAt the user can no longer be restored

@@ -47,6 +47,9 @@ func (s *Service) ListGroups(ctx context.Context, tenantID string, q GroupQuery)
 	if err := validLimit("limit", q.Limit); err != nil {
 		return nil, err
 	}
+	if err := validGroupQuery(q); err != nil {
+		return nil, err
+	}
 	return readResult(s, ctx, func(o *op) ([]*Group, error) {
 		if _, err := o.permittedTenant(tenantID, permRead); err != nil {
 			return nil, err
@@ -103,6 +106,9 @@ func (s *Service) changeMembership(ctx context.Context, tenantID, groupID, userI
 // ListGroupMembers lists a group's live members to the tenant's members.
 func (s *Service) ListGroupMembers(ctx context.Context, tenantID, groupID string, p Page) ([]*User, error) {
 	if err := validLimit("limit", p.Limit); err != nil {
+		return nil, err
+	}
+	if err := validPage(p); err != nil {
 		return nil, err
 	}
 	return readResult(s, ctx, func(o *op) ([]*User, error) {

@@ -37,7 +37,8 @@ func guestUPN(mailAddr, tenantDomain string) string {
 }
 
 // Invite invites an e-mail address into the tenant (Global and User
-// Administrators, Guest Inviters). It creates the guest user at once, in
+// Administrators, Guest Inviters; invitedUserType Member only the
+// administrators). It creates the guest user at once, in
 // PendingAcceptance, and an invitation with a single-use token.
 //
 // An address that already has a live invited user here is a resend: a
@@ -46,7 +47,7 @@ func guestUPN(mailAddr, tenantDomain string) string {
 // member of the tenant is KindConflict. A deleted guest's address gets a
 // new guest; the deleted one stays in Deleted users.
 func (s *Service) Invite(ctx context.Context, tenantID string, r InviteRequest) (*InviteResult, error) {
-	addr, err := validEmail("invitedUserEmailAddress", r.InvitedUserEmailAddress)
+	addr, err := ValidateEmail("invitedUserEmailAddress", r.InvitedUserEmailAddress)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +63,7 @@ func (s *Service) Invite(ctx context.Context, tenantID string, r InviteRequest) 
 			return nil, err
 		}
 	}
-	body, err := validOptionalLen("invitedUserMessageInfo.customizedMessageBody", r.CustomizedMessageBody, maxMessageBody)
+	body, err := validOptionalMultiline("invitedUserMessageInfo.customizedMessageBody", r.CustomizedMessageBody, maxMessageBody)
 	if err != nil {
 		return nil, err
 	}
@@ -83,6 +84,11 @@ func (s *Service) Invite(ctx context.Context, tenantID string, r InviteRequest) 
 	err = s.write(ctx, func(o *op) error {
 		if err := o.c.require(tenantID, permInvite); err != nil {
 			return err
+		}
+		if userType == Member && !o.c.may(tenantID, permManage) {
+			// As in Entra: a Guest Inviter brings in guests; making
+			// someone from elsewhere a member is for administrators.
+			return Errorf(KindForbidden, "only a Global or User Administrator may invite a user as a Member; invite them as a Guest")
 		}
 		t, err := o.tenant(tenantID)
 		if err != nil {

@@ -8,6 +8,9 @@ func (s *Service) ListOutbox(ctx context.Context, tenantID string, p Page) ([]*O
 	if err := validLimit("limit", p.Limit); err != nil {
 		return nil, err
 	}
+	if err := validPage(p); err != nil {
+		return nil, err
+	}
 	var out []*OutboxMessage
 	err := s.read(ctx, func(o *op) error {
 		if err := o.c.require(tenantID, permSettings); err != nil {

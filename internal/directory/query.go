@@ -69,10 +69,13 @@ type UserQuery struct {
 	Deleted bool   // Deleted users instead of live ones
 	Filter  Filter // optional
 	Search  string // optional: case-insensitive substring of displayName, mail or UPN
-	OrderBy string // OrderByID, OrderByDisplayName or OrderByDeletedDateTime
-	Desc    bool
-	After   *User
-	Limit   int // 1..MaxPageSize; 0 means DefaultPageSize
+	// SearchIn limits Search to one of UserSearchProperties; "" searches
+	// all three.
+	SearchIn string
+	OrderBy  string // OrderByID, OrderByDisplayName or OrderByDeletedDateTime
+	Desc     bool
+	After    *User
+	Limit    int // 1..MaxPageSize; 0 means DefaultPageSize
 }
 
 // AuditQuery selects audit events of one tenant, newest first.

@@ -145,7 +145,7 @@ func (o *op) redeemer(t *Tenant, inv *Invitation) (homeUserID, emailID string, i
 // (system actor: after the passcode was verified). Addresses are kept in
 // lower case: an identity is the mailbox, whatever the spelling.
 func (s *Service) EnsureEmailIdentity(ctx context.Context, address string) (*EmailIdentity, error) {
-	addr, err := validEmail("email", address)
+	addr, err := ValidateEmail("email", address)
 	if err != nil {
 		return nil, err
 	}

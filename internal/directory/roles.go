@@ -32,7 +32,7 @@ func (s *Service) changeRole(ctx context.Context, tenantID, userID string, r Rol
 		return err
 	}
 	return s.write(ctx, func(o *op) error {
-		if err := o.c.requireObject(tenantID, permManage, "user"); err != nil {
+		if err := o.requireUserChange(tenantID, userID); err != nil {
 			return err
 		}
 		if r == RoleGlobalAdministrator {

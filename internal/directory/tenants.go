@@ -55,8 +55,12 @@ func (s *Service) GetTenant(ctx context.Context, id string) (*Tenant, error) {
 // GetTenantByDomain is GetTenant by initial domain.
 func (s *Service) GetTenantByDomain(ctx context.Context, domain string) (*Tenant, error) {
 	var t *Tenant
+	domain = strings.ToLower(strings.TrimSpace(domain))
 	err := s.read(ctx, func(o *op) error {
-		got, err := o.tx.GetTenantByDomain(o.ctx, strings.ToLower(strings.TrimSpace(domain)))
+		if validDomainSyntax(domain) != nil {
+			return notFound("organization") // names nothing, on every store
+		}
+		got, err := o.tx.GetTenantByDomain(o.ctx, domain)
 		if IsKind(err, KindNotFound) {
 			return notFound("organization")
 		}
@@ -109,7 +113,7 @@ func (s *Service) UpdateTenant(ctx context.Context, tenantID string, p TenantPat
 		if p.PrivacyContactEmail != nil {
 			nt.Settings.PrivacyContactEmail = ""
 			if strings.TrimSpace(*p.PrivacyContactEmail) != "" {
-				if nt.Settings.PrivacyContactEmail, err = validEmail("privacyContactEmail", *p.PrivacyContactEmail); err != nil {
+				if nt.Settings.PrivacyContactEmail, err = ValidateEmail("privacyContactEmail", *p.PrivacyContactEmail); err != nil {
 					return err
 				}
 			}

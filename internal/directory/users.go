@@ -16,7 +16,7 @@ func (s *Service) CreateUser(ctx context.Context, tenantID string, nu NewUser) (
 	}
 	mailAddr := ""
 	if strings.TrimSpace(nu.Mail) != "" {
-		if mailAddr, err = validEmail("mail", nu.Mail); err != nil {
+		if mailAddr, err = ValidateEmail("mail", nu.Mail); err != nil {
 			return nil, err
 		}
 	}
@@ -83,6 +83,9 @@ func (s *Service) ListUsers(ctx context.Context, tenantID string, q UserQuery) (
 	if err := validLimit("limit", q.Limit); err != nil {
 		return nil, err
 	}
+	if err := validUserQuery(q); err != nil {
+		return nil, err
+	}
 	var out []*User
 	err := s.read(ctx, func(o *op) error {
 		if err := o.requireUserListing(tenantID, q); err != nil {
@@ -97,6 +100,9 @@ func (s *Service) ListUsers(ctx context.Context, tenantID string, q UserQuery) (
 
 // CountUsers counts what ListUsers would list, on every page.
 func (s *Service) CountUsers(ctx context.Context, tenantID string, q UserQuery) (int, error) {
+	if err := validUserQuery(q); err != nil {
+		return 0, err
+	}
 	var n int
 	err := s.read(ctx, func(o *op) error {
 		if err := o.requireUserListing(tenantID, q); err != nil {
@@ -141,13 +147,13 @@ func (s *Service) UpdateUser(ctx context.Context, tenantID, idOrUPN string, p Us
 		}
 	}
 	if p.Mail != nil && strings.TrimSpace(*p.Mail) != "" {
-		if mailAddr, err = validEmail("mail", *p.Mail); err != nil {
+		if mailAddr, err = ValidateEmail("mail", *p.Mail); err != nil {
 			return nil, err
 		}
 	}
 	var u *User
 	err = s.write(ctx, func(o *op) error {
-		if err := o.c.requireObject(tenantID, permManage, "user"); err != nil {
+		if err := o.requireUserChange(tenantID, idOrUPN); err != nil {
 			return err
 		}
 		old, err := o.liveUser(tenantID, idOrUPN)
@@ -275,7 +281,7 @@ var errBadCredentials = Errorf(KindUnauthenticated, "the user name or password i
 func (s *Service) CheckPassword(ctx context.Context, upn, password string) (*User, error) {
 	upn = strings.TrimSpace(upn)
 	at := strings.LastIndexByte(upn, '@')
-	if at <= 0 || password == "" {
+	if at <= 0 || password == "" || !plainText(upn) || validDomainSyntax(strings.ToLower(upn[at+1:])) != nil {
 		return nil, errBadCredentials
 	}
 	if s.hasher == nil {

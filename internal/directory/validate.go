@@ -1,7 +1,6 @@
 package directory
 
 import (
-	"net/mail"
 	"net/url"
 	"strings"
 	"unicode/utf8"
@@ -13,7 +12,6 @@ import (
 const (
 	maxDisplayName = 256
 	maxURL         = 255
-	maxEmail       = 254
 	maxDomain      = 253
 	maxUPNLocal    = 64
 	maxDescription = 1024
@@ -22,7 +20,8 @@ const (
 	maxPassword    = 256
 )
 
-// validDisplayName trims s and checks it is 1 to 256 characters.
+// validDisplayName trims s and checks it is 1 to 256 characters of text
+// (text.go).
 func validDisplayName(field, s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -31,28 +30,7 @@ func validDisplayName(field, s string) (string, error) {
 	if utf8.RuneCountInString(s) > maxDisplayName {
 		return "", Invalidf(field, "%s must be at most %d characters", field, maxDisplayName)
 	}
-	return s, nil
-}
-
-// validEmail checks s is a bare e-mail address (no display name, no angle
-// brackets) whose domain has a dot, and returns it trimmed.
-func validEmail(field, s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", Invalidf(field, "%s must not be empty", field)
-	}
-	if len(s) > maxEmail {
-		return "", Invalidf(field, "%s must be at most %d characters", field, maxEmail)
-	}
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Name != "" || a.Address != s {
-		return "", Invalidf(field, "%s %q is not an e-mail address", field, s)
-	}
-	at := strings.LastIndexByte(s, '@')
-	if at <= 0 || validDomainSyntax(strings.ToLower(s[at+1:])) != nil {
-		return "", Invalidf(field, "%s %q must have a domain such as example.com", field, s)
-	}
-	return s, nil
+	return checkedText(s, validText(field, s))
 }
 
 // validDomain checks a DNS domain (lower-cased first): labels of letters,
@@ -75,6 +53,10 @@ func validDomainSyntax(s string) *Error {
 	labels := strings.Split(s, ".")
 	if len(labels) < 2 {
 		return Errorf(KindInvalid, "needs at least one dot")
+	}
+	if tld := labels[len(labels)-1]; strings.Trim(tld, "0123456789") == "" && tld != "" {
+		// 192.168.0.1 is an address, not a name.
+		return Errorf(KindInvalid, "the last label must not be all digits")
 	}
 	for _, l := range labels {
 		if l == "" || len(l) > 63 {
@@ -159,7 +141,7 @@ func validUPNLocal(local string, external bool) *Error {
 // isPlausibleUPN tells a UPN from a malformed id in idOrUPN arguments.
 func isPlausibleUPN(s string) bool {
 	at := strings.LastIndexByte(s, '@')
-	return at > 0 && at < len(s)-1 && len(s) <= maxUPNLocal+maxEmail+maxDomain
+	return at > 0 && at < len(s)-1 && len(s) <= maxUPNLocal+maxEmail+maxDomain && plainText(s)
 }
 
 // validHTTPURL checks an absolute http or https URL of at most 255 characters.
@@ -167,6 +149,9 @@ func validHTTPURL(field, s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if len(s) > maxURL {
 		return "", Invalidf(field, "%s must be at most %d characters", field, maxURL)
+	}
+	if err := validText(field, s); err != nil {
+		return "", err
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -197,10 +182,30 @@ func validPassword(field, p string) error {
 	return nil
 }
 
+// validOptionalLen trims s and checks it is at most max characters of
+// single-line text (text.go).
 func validOptionalLen(field, s string, max int) (string, error) {
 	s = strings.TrimSpace(s)
 	if utf8.RuneCountInString(s) > max {
 		return "", Invalidf(field, "%s must be at most %d characters", field, max)
+	}
+	return checkedText(s, validText(field, s))
+}
+
+// validOptionalMultiline is validOptionalLen for text that may span lines.
+func validOptionalMultiline(field, s string, max int) (string, error) {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) > max {
+		return "", Invalidf(field, "%s must be at most %d characters", field, max)
+	}
+	return checkedText(s, validMultilineText(field, s))
+}
+
+// checkedText is s when the text rule passed it, "" with the refusal
+// otherwise.
+func checkedText(s string, err error) (string, error) {
+	if err != nil {
+		return "", err
 	}
 	return s, nil
 }

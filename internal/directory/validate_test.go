@@ -5,25 +5,53 @@ import (
 	"testing"
 )
 
-func TestValidEmail(t *testing.T) {
-	good := map[string]string{
-		"ada@fabrikam.example":        "ada@fabrikam.example",
-		"  Ada.L+x@Fabrikam.Example ": "Ada.L+x@Fabrikam.Example",
-		"o'brien@mail.example":        "o'brien@mail.example",
-	}
-	for in, want := range good {
-		if got, err := validEmail("mail", in); err != nil || got != want {
-			t.Errorf("validEmail(%q) = %q, %v; want %q", in, got, err, want)
+func TestValidateEmail(t *testing.T) {
+	for _, in := range []string{
+		"ada@fabrikam.example", "Ada.L+x@Fabrikam.Example", "o'brien@mail.example", "a@b.co",
+		"x!#$%&*/=?^_`{|}~-@mail.example", "ada@xn--fbrikam-bua.example", "ada@mail2.example.org",
+		strings.Repeat("a", 64) + "@x.example", "a@" + strings.Repeat("d", 63) + "." + strings.Repeat("e", 63) + ".example",
+	} {
+		if got, err := ValidateEmail("mail", in); err != nil || got != in {
+			t.Errorf("ValidateEmail(%q) = %q, %v; want it accepted unchanged", in, got, err)
 		}
 	}
 	for _, in := range []string{
-		"", "ada", "ada@", "@fabrikam.example", "ada@localhost", "Ada <ada@fabrikam.example>",
-		"<ada@fabrikam.example>", `"a b"@fabrikam.example`, "ada@fab_rikam.example", "ada@-fab.example",
+		"", "ada", "ada@", "@fabrikam.example", "ada@localhost", "a@b", "Ada <ada@fabrikam.example>",
+		"<ada@fabrikam.example>", `"a b"@fabrikam.example`, `"ada"@fabrikam.example`, "ada@fab_rikam.example", "ada@-fab.example",
 		"ada@fabrikam..example", "ada@fabrikam.example.", "a@b.c, d@e.f", strings.Repeat("a", 250) + "@x.example",
+		strings.Repeat("a", 65) + "@x.example", strings.Repeat("a", 300) + "@x.example",
+		"x@[127.0.0.1]", "x@127.0.0.1", "x@[IPv6:::1]", "a..b@x.example", ".a@x.example", "a.@x.example",
+		" a@x.example", "a@x.example ", "a b@x.example", "a@x.example\n", "a\x00@x.example", "a@x.exa\tmple",
+		"a@b@x.example", "adé@x.example", "ada@fäbrikam.example", "a\u202e@x.example", "a@x.example\x7f",
+		"a(comment)@x.example", "a\\b@x.example", "a@" + strings.Repeat("d", 64) + ".example",
 	} {
-		_, err := validEmail("mail", in)
-		if e, ok := err.(*Error); !ok || e.Kind != KindInvalid || e.Field != "mail" {
-			t.Errorf("validEmail(%q) = %v, want KindInvalid naming mail", in, err)
+		_, err := ValidateEmail("mail", in)
+		if e, ok := err.(*Error); !ok || e.Kind != KindInvalid || e.Field != "mail" || !strings.Contains(e.Message, "mail") {
+			t.Errorf("ValidateEmail(%q) = %v, want KindInvalid naming mail", in, err)
+		}
+	}
+}
+
+func TestTextRefusesControlAndBidiCharacters(t *testing.T) {
+	for _, in := range []string{"Ada Lovelace", "Zoë Ångström", "日本語", "a\ufffdb", "tab-free, café — ok"} {
+		if err := validText("displayName", in); err != nil {
+			t.Errorf("validText(%q) = %v, want accepted", in, err)
+		}
+	}
+	for _, in := range []string{"a\x00b", "a\x07b", "a\nb", "a\tb", "a\rb", "a\x1bb", "a\x7fb", "a\u0085b", "a\u009fb",
+		"a\u202eb", "a\u202ab", "a\u2066b", "a\u2069b", "a\u200eb", "a\u200fb", "a\u061cb", "a\u2028b", "a\ufeffb",
+		"a\xffb", "a\xc3b"} {
+		err := validText("displayName", in)
+		if e, ok := err.(*Error); !ok || e.Kind != KindInvalid || e.Field != "displayName" || !strings.Contains(e.Message, "displayName") {
+			t.Errorf("validText(%q) = %v, want KindInvalid naming displayName", in, err)
+		}
+	}
+	if err := validMultilineText("body", "Hello,\r\n\tsee you\n"); err != nil {
+		t.Errorf("a multi-line text with line breaks and a tab was refused: %v", err)
+	}
+	for _, in := range []string{"a\x00b", "a\u202eb", "a\x0bb", "a\u2028b"} {
+		if err := validMultilineText("body", in); !IsKind(err, KindInvalid) {
+			t.Errorf("validMultilineText(%q) = %v, want invalid", in, err)
 		}
 	}
 }

@@ -14,7 +14,7 @@ var deletedUsersSpec = odata.Spec{
 	Properties: userProperties,
 	Filter:     userFilter,
 	OrderBy:    []string{directory.OrderByDisplayName, directory.OrderByDeletedDateTime},
-	Search:     []string{"displayName", "mail", "userPrincipalName"},
+	Search:     directory.UserSearchProperties,
 	Count:      true,
 	Paged:      true,
 }

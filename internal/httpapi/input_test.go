@@ -38,6 +38,15 @@ func TestBadBodiesAreRefusedNamingTheField(t *testing.T) {
 			`privacyProfile.contactEmail "bad" is not an e-mail address`},
 		{"PrivacyURLNamedAsSent", "PATCH", "/v1.0/organization/TENANT", `{"privacyProfile": {"statementUrl": "ftp://x.example"}}`, "privacyProfile.statementUrl",
 			`privacyProfile.statementUrl "ftp://x.example" must be an absolute http or https URL`},
+		// The domain's text and e-mail rules, named as sent.
+		{"NULInName", "POST", "/v1.0/groups", `{"displayName": "a\u0000b", "mailEnabled": false, "securityEnabled": true, "mailNickname": "a"}`, "displayName",
+			"displayName must not contain the control or formatting character U+0000"},
+		{"BidiOverrideInName", "PATCH", "/v1.0/organization/TENANT", `{"displayName": "Contoso\u202e"}`, "displayName", "U+202E"},
+		{"ControlInStatementURL", "PATCH", "/v1.0/organization/TENANT", `{"privacyProfile": {"statementUrl": "https://contoso.example/\u0007"}}`, "privacyProfile.statementUrl",
+			"privacyProfile.statementUrl must not contain the control or formatting character U+0007"},
+		{"AddressWithoutDot", "POST", "/v1.0/invitations", `{"invitedUserEmailAddress": "a@b", "inviteRedirectUrl": "https://x.example"}`, "invitedUserEmailAddress",
+			`invitedUserEmailAddress "a@b" is not an e-mail address`},
+		{"AddressIPLiteral", "PATCH", "/v1.0/users/admin@contoso.example", `{"mail": "x@[127.0.0.1]"}`, "mail", `mail "x@[127.0.0.1]" is not an e-mail address`},
 		{"PasswordNamedAsSent", "POST", "/v1.0/users", `{"displayName": "Bob", "userPrincipalName": "bob@contoso.example", "accountEnabled": true, "passwordProfile": {"password": "short"}}`,
 			"passwordProfile.password", "passwordProfile.password must be"},
 	}

@@ -25,7 +25,7 @@ var usersSpec = odata.Spec{
 	Properties: userProperties,
 	Filter:     userFilter,
 	OrderBy:    []string{directory.OrderByDisplayName},
-	Search:     []string{"displayName", "mail", "userPrincipalName"},
+	Search:     directory.UserSearchProperties,
 	Count:      true,
 	Paged:      true,
 }
@@ -50,7 +50,7 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request, deleted bool, sp
 	if err != nil {
 		return err
 	}
-	uq := directory.UserQuery{Deleted: deleted, Filter: q.Filter, Search: q.Search, OrderBy: q.OrderBy, Desc: q.Desc}
+	uq := directory.UserQuery{Deleted: deleted, Filter: q.Filter, Search: q.Search, SearchIn: q.SearchIn, OrderBy: q.OrderBy, Desc: q.Desc}
 	var count *int
 	if q.Count && q.Cursor == nil {
 		n, err := a.svc.CountUsers(r.Context(), tenant(r), uq)

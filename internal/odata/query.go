@@ -17,9 +17,11 @@ type Query struct {
 	OrderBy string           // "" means the resource's default order
 	Desc    bool
 	Count   bool
-	Search  string  // the term of $search, "" when there is none
-	Cursor  *Cursor // where this page starts, from $skiptoken
-	key     string  // ties skip tokens to this query
+	Search  string // the term of $search, "" when there is none
+	// SearchIn is the property $search names, in its canonical spelling.
+	SearchIn string
+	Cursor   *Cursor // where this page starts, from $skiptoken
+	key      string  // ties skip tokens to this query
 }
 
 // options are the system query options orgdir knows.
@@ -201,7 +203,8 @@ func (q *Query) parseSearch(s string, eventual bool, spec Spec) error {
 	if !ok {
 		return badf("$search", `%q is not of the form "property:term"`, s)
 	}
-	if _, ok := canonical(spec.Search, strings.TrimSpace(prop)); !ok {
+	name, ok := canonical(spec.Search, strings.TrimSpace(prop))
+	if !ok {
 		return unsupportedf("$search", "searching %s by %s is not supported; use %s",
 			spec.Resource, prop, strings.Join(spec.Search, ", "))
 	}
@@ -209,6 +212,6 @@ func (q *Query) parseSearch(s string, eventual bool, spec Spec) error {
 	if term == "" {
 		return badf("$search", "the search term after %q is empty", prop+":")
 	}
-	q.Search = term
+	q.Search, q.SearchIn = term, name
 	return nil
 }

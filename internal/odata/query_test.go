@@ -47,7 +47,7 @@ func TestParseAppliesDefaults(t *testing.T) {
 
 func TestParseReadsEveryOption(t *testing.T) {
 	q := mustParse(t, "$top=5&$select=displayName,MAIL&$orderby=displayName desc&$count=true&$search=\"displayName:ada\"&$filter=usertype eq 'Guest'", true)
-	if q.Top != 5 || !q.Desc || q.OrderBy != "displayName" || !q.Count || q.Search != "ada" {
+	if q.Top != 5 || !q.Desc || q.OrderBy != "displayName" || !q.Count || q.Search != "ada" || q.SearchIn != "displayName" {
 		t.Fatalf("got %+v", q)
 	}
 	if !reflect.DeepEqual(q.Select, []string{"displayName", "mail"}) {
@@ -171,5 +171,18 @@ func TestSkipTokenFromAnotherQueryIsRefused(t *testing.T) {
 	v := url.Values{"$filter": {"userType eq 'Guest'"}, "$skiptoken": {tok}}
 	if _, err := Parse(v, false, deleted); err == nil {
 		t.Error("a users token was accepted on deleted users")
+	}
+}
+
+func TestSkipTokenOfASearchIsRefusedOnASearchInAnotherProperty(t *testing.T) {
+	q := mustParse(t, `$search="displayName:ada"`, true)
+	tok := q.SkipToken(Cursor{ID: "u1"})
+	v := url.Values{"$search": {`"mail:ada"`}, "$skiptoken": {tok}}
+	if _, err := Parse(v, true, usersSpec); err == nil || !strings.Contains(err.Error(), "another query") {
+		t.Errorf("a displayName search's token on a mail search: %v; want it refused", err)
+	}
+	v.Set("$search", `"displayName:ada"`)
+	if _, err := Parse(v, true, usersSpec); err != nil {
+		t.Errorf("the token on its own search: %v", err)
 	}
 }

@@ -55,6 +55,9 @@ func queryKey(resource string, q *Query) string {
 		b.WriteString(Format(q.Filter))
 	}
 	b.WriteByte(0)
+	if q.SearchIn != "" {
+		b.WriteString(q.SearchIn + ":")
+	}
 	b.WriteString(q.Search)
 	b.WriteByte(0)
 	b.WriteString(q.OrderBy)

@@ -128,9 +128,14 @@ func (u *UI) verifyCode(w http.ResponseWriter, r *http.Request) error {
 		switch k := directory.KindOf(err); k {
 		case directory.KindInvalid, directory.KindUnauthenticated, directory.KindRateLimited:
 			status := http.StatusUnauthorized
-			if k == directory.KindRateLimited {
+			switch k {
+			case directory.KindRateLimited:
 				status = http.StatusTooManyRequests
 				setRetryAfter(w, directory.AsError(err))
+			case directory.KindInvalid:
+				// A malformed address or an empty code, as sending answers
+				// it; no code was looked at.
+				status = http.StatusBadRequest
 			}
 			p := codePage{Page: u.base(w, r, "Enter your code"), Email: email, Next: next, Error: directory.AsError(err).Message}
 			u.render(w, r, status, "code", p)

@@ -425,3 +425,34 @@ func TestTemplatesParse(t *testing.T) {
 		}
 	}
 }
+
+// TestPasscodeAddressesFollowTheOneRule: an address the domain refuses is
+// refused when a code is asked for and when one is entered, both with
+// 400 and before any code exists or is spent; an unusual address that the
+// rule accepts signs in.
+func TestPasscodeAddressesFollowTheOneRule(t *testing.T) {
+	s := newSite(t)
+	b := s.browser(t)
+	b.get("/signin")
+	for _, addr := range []string{"a@b", "x@[127.0.0.1]", strings.Repeat("l", 300) + "@x.example", "a..b@x.example", "ada@localhost"} {
+		must(t, b.post("/signin/code", url.Values{"email": {addr}}), http.StatusBadRequest, "is not an e-mail address")
+		must(t, b.post("/signin/code/verify", url.Values{"email": {addr}, "code": {"12345678"}}), http.StatusBadRequest, "is not an e-mail address")
+		ok := s.store.Read(context.Background(), func(tx directory.Tx) error {
+			if n, err := tx.CountOneTimeCodesSince(context.Background(), strings.ToLower(addr), time.Time{}); err != nil || n != 0 {
+				t.Errorf("%d codes for %q (%v), want none", n, addr, err)
+			}
+			return nil
+		})
+		if ok != nil {
+			t.Fatal(ok)
+		}
+	}
+	const addr = "O'Brien+tag@Mail.Example.net"
+	must(t, b.post("/signin/code", url.Values{"email": {" " + addr + " "}}), http.StatusOK, "Enter your code")
+	code := eightDigits.FindString(s.codeMailTo(t, strings.ToLower(addr)).Body)
+	p := b.post("/signin/code/verify", url.Values{"email": {addr}, "code": {code}})
+	must(t, p, http.StatusOK)
+	if p := b.get("/myaccount"); p.url == "/signin" {
+		t.Fatalf("the code for %s did not sign in", addr)
+	}
+}

@@ -2,6 +2,7 @@ package ruletest
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/orgdir/orgdir/internal/directory"
@@ -73,6 +74,25 @@ func testAuthorization(t *testing.T, ns NewStore) {
 			_, err = w.svc.ListAudit(ctx, w.contoso.ID, directory.AuditQuery{})
 			wantKind(t, err, directory.KindForbidden)
 			wantKind(t, w.svc.AddRole(ctx, w.contoso.ID, plain.ID, directory.RoleGlobalAdministrator), directory.KindForbidden)
+		})
+	})
+
+	// A refusal says what was refused: reading is not changing.
+	t.Run("RefusedReadSaysRead", func(t *testing.T) {
+		w := newWorld(t, ns)
+		plain := w.as(w.member(w.contoso, "plain", "Plain Member"))
+		gone := w.member(w.contoso, "gone", "Gone")
+		ok(t, w.svc.DeleteUser(w.sys, w.contoso.ID, gone.ID))
+		id := w.audit(w.contoso.ID)[0].ID
+		w.unchanged(func() {
+			_, err := w.svc.GetAudit(plain, w.contoso.ID, id)
+			if e := wantKind(t, err, directory.KindForbidden); e.Message != "you do not have permission to read this audit event" {
+				t.Errorf("refused GetAudit says %q", e.Message)
+			}
+			_, err = w.svc.GetDeletedUser(plain, w.contoso.ID, gone.ID)
+			if e := wantKind(t, err, directory.KindForbidden); strings.Contains(e.Message, "change") {
+				t.Errorf("refused GetDeletedUser says %q", e.Message)
+			}
 		})
 	})
 
@@ -216,6 +236,27 @@ func testGuestVisibility(t *testing.T, ns NewStore) {
 		wantKind(t, err, directory.KindNotFound)
 		_, err = w.svc.ListRoles(g, w.contoso.ID, w.contosoAdmin.ID)
 		wantKind(t, err, directory.KindNotFound)
+	})
+
+	// A guest reads their own user, so changing it is refused as
+	// forbidden, not as not found; other users stay not found.
+	t.Run("GuestChangingThemselvesIsForbidden", func(t *testing.T) {
+		w := newWorld(t, ns)
+		g := w.as(w.adaGuest)
+		c := w.contoso.ID
+		w.unchanged(func() {
+			for _, id := range []string{w.adaGuest.ID, w.adaGuest.UserPrincipalName} {
+				_, err := w.svc.UpdateUser(g, c, id, directory.UserPatch{DisplayName: ptr("Renamed")})
+				wantKind(t, err, directory.KindForbidden)
+			}
+			wantKind(t, w.svc.DeleteUser(g, c, w.adaGuest.ID), directory.KindForbidden)
+			wantKind(t, w.svc.AddRole(g, c, w.adaGuest.ID, directory.RoleGuestInviter), directory.KindForbidden)
+			_, err := w.svc.AssignAppRole(g, c, w.adaGuest.ID, w.app.ID, w.app.AppRoles[1].ID)
+			wantKind(t, err, directory.KindForbidden)
+			_, err = w.svc.UpdateUser(g, c, w.contosoAdmin.ID, directory.UserPatch{DisplayName: ptr("Renamed")})
+			wantKind(t, err, directory.KindNotFound)
+			wantKind(t, w.svc.DeleteUser(g, c, w.contosoAdmin.ID), directory.KindNotFound)
+		})
 	})
 
 	t.Run("GuestSeesOwnGroupsAndApps", func(t *testing.T) {

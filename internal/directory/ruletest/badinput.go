@@ -101,7 +101,9 @@ func testBadInputEverywhere(t *testing.T, ns NewStore) {
 	bad("CountUsers/OrderBy", "orderBy", func(ctx context.Context) error {
 		return errOnly(w.svc.CountUsers(admin, c, directory.UserQuery{OrderBy: "mail"}))
 	})
-	for name, id := range map[string]string{"Unknown": unknown, "Malformed": malformed, "Empty": "", "Long": strings.Repeat("a", 5000) + "@contoso.example"} {
+	for name, id := range map[string]string{"Unknown": unknown, "Malformed": malformed, "Empty": "", "Long": strings.Repeat("a", 5000) + "@contoso.example",
+		// PostgreSQL cannot compare text holding NUL or malformed UTF-8.
+		"NUL": "admin\x00@contoso.example", "MalformedUTF8": "admin\xff@contoso.example"} {
 		missing("GetUser/"+name, func(ctx context.Context) error { return errOnly(w.svc.GetUser(admin, c, id)) })
 		missing("UpdateUser/"+name, func(ctx context.Context) error {
 			return errOnly(w.svc.UpdateUser(admin, c, id, directory.UserPatch{DisplayName: ptr("X")}))

@@ -85,6 +85,34 @@ func testInvite(t *testing.T, ns NewStore) {
 		}
 	})
 
+	// As in Graph, only administrators invite someone as a Member; a
+	// Guest Inviter invites guests.
+	t.Run("GuestInviterCannotInviteMember", func(t *testing.T) {
+		w := newWorld(t, ns)
+		gi := w.as(w.member(w.contoso, "inviter", "Inviter", directory.RoleGuestInviter))
+		w.unchanged(func() {
+			_, err := w.svc.Invite(gi, w.contoso.ID, directory.InviteRequest{
+				InvitedUserEmailAddress: "ext@elsewhere.example", InvitedUserType: directory.Member,
+			})
+			if e := wantKind(t, err, directory.KindForbidden); !strings.Contains(e.Message, "Member") {
+				t.Errorf("refusal %q does not say what was refused", e.Message)
+			}
+		})
+		res := must(w.svc.Invite(gi, w.contoso.ID, directory.InviteRequest{
+			InvitedUserEmailAddress: "ext@elsewhere.example", InvitedUserType: directory.Guest,
+		}))(t)
+		if res.User.UserType != directory.Guest {
+			t.Errorf("Guest Inviter's invitation made a %s", res.User.UserType)
+		}
+		ua := w.as(w.member(w.contoso, "ua", "User Admin", directory.RoleUserAdministrator))
+		res = must(w.svc.Invite(ua, w.contoso.ID, directory.InviteRequest{
+			InvitedUserEmailAddress: "ext2@elsewhere.example", InvitedUserType: directory.Member,
+		}))(t)
+		if res.User.UserType != directory.Member {
+			t.Errorf("User Administrator's Member invitation made a %s", res.User.UserType)
+		}
+	})
+
 	t.Run("ResendPendingReplacesToken", func(t *testing.T) {
 		w := newWorld(t, ns)
 		first := w.invite(w.contoso, "grace@mail.example")

@@ -1,15 +1,21 @@
 package ruletest
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/orgdir/orgdir/internal/auth"
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
 // testValidation pins that bad input gets KindInvalid naming the field and
 // changes nothing.
 func testValidation(t *testing.T, ns NewStore) {
+	t.Run("EmailAddressesOneRule", func(t *testing.T) { testEmailAddressesOneRule(t, ns) })
+	t.Run("ControlCharactersRefused", func(t *testing.T) { testControlCharactersRefused(t, ns) })
+
 	t.Run("TenantNameAndDomain", func(t *testing.T) {
 		w := newWorld(t, ns)
 		cases := []struct{ name, domain, field string }{
@@ -168,5 +174,87 @@ func testValidation(t *testing.T, ns NewStore) {
 				wantKind(t, err, directory.KindNotFound)
 			}
 		})
+	})
+}
+
+// testEmailAddressesOneRule: every place an address enters orgdir applies
+// the same rule, so that no entry point takes what another refuses (a
+// passcode sent to an address that sign-in then refuses would be spent
+// for nothing).
+func testEmailAddressesOneRule(t *testing.T, ns NewStore) {
+	bad := []string{
+		"a@b", "x@[127.0.0.1]", "x@127.0.0.1", strings.Repeat("l", 300) + "@x.example", strings.Repeat("l", 65) + "@x.example",
+		"a..b@x.example", ".a@x.example", "a.@x.example", " a@x.example", "a@x.example ", "a b@x.example", "a\t@x.example",
+		"Ada <ada@x.example>", `"ada"@x.example`, "ada@x_y.example", "ada@-x.example", "ada@localhost", "a@b@x.example",
+		"ad\u00e9@x.example", "ada@b\u00fccher.example", "a\u202e@x.example", "a@" + strings.Repeat("d", 64) + ".example",
+	}
+	w := newWorld(t, ns)
+	admin := w.as(w.contosoAdmin)
+	c := w.contoso.ID
+	codes := &auth.OneTimeCodes{Store: w.store, Clock: w.clock.Now}
+	entries := []struct {
+		name, field string
+		run         func(addr string) error
+	}{
+		{"Invite", "invitedUserEmailAddress", func(addr string) error {
+			return errOnly(w.svc.Invite(admin, c, directory.InviteRequest{InvitedUserEmailAddress: addr}))
+		}},
+		{"CreateUserMail", "mail", func(addr string) error {
+			return errOnly(w.svc.CreateUser(admin, c, directory.NewUser{UserPrincipalName: "new@contoso.example", DisplayName: "New", Mail: addr}))
+		}},
+		{"UpdateUserMail", "mail", func(addr string) error {
+			return errOnly(w.svc.UpdateUser(admin, c, w.adaGuest.ID, directory.UserPatch{Mail: &addr}))
+		}},
+		{"PrivacyContactEmail", "privacyContactEmail", func(addr string) error {
+			return errOnly(w.svc.UpdateTenant(admin, c, directory.TenantPatch{PrivacyContactEmail: &addr}))
+		}},
+		{"EnsureEmailIdentity", "email", func(addr string) error { return errOnly(w.svc.EnsureEmailIdentity(w.sys, addr)) }},
+		{"PasscodeSend", "email", func(addr string) error { return codes.Send(context.Background(), addr, "192.0.2.1") }},
+		// Refused before the store is asked, so no code is spent.
+		{"PasscodeVerify", "email", func(addr string) error { return codes.Verify(context.Background(), addr, "12345678", "192.0.2.1") }},
+	}
+	w.unchanged(func() {
+		for _, e := range entries {
+			t.Run(e.name, func(t *testing.T) {
+				for _, addr := range bad {
+					err := e.run(addr)
+					if err == nil {
+						t.Errorf("%q accepted", addr)
+						continue
+					}
+					if de := directory.AsError(err); de.Kind != directory.KindInvalid || de.Field != e.field || !strings.Contains(de.Message, e.field) {
+						t.Errorf("%q: %v, want KindInvalid naming %s", addr, err, e.field)
+					}
+				}
+			})
+		}
+	})
+	ok(t, w.store.Read(context.Background(), func(tx directory.Tx) error {
+		for _, addr := range bad {
+			if n, err := tx.CountOneTimeCodesSince(context.Background(), strings.ToLower(addr), epoch().Add(-time.Hour)); err != nil || n != 0 {
+				t.Errorf("%d codes for %q (%v), want none", n, addr, err)
+			}
+		}
+		return nil
+	}))
+
+	// What one entry point accepts, the others accept: a passcode sent to
+	// an unusual but valid address signs in and redeems an invitation.
+	t.Run("AcceptedBySendIsAcceptedBySignIn", func(t *testing.T) {
+		w := newWorld(t, ns)
+		addr := "O'Brien+tag.x!#$%&*/=?^_`{|}~-@Mail.xn--bcher-kva.example"
+		var mailed string
+		codes := &auth.OneTimeCodes{Store: w.store, Clock: w.clock.Now, Echo: func(m *directory.OutboxMessage) { mailed = m.Body }}
+		res := must(w.svc.Invite(w.as(w.contosoAdmin), w.contoso.ID, directory.InviteRequest{InvitedUserEmailAddress: addr}))(t)
+		ok(t, codes.Send(context.Background(), addr, "192.0.2.1"))
+		code := strings.TrimSpace(strings.TrimPrefix(strings.SplitN(mailed, "\n", 2)[0], "Your one-time code is"))
+		ok(t, codes.Verify(context.Background(), addr, code, "192.0.2.1"))
+		e := must(w.svc.EnsureEmailIdentity(w.sys, addr))(t)
+		u := must(w.svc.Redeem(w.asEmail(e), res.RedeemToken))(t)
+		if u.ExternalUserState != directory.Accepted || !strings.EqualFold(u.Mail, addr) {
+			t.Errorf("redeemed guest = %+v", u)
+		}
+		must(w.svc.CreateUser(w.as(w.contosoAdmin), w.contoso.ID, directory.NewUser{UserPrincipalName: "ob@contoso.example", DisplayName: "O", Mail: "x" + addr}))(t)
+		must(w.svc.UpdateTenant(w.as(w.contosoAdmin), w.contoso.ID, directory.TenantPatch{PrivacyContactEmail: ptr(addr)}))(t)
 	})
 }

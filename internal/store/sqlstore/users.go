@@ -154,11 +154,35 @@ func (t *tx) userWhere(tenantID string, q directory.UserQuery) (string, []any, e
 		args = append(args, a...)
 	}
 	if q.Search != "" {
+		cols, err := searchColumns(q.SearchIn)
+		if err != nil {
+			return "", nil, err
+		}
 		pat := "%" + escapeLike(q.Search) + "%"
-		conds = append(conds, `(lower(display_name) LIKE lower(?) ESCAPE '\' OR lower(mail) LIKE lower(?) ESCAPE '\' OR lower(upn) LIKE lower(?) ESCAPE '\')`)
-		args = append(args, pat, pat, pat)
+		var like []string
+		for _, c := range cols {
+			like = append(like, "lower("+c+`) LIKE lower(?) ESCAPE '\'`)
+			args = append(args, pat)
+		}
+		conds = append(conds, "("+strings.Join(like, " OR ")+")")
 	}
 	return strings.Join(conds, " AND "), args, nil
+}
+
+// searchColumns are the columns a search in property looks at: all three
+// when property is "".
+func searchColumns(property string) ([]string, error) {
+	switch property {
+	case "":
+		return []string{"display_name", "mail", "upn"}, nil
+	case "displayName":
+		return []string{"display_name"}, nil
+	case "mail":
+		return []string{"mail"}, nil
+	case "userPrincipalName":
+		return []string{"upn"}, nil
+	}
+	return nil, directory.Invalidf("search", "search cannot look in %q", property)
 }
 
 func (t *tx) ListUsers(ctx context.Context, tenantID string, q directory.UserQuery) ([]*directory.User, error) {

@@ -206,6 +206,28 @@ var userTests = map[string]func(*testing.T, *fx){
 			return nil
 		})
 	},
+	"SearchInOnePropertyLooksNowhereElse": func(t *testing.T, f *fx) {
+		tn := f.tenant()
+		byName := f.user(tn.ID, func(u *directory.User) { u.DisplayName = "Adele Vance" })
+		byMail := f.user(tn.ID, func(u *directory.User) { u.Mail = "zvance@mail.test" })
+		byUPN := f.user(tn.ID, func(u *directory.User) { u.UserPrincipalName = "avance@example.test" })
+		f.read(func(tx directory.Tx) error {
+			for in, want := range map[string]string{"displayName": byName.ID, "mail": byMail.ID, "userPrincipalName": byUPN.ID} {
+				q := directory.UserQuery{Search: "VANCE", SearchIn: in}
+				got, err := tx.ListUsers(f.ctx, tn.ID, q)
+				wantNoErr(t, err)
+				sameIDs(t, userIDs(got), []string{want})
+				n, err := tx.CountUsers(f.ctx, tn.ID, q)
+				wantNoErr(t, err)
+				if n != 1 {
+					t.Fatalf("CountUsers(search in %s) = %d, want 1", in, n)
+				}
+			}
+			_, err := tx.ListUsers(f.ctx, tn.ID, directory.UserQuery{Search: "vance", SearchIn: "jobTitle"})
+			wantKind(t, err, directory.KindInvalid)
+			return nil
+		})
+	},
 	"SearchTreatsWildcardsLiterally": func(t *testing.T, f *fx) {
 		tn := f.tenant()
 		pct := f.user(tn.ID, func(u *directory.User) { u.DisplayName = "100% sure" })
