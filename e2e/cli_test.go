@@ -70,6 +70,31 @@ func TestTenantCreateThenSetRefusesBadSettingsAndKeepsTheOldOnes(t *testing.T) {
 	}
 }
 
+// TestInvitationRedeemOnlyByTheInvitedAddress: the CLI redeems on behalf
+// of the invited person only; another member, or another e-mail address,
+// is refused and the guest stays pending.
+func TestInvitationRedeemOnlyByTheInvitedAddress(t *testing.T) {
+	t.Parallel()
+	in := newInstance(t)
+	in.must("tenant", "create", "--name", "Contoso", "--domain", "contoso.example")
+	in.must("tenant", "create", "--name", "Fabrikam", "--domain", "fabrikam.example")
+	in.must("user", "create", "--tenant", "fabrikam.example", "--upn", "bob@fabrikam.example", "--name", "Bob",
+		"--mail", "grace@example.org")
+	token := lineAfter(t, in.must("invite", "--tenant", "contoso.example", "--email", "grace@example.org"), "redeem token:")
+	for _, who := range [][]string{{"--home-user", "bob@fabrikam.example"}, {"--email", "mallory@example.org"}} {
+		r := in.run(append([]string{"invitation", "redeem", "--token", token}, who...)...)
+		if r.exitCode() != 1 || !strings.Contains(r.stderr, "another") {
+			t.Errorf("redeem as %v: exit %d, stderr %q; want 1 saying the invitation is for another address", who, r.exitCode(), r.stderr)
+		}
+	}
+	if users := in.must("user", "list", "--tenant", "contoso.example"); !strings.Contains(users, "PendingAcceptance") {
+		t.Errorf("after the refusals, the guest is not pending:\n%s", users)
+	}
+	if out := in.must("invitation", "redeem", "--token", token, "--email", "Grace@example.org"); !strings.Contains(out, "is now Accepted") {
+		t.Errorf("redeem by the invited address:\n%s", out)
+	}
+}
+
 func TestAGuestsLifecycleThroughTheCLI(t *testing.T) {
 	t.Parallel()
 	in := newInstance(t)

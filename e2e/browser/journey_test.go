@@ -117,8 +117,9 @@ func TestSeedJourney(t *testing.T) {
 }
 
 // TestInvitationRedeemedThroughTheMailedLink: Contoso's admin invites
-// Fabrikam's admin, reads the link in the e-mail outbox, and the invited
-// person opens it, signs in at home and accepts.
+// Fabrikam's admin, reads the link in the e-mail outbox; another person
+// who opens it is refused, and the invited person opens it, signs in at
+// home and accepts.
 func TestInvitationRedeemedThroughTheMailedLink(t *testing.T) {
 	j := newJourney(t)
 	admin := j.person("admin")
@@ -138,6 +139,16 @@ func TestInvitationRedeemedThroughTheMailedLink(t *testing.T) {
 	admin.sees("E-mail outbox", "To "+demo.FabrikamAdminUPN)
 	admin.shot("outbox")
 	link := mailTo(t, admin, demo.FabrikamAdminUPN)
+
+	// Holding the link is not enough: Ada, signed in at Fabrikam, is told
+	// it is for another address, masked, and is offered no Accept.
+	stranger := j.person("stranger")
+	stranger.signIn(demo.AdaUPN, demo.AdaPassword)
+	stranger.open(link)
+	stranger.sees("This invitation is for another address", "a***@fabrikam.example")
+	stranger.doesNotSee("Accept invitation", demo.FabrikamAdminUPN)
+	stranger.absent("#accept")
+	stranger.shot("for-another-address")
 
 	guest.open(link)
 	guest.sees("Contoso invites you", demo.FabrikamAdminUPN, "Welcome to Project Falcon!")

@@ -61,7 +61,12 @@ func runInvitationRedeem(ctx context.Context, e *env, args []string) error {
 	f := newFlags("invitation redeem", `Redeems an invitation on behalf of a home identity, as if that person had
 opened the redeem link and signed in: a member of another tenant on this
 instance (--home-user), or an e-mail identity that signs in with a one-time
-passcode (--email). For scripts and tests.`)
+passcode (--email). For scripts and tests.
+
+Only the invited person redeems: --home-user's user principal name (or its
+mail, when in its own tenant's domain) or the --email address must be the
+invited address. --email stands in for the one-time passcode: the operator
+vouches that the address is the person's.`)
 	db := addDBFlags(f)
 	token := f.String("token", "", "the redeem `token` (the token= part of the redeem URL)")
 	homeUser := f.String("home-user", "", "`UPN` of the member, in another tenant here, who redeems")
@@ -76,8 +81,15 @@ passcode (--email). For scripts and tests.`)
 	return e.withService(ctx, db, defaultBaseURL, func(ctx context.Context, svc *directory.Service) error {
 		// The token is checked first, so that a bad one creates no e-mail
 		// identity: bad input changes nothing.
-		if _, _, err := svc.LookupInvitation(ctx, *token); err != nil {
+		inv, _, err := svc.LookupInvitation(ctx, *token)
+		if err != nil {
 			return err
+		}
+		if *email != "" && !strings.EqualFold(strings.TrimSpace(*email), inv.InvitedEmail) {
+			// Nor does an address the invitation is not for (Redeem would
+			// refuse it, after the identity was made).
+			return directory.Errorf(directory.KindInvitationOtherAddress,
+				"--email %s: the invitation is for another address; give the invited address", *email)
 		}
 		var as directory.Actor
 		if *homeUser != "" {

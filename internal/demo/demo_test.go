@@ -209,3 +209,31 @@ func TestSecondPrintTellsHowToGetANewLinkForThisServer(t *testing.T) {
 		t.Errorf("the printout does not suggest %q:\n%s", want, out.String())
 	}
 }
+
+// TestPrintedWayToAcceptGracesInvitationIsTheOneThatWorks: the printout
+// says only Grace's address can accept the pending invitation, by a
+// passcode; the demo's members are refused and Grace's e-mail identity is
+// not.
+func TestPrintedWayToAcceptGracesInvitationIsTheOneThatWorks(t *testing.T) {
+	svc := newService(t, filepath.Join(t.TempDir(), "orgdir.db"))
+	d := seed(t, svc)
+	var out bytes.Buffer
+	d.Print(&out, publicURL+"/")
+	want := "only " + GraceEmail + " can accept it: open the link, choose \"Send a code to " + GraceEmail + "\""
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("the printout does not say %q:\n%s", want, out.String())
+	}
+	for _, member := range []*directory.User{d.Ada, d.FabrikamAdmin} {
+		ctx := directory.WithActor(context.Background(), directory.UserActor(member.TenantID, member.ID))
+		if _, err := svc.Redeem(ctx, d.GraceInvite.RedeemToken); !directory.IsKind(err, directory.KindInvitationOtherAddress) {
+			t.Errorf("%s redeeming Grace's invitation: %v, want it refused as for another address", member.UserPrincipalName, err)
+		}
+	}
+	grace, err := svc.EnsureEmailIdentity(system(context.Background()), GraceEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Redeem(directory.WithActor(context.Background(), directory.EmailActor(grace.ID)), d.GraceInvite.RedeemToken); err != nil {
+		t.Errorf("Grace redeeming her invitation: %v", err)
+	}
+}

@@ -43,6 +43,10 @@ Sign in at %s/
 	switch {
 	case d.GraceInvite != nil:
 		fmt.Fprintf(w, " (also in the e-mail outbox):\n      %s\n", d.GraceInvite.RedeemURL)
+		// Only the invited address redeems: the demo's members would be
+		// refused, so say how to be Grace.
+		fmt.Fprintf(w, "      only %s can accept it: open the link, choose \"Send a code to %s\" and enter\n"+
+			"      the one-time code (without SMTP it is printed here); signed in as anyone else, it is refused\n", GraceEmail, GraceEmail)
 	case d.Grace != nil && d.Grace.ExternalUserState == directory.PendingAcceptance && !d.Grace.Deleted():
 		// --base-url, so that the new link points at this server, not at
 		// the command's default of localhost:8080.

@@ -73,7 +73,8 @@ func (s *Service) GetDeletedUser(ctx context.Context, tenantID, id string) (*Use
 //
 // Once the retention has ended the user is being purged and the restore is
 // KindConflict. A live user holding the same userPrincipalName or mail is
-// KindRestoreClash naming which; newUPN, when given, replaces the
+// KindRestoreClash naming which, and a guest whose person has another live
+// user in the tenant by now is KindConflict; newUPN, when given, replaces the
 // userPrincipalName (in the tenant's domain; an invited user may keep the
 // local#EXT#@domain form).
 func (s *Service) RestoreUser(ctx context.Context, tenantID, id, newUPN string) (*User, error) {
@@ -104,6 +105,9 @@ func (s *Service) RestoreUser(ctx context.Context, tenantID, id, newUPN string) 
 				return err
 			}
 		}
+		if err := o.personClash(t, u); err != nil {
+			return err
+		}
 		if err := o.restoreClash(u, upn); err != nil {
 			return err
 		}
@@ -133,6 +137,27 @@ func (s *Service) RestoreUser(ctx context.Context, tenantID, id, newUPN string) 
 		return nil, err
 	}
 	return out, nil
+}
+
+// personClash refuses to restore a guest whose person has another live
+// user in the tenant (redeemed from a newer invitation): a person has at
+// most one, which the store enforces too. A new user name would not help,
+// so it is KindConflict, not KindRestoreClash.
+func (o *op) personClash(t *Tenant, u *User) error {
+	if u.HomeUserID == "" && u.HomeEmailIdentityID == "" {
+		return nil
+	}
+	bound, err := o.tx.ListUsersByHome(o.ctx, u.HomeUserID, u.HomeEmailIdentityID)
+	if err != nil {
+		return err
+	}
+	for _, b := range bound {
+		if b.TenantID == u.TenantID && b.ID != u.ID && !b.Deleted() {
+			return Errorf(KindConflict, "the person of this user already has another account in %s (%s); delete that one first to restore this one",
+				t.DisplayName, b.UserPrincipalName)
+		}
+	}
+	return nil
 }
 
 // restoreClash refuses a restore onto a live user's UPN or mail.

@@ -39,6 +39,13 @@
 //     it; ids stay. For that reason no message or record written for
 //     someone else may carry a person's name: invitation e-mail names the
 //     tenant, not the inviter.
+//   - A person is tied to another tenant's objects only by redeeming an
+//     invitation, and only an invitation to an address they proved: their
+//     userPrincipalName, their mail when it is that or in their own
+//     tenant's domain, or an e-mail identity's passcode-verified address
+//     (proven.go). Anyone else holding the link is
+//     KindInvitationOtherAddress, and the store allows one live user per
+//     person and tenant.
 //   - ExportMyData is everything about the person, across tenants:
 //     users, roles, groups, assignments, invitations, tokens, sessions,
 //     e-mail (without bodies, which may hold live links or passcodes) and

@@ -32,25 +32,34 @@ const (
 	KindInvitationExpired // the redeem token has expired
 	KindInvitationUsed    // the redeem token was already redeemed
 	KindAccountDisabled   // the account exists but is disabled (sign-in refused)
+
+	// KindInvitationSuperseded: the redeem token was replaced by a newer
+	// invitation of the same person (a resend).
+	KindInvitationSuperseded
+	// KindInvitationOtherAddress: the invitation is for an address the
+	// person signed in has not proven to be theirs.
+	KindInvitationOtherAddress
 )
 
 var kindNames = map[Kind]string{
-	KindInternal:              "internal",
-	KindInvalid:               "invalid",
-	KindNotFound:              "not_found",
-	KindConflict:              "conflict",
-	KindUnauthenticated:       "unauthenticated",
-	KindForbidden:             "forbidden",
-	KindRateLimited:           "rate_limited",
-	KindLeaveHomeOrganization: "leave_home_organization",
-	KindLeaveNotGuest:         "leave_not_guest",
-	KindLeavePolicyOff:        "leave_policy_off",
-	KindLeaveDisabledAtHome:   "leave_disabled_at_home",
-	KindLeaveDisabledInTenant: "leave_disabled_in_tenant",
-	KindRestoreClash:          "restore_clash",
-	KindInvitationExpired:     "invitation_expired",
-	KindInvitationUsed:        "invitation_used",
-	KindAccountDisabled:       "account_disabled",
+	KindInternal:               "internal",
+	KindInvalid:                "invalid",
+	KindNotFound:               "not_found",
+	KindConflict:               "conflict",
+	KindUnauthenticated:        "unauthenticated",
+	KindForbidden:              "forbidden",
+	KindRateLimited:            "rate_limited",
+	KindLeaveHomeOrganization:  "leave_home_organization",
+	KindLeaveNotGuest:          "leave_not_guest",
+	KindLeavePolicyOff:         "leave_policy_off",
+	KindLeaveDisabledAtHome:    "leave_disabled_at_home",
+	KindLeaveDisabledInTenant:  "leave_disabled_in_tenant",
+	KindRestoreClash:           "restore_clash",
+	KindInvitationExpired:      "invitation_expired",
+	KindInvitationUsed:         "invitation_used",
+	KindAccountDisabled:        "account_disabled",
+	KindInvitationSuperseded:   "invitation_superseded",
+	KindInvitationOtherAddress: "invitation_other_address",
 }
 
 // Kinds lists every kind, so that each adapter's table of them can be

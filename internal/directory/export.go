@@ -9,7 +9,9 @@ import (
 // ExportMyData returns everything orgdir holds about the actor's person,
 // across every tenant they belong to: their home user and every invited
 // user bound to them (live or deleted), with roles, groups, app role
-// assignments, invitations and the audit events that name them.
+// assignments, invitations and the audit events that name them, and the
+// pending invited users of addresses they proved (not of any address
+// typed on their home user).
 func (s *Service) ExportMyData(ctx context.Context) (*PersonalData, error) {
 	var out *PersonalData
 	err := s.read(ctx, func(o *op) error {
@@ -136,18 +138,14 @@ func (o *op) personalTenant(u *User) (*PersonalTenant, error) {
 }
 
 // pendingInvitedUsers returns the not yet redeemed invited users, in any
-// tenant, created for the person's address: invitations to their mail are
-// their data too, though no one has bound them yet.
+// tenant, created for an address the person has proven (proven.go):
+// exactly the invitations they could redeem are their data, though no one
+// has bound them yet. An address merely typed on their home user, by
+// their administrator, ties them to nothing in another tenant.
 func (o *op) pendingInvitedUsers(p *person, have []*User) ([]*User, error) {
-	addr := ""
-	switch {
-	case p.home != nil:
-		addr = p.home.Mail
-	case p.email != nil:
-		addr = p.email.Email
-	}
-	if addr == "" {
-		return nil, nil
+	addrs, err := o.provenAddresses(p)
+	if err != nil || len(addrs) == 0 {
+		return nil, err
 	}
 	tenants, err := o.tx.ListTenants(o.ctx)
 	if err != nil {
@@ -155,18 +153,21 @@ func (o *op) pendingInvitedUsers(p *person, have []*User) ([]*User, error) {
 	}
 	var out []*User
 	for _, t := range tenants {
-		u, err := o.tx.GetUserByMail(o.ctx, t.ID, addr)
-		if IsKind(err, KindNotFound) {
-			continue
+		for _, addr := range addrs {
+			u, err := o.tx.GetUserByMail(o.ctx, t.ID, addr)
+			if IsKind(err, KindNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			if !u.External() || u.HomeUserID != "" || u.HomeEmailIdentityID != "" ||
+				slices.ContainsFunc(have, func(h *User) bool { return h.ID == u.ID }) ||
+				slices.ContainsFunc(out, func(h *User) bool { return h.ID == u.ID }) {
+				continue
+			}
+			out = append(out, u)
 		}
-		if err != nil {
-			return nil, err
-		}
-		if !u.External() || u.HomeUserID != "" || u.HomeEmailIdentityID != "" ||
-			slices.ContainsFunc(have, func(h *User) bool { return h.ID == u.ID }) {
-			continue
-		}
-		out = append(out, u)
 	}
 	return out, nil
 }

@@ -31,6 +31,9 @@ type Invitation struct {
 	CreatedAt             time.Time
 	ExpiresAt             time.Time
 	RedeemedAt            *time.Time
+	// SupersededAt is when a newer invitation of the same invited user
+	// replaced this one (a resend): its link no longer works.
+	SupersededAt *time.Time
 }
 
 // InviteRequest is what an inviter asks for (Graph's POST /invitations).

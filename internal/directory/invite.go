@@ -42,7 +42,8 @@ func guestUPN(mailAddr, tenantDomain string) string {
 // PendingAcceptance, and an invitation with a single-use token.
 //
 // An address that already has a live invited user here is a resend: a
-// pending one gets a new invitation (its older tokens stop working), an
+// pending one gets a new invitation (its older links are superseded and
+// say so), an
 // accepted one is returned as it is, without a token. The address of a
 // member of the tenant is KindConflict. A deleted guest's address gets a
 // new guest; the deleted one stays in Deleted users.
@@ -122,7 +123,7 @@ func (s *Service) Invite(ctx context.Context, tenantID string, r InviteRequest) 
 			// Resend to a pending guest: earlier links stop working now.
 			u = existing
 			inv.InvitedUserType = u.UserType
-			if err := o.expirePendingInvitations(u); err != nil {
+			if err := o.supersedePendingInvitations(u); err != nil {
 				return err
 			}
 		default:
@@ -210,16 +211,18 @@ func (o *op) latestInvitation(u *User) (*Invitation, error) {
 	return last, nil
 }
 
-// expirePendingInvitations ends every pending invitation of u now, so that
-// only the newest redeem link works.
-func (o *op) expirePendingInvitations(u *User) error {
+// supersedePendingInvitations marks every pending invitation of u
+// superseded now, so that only the newest redeem link works and the older
+// ones say why they do not.
+func (o *op) supersedePendingInvitations(u *User) error {
 	invs, err := o.tx.ListInvitationsByUser(o.ctx, u.TenantID, u.ID)
 	if err != nil {
 		return err
 	}
 	for _, inv := range invs {
-		if inv.Status == InvitationPending && inv.ExpiresAt.After(o.now) {
-			inv.ExpiresAt = o.now
+		if inv.Status == InvitationPending && inv.RedeemedAt == nil && inv.SupersededAt == nil {
+			at := o.now
+			inv.SupersededAt = &at
 			if err := o.tx.UpdateInvitation(o.ctx, inv); err != nil {
 				return err
 			}
@@ -254,7 +257,8 @@ func (s *Service) invitationMail(o *op, t *Tenant, inv *Invitation, link string)
 
 // LookupInvitation finds the invitation of a redeem token (anyone holding
 // the token may see which tenant invites them). Unknown is KindNotFound,
-// used KindInvitationUsed, expired KindInvitationExpired, in that order.
+// used KindInvitationUsed, replaced by a resend KindInvitationSuperseded,
+// expired KindInvitationExpired, in that order.
 func (s *Service) LookupInvitation(ctx context.Context, token string) (*Invitation, *Tenant, error) {
 	var inv *Invitation
 	var t *Tenant

@@ -106,6 +106,7 @@ func personalTenantObject(m directory.PersonalTenant) graphjson.Object {
 			{"createdDateTime", graphjson.Timestamp(inv.CreatedAt)},
 			{"expirationDateTime", graphjson.Timestamp(inv.ExpiresAt)},
 			{"redeemedDateTime", graphjson.TimestampOrNull(inv.RedeemedAt)},
+			{"supersededDateTime", graphjson.TimestampOrNull(inv.SupersededAt)},
 		})
 	}
 	tokens := make([]graphjson.Object, 0, len(m.AccessTokens))

@@ -42,21 +42,23 @@ type kindAnswer struct {
 // client can tell the person what to do. Graph answers a clash (an existing
 // UPN, an existing member) with 400 Request_BadRequest, not 409.
 var kindAnswers = map[directory.Kind]kindAnswer{
-	directory.KindInvalid:               {http.StatusBadRequest, "Request_BadRequest", true, false},
-	directory.KindNotFound:              {http.StatusNotFound, "Request_ResourceNotFound", false, false},
-	directory.KindConflict:              {http.StatusBadRequest, "Request_BadRequest", true, false},
-	directory.KindRestoreClash:          {http.StatusConflict, "Restore_ObjectConflict", true, false},
-	directory.KindUnauthenticated:       {http.StatusUnauthorized, "InvalidAuthenticationToken", false, false},
-	directory.KindForbidden:             {http.StatusForbidden, "Authorization_RequestDenied", false, false},
-	directory.KindAccountDisabled:       {http.StatusForbidden, "Authorization_RequestDenied", false, true},
-	directory.KindRateLimited:           {http.StatusTooManyRequests, "TooManyRequests", false, false},
-	directory.KindInvitationExpired:     {http.StatusBadRequest, "Invitation_Expired", false, false},
-	directory.KindInvitationUsed:        {http.StatusBadRequest, "Invitation_AlreadyRedeemed", false, false},
-	directory.KindLeaveHomeOrganization: {http.StatusForbidden, "Leave_HomeOrganization", false, true},
-	directory.KindLeaveNotGuest:         {http.StatusForbidden, "Leave_NotGuest", false, true},
-	directory.KindLeavePolicyOff:        {http.StatusForbidden, "Leave_PolicyOff", false, true},
-	directory.KindLeaveDisabledAtHome:   {http.StatusForbidden, "Leave_DisabledAtHome", false, true},
-	directory.KindLeaveDisabledInTenant: {http.StatusForbidden, "Leave_DisabledInTenant", false, true},
+	directory.KindInvalid:                {http.StatusBadRequest, "Request_BadRequest", true, false},
+	directory.KindNotFound:               {http.StatusNotFound, "Request_ResourceNotFound", false, false},
+	directory.KindConflict:               {http.StatusBadRequest, "Request_BadRequest", true, false},
+	directory.KindRestoreClash:           {http.StatusConflict, "Restore_ObjectConflict", true, false},
+	directory.KindUnauthenticated:        {http.StatusUnauthorized, "InvalidAuthenticationToken", false, false},
+	directory.KindForbidden:              {http.StatusForbidden, "Authorization_RequestDenied", false, false},
+	directory.KindAccountDisabled:        {http.StatusForbidden, "Authorization_RequestDenied", false, true},
+	directory.KindRateLimited:            {http.StatusTooManyRequests, "TooManyRequests", false, false},
+	directory.KindInvitationExpired:      {http.StatusBadRequest, "Invitation_Expired", false, false},
+	directory.KindInvitationUsed:         {http.StatusBadRequest, "Invitation_AlreadyRedeemed", false, false},
+	directory.KindInvitationSuperseded:   {http.StatusBadRequest, "Invitation_Superseded", false, false},
+	directory.KindInvitationOtherAddress: {http.StatusForbidden, "Invitation_OtherAddress", false, true},
+	directory.KindLeaveHomeOrganization:  {http.StatusForbidden, "Leave_HomeOrganization", false, true},
+	directory.KindLeaveNotGuest:          {http.StatusForbidden, "Leave_NotGuest", false, true},
+	directory.KindLeavePolicyOff:         {http.StatusForbidden, "Leave_PolicyOff", false, true},
+	directory.KindLeaveDisabledAtHome:    {http.StatusForbidden, "Leave_DisabledAtHome", false, true},
+	directory.KindLeaveDisabledInTenant:  {http.StatusForbidden, "Leave_DisabledInTenant", false, true},
 }
 
 // graphError is the body of every error response.

@@ -32,6 +32,8 @@ func TestEveryKindHasItsStatusAndCode(t *testing.T) {
 		{directory.KindRestoreClash, 409, "Restore_ObjectConflict"},
 		{directory.KindInvitationExpired, 400, "Invitation_Expired"},
 		{directory.KindInvitationUsed, 400, "Invitation_AlreadyRedeemed"},
+		{directory.KindInvitationSuperseded, 400, "Invitation_Superseded"},
+		{directory.KindInvitationOtherAddress, 403, "Invitation_OtherAddress"},
 		{directory.KindAccountDisabled, 403, "Authorization_RequestDenied"},
 		{directory.KindInternal, 500, "InternalServerError"},
 	}

@@ -21,11 +21,17 @@ type redeemPage struct {
 	Page
 	Invite *redeemInfo
 	Me     *person
-	Next   string // this page, to come back to after signing in
+	// Refusal is why the person signed in cannot accept (most often: the
+	// invitation is for another address); then there is no Accept button.
+	Refusal      string
+	OtherAddress bool   // the refusal is that the invitation is for another address
+	Next         string // this page, to come back to after signing in
 }
 
-// redeemPage shows who invites the person; signed in, it offers Accept,
-// else the ways to sign in with their home identity.
+// redeemPage shows who invites the person; signed in, it offers Accept
+// when the invitation is theirs, else says why not, without the invited
+// address (the refusal names it masked); not signed in, it offers the
+// ways to sign in with their home identity.
 func (u *UI) redeemPage(w http.ResponseWriter, r *http.Request) error {
 	token := strings.TrimSpace(r.URL.Query().Get("token"))
 	inv, t, err := u.svc.LookupInvitation(r.Context(), token)
@@ -44,6 +50,15 @@ func (u *UI) redeemPage(w http.ResponseWriter, r *http.Request) error {
 	if state(r).sess != nil {
 		if p.Me, err = u.me(r); err != nil {
 			return err
+		}
+		if err := u.svc.CheckRedeemer(homeCtx(r), token); err != nil {
+			if directory.KindOf(err) == directory.KindInternal {
+				return err
+			}
+			p.Refusal = directory.AsError(err).Message
+			if directory.IsKind(err, directory.KindInvitationOtherAddress) {
+				p.OtherAddress, info.Email = true, ""
+			}
 		}
 	}
 	u.render(w, r, http.StatusOK, "redeem", p)

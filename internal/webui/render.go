@@ -75,6 +75,7 @@ type errorPage struct {
 	Message string
 	Contact *directory.Contact
 	Back    string // where the "Back" link goes
+	SignOut bool   // offer to sign out, to sign in with another account
 }
 
 // kindPage is how the web UI answers an error kind.
@@ -87,21 +88,23 @@ type kindPage struct {
 // kindPages maps every error kind of the domain, once (a test walks
 // directory.Kinds); KindInternal is the generic page.
 var kindPages = map[directory.Kind]kindPage{
-	directory.KindInvalid:               {http.StatusBadRequest, "Check what you entered", ""},
-	directory.KindNotFound:              {http.StatusNotFound, "Not found", ""},
-	directory.KindConflict:              {http.StatusConflict, "That clashes with something that exists", ""},
-	directory.KindRestoreClash:          {http.StatusConflict, "That clashes with something that exists", ""},
-	directory.KindUnauthenticated:       {http.StatusUnauthorized, "Sign in again", ""},
-	directory.KindForbidden:             {http.StatusForbidden, "You don't have access", ""},
-	directory.KindRateLimited:           {http.StatusTooManyRequests, "Too many attempts", ""},
-	directory.KindAccountDisabled:       {http.StatusForbidden, "Your account is disabled", ""},
-	directory.KindInvitationExpired:     {http.StatusGone, "This invitation can't be used", ""},
-	directory.KindInvitationUsed:        {http.StatusGone, "This invitation can't be used", ""},
-	directory.KindLeaveHomeOrganization: {http.StatusForbidden, leaveRefused, "/myaccount/organizations"},
-	directory.KindLeaveNotGuest:         {http.StatusForbidden, leaveRefused, "/myaccount/organizations"},
-	directory.KindLeavePolicyOff:        {http.StatusForbidden, leaveRefused, "/myaccount/organizations"},
-	directory.KindLeaveDisabledAtHome:   {http.StatusForbidden, leaveRefused, "/myaccount/organizations"},
-	directory.KindLeaveDisabledInTenant: {http.StatusForbidden, leaveRefused, "/myaccount/organizations"},
+	directory.KindInvalid:                {http.StatusBadRequest, "Check what you entered", ""},
+	directory.KindNotFound:               {http.StatusNotFound, "Not found", ""},
+	directory.KindConflict:               {http.StatusConflict, "That clashes with something that exists", ""},
+	directory.KindRestoreClash:           {http.StatusConflict, "That clashes with something that exists", ""},
+	directory.KindUnauthenticated:        {http.StatusUnauthorized, "Sign in again", ""},
+	directory.KindForbidden:              {http.StatusForbidden, "You don't have access", ""},
+	directory.KindRateLimited:            {http.StatusTooManyRequests, "Too many attempts", ""},
+	directory.KindAccountDisabled:        {http.StatusForbidden, "Your account is disabled", ""},
+	directory.KindInvitationExpired:      {http.StatusGone, "This invitation can't be used", ""},
+	directory.KindInvitationUsed:         {http.StatusGone, "This invitation can't be used", ""},
+	directory.KindInvitationSuperseded:   {http.StatusGone, "This invitation can't be used", ""},
+	directory.KindInvitationOtherAddress: {http.StatusForbidden, "This invitation is for another address", ""},
+	directory.KindLeaveHomeOrganization:  {http.StatusForbidden, leaveRefused, "/myaccount/organizations"},
+	directory.KindLeaveNotGuest:          {http.StatusForbidden, leaveRefused, "/myaccount/organizations"},
+	directory.KindLeavePolicyOff:         {http.StatusForbidden, leaveRefused, "/myaccount/organizations"},
+	directory.KindLeaveDisabledAtHome:    {http.StatusForbidden, leaveRefused, "/myaccount/organizations"},
+	directory.KindLeaveDisabledInTenant:  {http.StatusForbidden, leaveRefused, "/myaccount/organizations"},
 }
 
 const leaveRefused = "You can't leave this organization yourself"
@@ -128,6 +131,7 @@ func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if kp.back != "" {
 		p.Back = kp.back
 	}
+	p.SignOut = e.Kind == directory.KindInvitationOtherAddress
 	if e.Kind == directory.KindRateLimited {
 		w.Header().Set("Retry-After", "60")
 		setRetryAfter(w, e)

@@ -144,4 +144,6 @@ func testExport(t *testing.T, ns NewStore) {
 		_, err := w.svc.ExportUserData(w.as(w.adaGuest), w.contoso.ID, w.contosoAdmin.ID)
 		wantKind(t, err, directory.KindNotFound)
 	})
+
+	testExportByProvenAddress(t, ns)
 }

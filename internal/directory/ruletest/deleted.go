@@ -43,6 +43,27 @@ func testRestore(t *testing.T, ns NewStore) {
 		}
 	})
 
+	t.Run("PersonWithAnotherLiveGuestRefused", func(t *testing.T) {
+		// Ada left and was invited again, by her own-domain mail, and
+		// accepted: restoring her old guest would give her two accounts in
+		// Contoso, which a new user name would not fix.
+		w := newWorld(t, ns)
+		admin := w.as(w.contosoAdmin)
+		ok(t, w.svc.Leave(w.as(w.ada), w.contoso.ID))
+		mail := "ada.lovelace@fabrikam.example"
+		w.ada = must(w.svc.UpdateUser(w.as(w.fabrikamAdmin), w.fabrikam.ID, w.ada.ID, directory.UserPatch{Mail: &mail}))(t)
+		again := w.inviteAndRedeem(w.contoso, mail, w.as(w.ada))
+		w.unchanged(func() {
+			for _, newUPN := range []string{"", "ada.restored#EXT#@contoso.example"} {
+				_, err := w.svc.RestoreUser(admin, w.contoso.ID, w.adaGuest.ID, newUPN)
+				e := wantKind(t, err, directory.KindConflict)
+				if !strings.Contains(e.Message, "already has another account in Contoso") || !strings.Contains(e.Message, again.UserPrincipalName) {
+					t.Errorf("refusal = %q", e.Message)
+				}
+			}
+		})
+	})
+
 	t.Run("ClashOnUPN", func(t *testing.T) {
 		w := newWorld(t, ns)
 		admin := w.as(w.contosoAdmin)

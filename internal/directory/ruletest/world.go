@@ -223,6 +223,12 @@ func (w *world) events(tenantID, activity, targetID string) []*directory.AuditEv
 // changed nothing.
 func (w *world) snapshot(tenantID string) string {
 	w.t.Helper()
+	return w.snapshotOf(tenantID, true)
+}
+
+// snapshotOf is snapshot, with or without the audit log.
+func (w *world) snapshotOf(tenantID string, withAudit bool) string {
+	w.t.Helper()
 	ctx := context.Background()
 	var parts []any
 	err := w.store.Read(ctx, func(tx directory.Tx) error {
@@ -264,9 +270,11 @@ func (w *world) snapshot(tenantID string) string {
 		if err != nil {
 			return err
 		}
-		audit, err := tx.ListAudit(ctx, tenantID, directory.AuditQuery{Limit: directory.MaxPageSize})
-		if err != nil {
-			return err
+		var audit []*directory.AuditEvent
+		if withAudit {
+			if audit, err = tx.ListAudit(ctx, tenantID, directory.AuditQuery{Limit: directory.MaxPageSize}); err != nil {
+				return err
+			}
 		}
 		outbox, err := tx.ListOutbox(ctx, tenantID, directory.Page{Limit: directory.MaxPageSize})
 		if err != nil {
@@ -290,6 +298,20 @@ func (w *world) unchanged(fn func()) {
 		w.t.Errorf("Contoso changed:\nbefore %s\nafter  %s", c, got)
 	}
 	if got := w.snapshot(w.fabrikam.ID); got != f {
+		w.t.Errorf("Fabrikam changed:\nbefore %s\nafter  %s", f, got)
+	}
+}
+
+// unchangedButAudit is unchanged for operations that change nothing but
+// write an audit record of their refusal (the caller checks the record).
+func (w *world) unchangedButAudit(fn func()) {
+	w.t.Helper()
+	c, f := w.snapshotOf(w.contoso.ID, false), w.snapshotOf(w.fabrikam.ID, false)
+	fn()
+	if got := w.snapshotOf(w.contoso.ID, false); got != c {
+		w.t.Errorf("Contoso changed:\nbefore %s\nafter  %s", c, got)
+	}
+	if got := w.snapshotOf(w.fabrikam.ID, false); got != f {
 		w.t.Errorf("Fabrikam changed:\nbefore %s\nafter  %s", f, got)
 	}
 }

@@ -7,18 +7,19 @@ import (
 )
 
 const invitationCols = `id, tenant_id, user_id, invited_email, invited_display_name, redirect_url, message_body,
-	send_message, invited_user_type, invited_by_user_id, token_hash, status, created_at, expires_at, redeemed_at`
+	send_message, invited_user_type, invited_by_user_id, token_hash, status, created_at, expires_at, redeemed_at, superseded_at`
 
 func scanInvitation(r scanner) (*directory.Invitation, error) {
 	var inv directory.Invitation
-	var created, expires, redeemed scanTime
+	var created, expires, redeemed, superseded scanTime
 	err := r.Scan(&inv.ID, &inv.TenantID, &inv.UserID, &inv.InvitedEmail, &inv.InvitedDisplayName,
 		&inv.InviteRedirectURL, &inv.CustomizedMessageBody, &inv.SendInvitationMessage, &inv.InvitedUserType,
-		&inv.InvitedByUserID, &inv.TokenHash, &inv.Status, &created, &expires, &redeemed)
+		&inv.InvitedByUserID, &inv.TokenHash, &inv.Status, &created, &expires, &redeemed, &superseded)
 	if err != nil {
 		return nil, err
 	}
 	inv.CreatedAt, inv.ExpiresAt, inv.RedeemedAt = created.Time, expires.Time, redeemed.Ptr()
+	inv.SupersededAt = superseded.Ptr()
 	return &inv, nil
 }
 
@@ -27,11 +28,11 @@ func (t *tx) CreateInvitation(ctx context.Context, inv *directory.Invitation) er
 	if err := t.userExists(ctx, inv.TenantID, inv.UserID); err != nil {
 		return err
 	}
-	_, err := t.exec(ctx, `INSERT INTO invitations (`+invitationCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO invitations (`+invitationCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		inv.ID, inv.TenantID, inv.UserID, inv.InvitedEmail, inv.InvitedDisplayName, inv.InviteRedirectURL,
 		inv.CustomizedMessageBody, inv.SendInvitationMessage, string(inv.InvitedUserType), inv.InvitedByUserID,
 		nonNilBytes(inv.TokenHash), string(inv.Status), t.d.timeArg(inv.CreatedAt), t.d.timeArg(inv.ExpiresAt),
-		t.d.nullTimeArg(inv.RedeemedAt))
+		t.d.nullTimeArg(inv.RedeemedAt), t.d.nullTimeArg(inv.SupersededAt))
 	if err != nil {
 		return t.fail(err, "invitation")
 	}
@@ -55,12 +56,14 @@ func (t *tx) getInvitation(ctx context.Context, query string, args ...any) (*dir
 }
 
 // UpdateInvitation writes the fields that change after creation: the
-// status, the redemption time, the token (a resend) and its expiry.
+// status, the redemption time, the token, its expiry and when a resend
+// superseded it.
 func (t *tx) UpdateInvitation(ctx context.Context, inv *directory.Invitation) error {
 	return t.execOne(ctx, "invitation", `UPDATE invitations SET status = ?, redeemed_at = ?, token_hash = ?,
-		expires_at = ?, invited_display_name = ?, redirect_url = ?, message_body = ?, send_message = ?
+		expires_at = ?, superseded_at = ?, invited_display_name = ?, redirect_url = ?, message_body = ?, send_message = ?
 		WHERE tenant_id = ? AND id = ?`,
 		string(inv.Status), t.d.nullTimeArg(inv.RedeemedAt), nonNilBytes(inv.TokenHash), t.d.timeArg(inv.ExpiresAt),
+		t.d.nullTimeArg(inv.SupersededAt),
 		inv.InvitedDisplayName, inv.InviteRedirectURL, inv.CustomizedMessageBody, inv.SendInvitationMessage,
 		inv.TenantID, inv.ID)
 }

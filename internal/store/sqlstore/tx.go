@@ -91,6 +91,12 @@ func notFound(what string) error {
 var conflictMessages = []struct{ key, msg string }{
 	{"users_live_upn", "another user already has this userPrincipalName"},
 	{"users_live_mail", "another user already has this mail address"},
+	// One live user per person and tenant. SQLite names a plain-column
+	// index by its columns, not its name.
+	{"users_live_home_user", "this person already has a live user in the tenant"},
+	{"users.home_user_id", "this person already has a live user in the tenant"},
+	{"users_live_home_email", "this person already has a live user in the tenant"},
+	{"users.home_email_identity_id", "this person already has a live user in the tenant"},
 	{"tenants_domain", "a tenant with this initial domain already exists"},
 	{"email_identities_email", "an e-mail identity with this address already exists"},
 	{"group_members", "the user is already a member of the group"},

@@ -123,6 +123,22 @@ var invitationTests = map[string]func(*testing.T, *fx){
 			return nil
 		})
 	},
+	"UpdateRecordsSupersession": func(t *testing.T, f *fx) {
+		tn := f.tenant()
+		inv := f.invitation(tn.ID, f.user(tn.ID).ID)
+		at := base.Add(time.Hour + 7*time.Microsecond)
+		inv.SupersededAt = &at
+		f.write(func(tx directory.Tx) error { return tx.UpdateInvitation(f.ctx, inv) })
+		f.read(func(tx directory.Tx) error {
+			got, err := tx.GetInvitationByTokenHash(f.ctx, inv.TokenHash)
+			wantNoErr(t, err)
+			if got.SupersededAt == nil || !got.SupersededAt.Equal(at) {
+				t.Fatalf("SupersededAt = %v, want %v", got.SupersededAt, at)
+			}
+			sameJSON(t, got, inv)
+			return nil
+		})
+	},
 	"ListByUserReturnsThatUsersInvitationsOldestFirst": func(t *testing.T, f *fx) {
 		tn := f.tenant()
 		u, other := f.user(tn.ID), f.user(tn.ID)

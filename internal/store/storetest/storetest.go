@@ -21,6 +21,7 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 	}{
 		{"Tenants", tenantTests},
 		{"Users", userTests},
+		{"OneLiveUserPerPersonAndTenant", bindingTests},
 		{"Paging", pagingTests},
 		{"Filter", filterTests},
 		{"Passwords", passwordTests},
