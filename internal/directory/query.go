@@ -42,12 +42,6 @@ func (And) isFilter()     {}
 func (Or) isFilter()      {}
 func (Not) isFilter()     {}
 
-// User properties a Filter may name.
-var UserFilterProperties = []string{
-	"id", "displayName", "userPrincipalName", "mail", "userType", "accountEnabled",
-	"externalUserState", "creationType", "createdDateTime", "deletedDateTime",
-}
-
 // Orderings of user listings.
 const (
 	OrderByID              = ""

@@ -14,11 +14,8 @@ var auditProperties = graphjson.DirectoryAudit(&directory.AuditEvent{}).Keys()
 var auditSpec = odata.Spec{
 	Resource:   "directoryAudits",
 	Properties: auditProperties,
-	Filter: map[string]odata.Type{
-		"activityDateTime": odata.DateTime, "activityDisplayName": odata.String,
-		"category": odata.String, "result": odata.String,
-	},
-	Paged: true,
+	Filter:     directory.AuditFilter,
+	Paged:      true,
 }
 
 var auditEntitySpec = odata.Spec{Resource: "directoryAudit", Properties: auditProperties}

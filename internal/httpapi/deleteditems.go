@@ -12,7 +12,7 @@ import (
 var deletedUsersSpec = odata.Spec{
 	Resource:   "deletedItems/microsoft.graph.user",
 	Properties: userProperties,
-	Filter:     userFilter,
+	Filter:     directory.UserFilter,
 	OrderBy:    []string{directory.OrderByDisplayName, directory.OrderByDeletedDateTime},
 	Search:     directory.UserSearchProperties,
 	Count:      true,

@@ -15,7 +15,7 @@ var groupProperties = graphjson.Group(&directory.Group{}).Keys()
 var groupsSpec = odata.Spec{
 	Resource:   "groups",
 	Properties: groupProperties,
-	Filter:     map[string]odata.Type{"id": odata.String, "displayName": odata.String},
+	Filter:     directory.GroupFilter,
 	Paged:      true,
 }
 

@@ -12,18 +12,10 @@ import (
 // $select takes any of them.
 var userProperties = graphjson.User(&directory.User{}).Keys()
 
-// userFilter is what $filter takes on users and deleted users.
-var userFilter = map[string]odata.Type{
-	"id": odata.String, "displayName": odata.String, "userPrincipalName": odata.String,
-	"mail": odata.String, "userType": odata.String, "accountEnabled": odata.Bool,
-	"externalUserState": odata.String, "creationType": odata.String,
-	"createdDateTime": odata.DateTime, "deletedDateTime": odata.DateTime,
-}
-
 var usersSpec = odata.Spec{
 	Resource:   "users",
 	Properties: userProperties,
-	Filter:     userFilter,
+	Filter:     directory.UserFilter,
 	OrderBy:    []string{directory.OrderByDisplayName},
 	Search:     directory.UserSearchProperties,
 	Count:      true,

@@ -8,37 +8,26 @@ import (
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
-// Type is the type of a filterable property.
-type Type int
+// Type is the type of a filterable property, as the domain declares it
+// (directory.FilterProperties).
+type Type = directory.PropertyType
 
 const (
-	String   Type = iota + 1 // eq, ne, startswith; null
-	Bool                     // eq, ne
-	DateTime                 // eq, ne, gt, ge, lt, le; null
+	String   = directory.PropText     // eq, ne, startswith; null
+	Bool     = directory.PropBool     // eq, ne
+	DateTime = directory.PropDateTime // eq, ne, gt, ge, lt, le; null
 )
-
-func (t Type) String() string {
-	switch t {
-	case String:
-		return "String"
-	case Bool:
-		return "Boolean"
-	case DateTime:
-		return "DateTimeOffset"
-	}
-	return "unknown"
-}
 
 // Spec is what one resource's listing supports. An option the spec does not
 // allow is refused as unsupported.
 type Spec struct {
-	Resource   string          // e.g. "users"; names the resource in messages and keys skip tokens
-	Properties []string        // names $select accepts, in Graph's spelling
-	Filter     map[string]Type // properties $filter accepts
-	OrderBy    []string        // properties $orderby accepts
-	Search     []string        // properties $search accepts ("displayName:foo")
-	Count      bool            // $count=true is available
-	Paged      bool            // $top and $skiptoken are available
+	Resource   string                     // e.g. "users"; names the resource in messages and keys skip tokens
+	Properties []string                   // names $select accepts, in Graph's spelling
+	Filter     directory.FilterProperties // properties $filter accepts
+	OrderBy    []string                   // properties $orderby accepts
+	Search     []string                   // properties $search accepts ("displayName:foo")
+	Count      bool                       // $count=true is available
+	Paged      bool                       // $top and $skiptoken are available
 }
 
 // canonical returns the spelling of name in names, matched

@@ -7,48 +7,38 @@ import (
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
-// propKind is the type of a filterable property.
-type propKind int
-
-const (
-	propString propKind = iota // text; "" means null; comparisons ignore case
-	propBool
-	propTime // nullable
-)
-
-// prop maps a Graph property name to its column.
-type prop struct {
-	column string
-	kind   propKind
+// filterable is one listing's filterable properties: their types come
+// from the domain (directory.FilterProperties), their columns from here.
+// TestFilterColumnsMatchTheDomain fails when the two drift apart.
+type filterable struct {
+	props   directory.FilterProperties
+	columns map[string]string
 }
 
-// filterable is the set of properties a listing accepts in a Filter.
-type filterable map[string]prop
+var userProps = filterable{directory.UserFilter, map[string]string{
+	"id":                "id",
+	"displayName":       "display_name",
+	"userPrincipalName": "upn",
+	"mail":              "mail",
+	"userType":          "user_type",
+	"accountEnabled":    "account_enabled",
+	"externalUserState": "external_user_state",
+	"creationType":      "creation_type",
+	"createdDateTime":   "created_at",
+	"deletedDateTime":   "deleted_at",
+}}
 
-var userProps = filterable{
-	"id":                {"id", propString},
-	"displayName":       {"display_name", propString},
-	"userPrincipalName": {"upn", propString},
-	"mail":              {"mail", propString},
-	"userType":          {"user_type", propString},
-	"accountEnabled":    {"account_enabled", propBool},
-	"externalUserState": {"external_user_state", propString},
-	"creationType":      {"creation_type", propString},
-	"createdDateTime":   {"created_at", propTime},
-	"deletedDateTime":   {"deleted_at", propTime},
-}
+var auditProps = filterable{directory.AuditFilter, map[string]string{
+	"activityDateTime":    "e.time",
+	"activityDisplayName": "e.activity",
+	"category":            "e.category",
+	"result":              "e.result",
+}}
 
-var auditProps = filterable{
-	"activityDateTime":    {"e.time", propTime},
-	"activityDisplayName": {"e.activity", propString},
-	"category":            {"e.category", propString},
-	"result":              {"e.result", propString},
-}
-
-var groupProps = filterable{
-	"id":          {"id", propString},
-	"displayName": {"display_name", propString},
-}
+var groupProps = filterable{directory.GroupFilter, map[string]string{
+	"id":          "id",
+	"displayName": "display_name",
+}}
 
 // sqlOps are the SQL of the comparison operators.
 var sqlOps = map[directory.CmpOp]string{
@@ -106,20 +96,20 @@ func (d *Dialect) compileNot(props filterable, x directory.Filter) (string, []an
 }
 
 func (d *Dialect) compileCompare(props filterable, c directory.Compare) (string, []any, error) {
-	p, ok := props[c.Property]
-	if !ok {
+	kind, known := props.props[c.Property]
+	col, ok := props.columns[c.Property]
+	if !known || !ok {
 		return "", nil, directory.Invalidf(c.Property, "unknown property %q in filter", c.Property)
 	}
 	op, isCmp := sqlOps[c.Op]
 	if !isCmp && c.Op != directory.OpStartsWith {
 		return "", nil, directory.Invalidf(c.Property, "unsupported operator %q on %s", c.Op, c.Property)
 	}
-	col := p.column
 	if c.Value == nil {
-		return nullCompare(p, c)
+		return nullCompare(col, kind, c)
 	}
-	switch p.kind {
-	case propString:
+	switch kind {
+	case directory.PropText:
 		v, ok := c.Value.(string)
 		if !ok {
 			return "", nil, directory.Invalidf(c.Property, "%s takes a string, not %T", c.Property, c.Value)
@@ -128,7 +118,7 @@ func (d *Dialect) compileCompare(props filterable, c directory.Compare) (string,
 			return "(lower(" + col + ") LIKE lower(?) ESCAPE '\\')", []any{escapeLike(v) + "%"}, nil
 		}
 		return "(lower(" + col + ") " + op + " lower(?))", []any{v}, nil
-	case propBool:
+	case directory.PropBool:
 		v, ok := c.Value.(bool)
 		if !ok {
 			return "", nil, directory.Invalidf(c.Property, "%s takes true or false, not %T", c.Property, c.Value)
@@ -137,7 +127,7 @@ func (d *Dialect) compileCompare(props filterable, c directory.Compare) (string,
 			return "", nil, directory.Invalidf(c.Property, "%s supports only eq and ne", c.Property)
 		}
 		return "(" + col + " " + op + " ?)", []any{v}, nil
-	case propTime:
+	case directory.PropDateTime:
 		v, ok := c.Value.(time.Time)
 		if !ok {
 			return "", nil, directory.Invalidf(c.Property, "%s takes a date and time, not %T", c.Property, c.Value)
@@ -151,13 +141,13 @@ func (d *Dialect) compileCompare(props filterable, c directory.Compare) (string,
 }
 
 // nullCompare is `property eq null` / `ne null`. An empty text is null.
-func nullCompare(p prop, c directory.Compare) (string, []any, error) {
+func nullCompare(col string, kind directory.PropertyType, c directory.Compare) (string, []any, error) {
 	var isNull, notNull string
-	switch p.kind {
-	case propString:
-		isNull, notNull = "("+p.column+" = '')", "("+p.column+" <> '')"
-	case propTime:
-		isNull, notNull = "("+p.column+" IS NULL)", "("+p.column+" IS NOT NULL)"
+	switch kind {
+	case directory.PropText:
+		isNull, notNull = "("+col+" = '')", "("+col+" <> '')"
+	case directory.PropDateTime:
+		isNull, notNull = "("+col+" IS NULL)", "("+col+" IS NOT NULL)"
 	default:
 		return "", nil, directory.Invalidf(c.Property, "%s cannot be null", c.Property)
 	}
