@@ -50,7 +50,10 @@ func loadCaller(ctx context.Context, tx Tx, allowDisabled bool) (*caller, error)
 		if !ValidID(a.UserID) || !ValidID(a.TenantID) {
 			return nil, errNoActor
 		}
-		u, err := tx.GetUser(ctx, a.TenantID, a.UserID)
+		// A shared lock: the caller stays as checked until commit, and
+		// one admin's (or one script's) writes do not queue behind
+		// each other as they would behind FOR UPDATE.
+		u, err := tx.GetUserShared(ctx, a.TenantID, a.UserID)
 		if IsKind(err, KindNotFound) {
 			return nil, errNoActor
 		}

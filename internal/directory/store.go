@@ -60,6 +60,10 @@ type UserTx interface {
 	// lookups see live users only.
 	CreateUser(ctx context.Context, u *User) error
 	GetUser(ctx context.Context, tenantID, id string) (*User, error)
+	// GetUserShared is GetUser with a shared lock inside a Write: the row
+	// cannot change until commit, but other writes that only check it (the
+	// same caller's next request) do not wait for each other.
+	GetUserShared(ctx context.Context, tenantID, id string) (*User, error)
 	GetUserByUPN(ctx context.Context, tenantID, upn string) (*User, error)
 	GetUserByMail(ctx context.Context, tenantID, mail string) (*User, error)
 	// UpdateUser writes every mutable field, including DeletedAt and PurgeAt.

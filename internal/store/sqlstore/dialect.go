@@ -88,6 +88,14 @@ func (d *Dialect) forUpdate(write bool) string {
 	return ""
 }
 
+// forShare is the shared row lock clause of a read inside a Write.
+func (d *Dialect) forShare(write bool) string {
+	if d.RowLocks && write {
+		return " FOR SHARE"
+	}
+	return ""
+}
+
 // skipLocked is the lock clause of a work queue read inside a Write.
 func (d *Dialect) skipLocked(write bool) string {
 	if d.RowLocks && write {

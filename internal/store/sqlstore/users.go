@@ -66,6 +66,14 @@ func (t *tx) GetUser(ctx context.Context, tenantID, id string) (*directory.User,
 	return t.getUser(ctx, `SELECT `+userCols+` FROM users WHERE tenant_id = ? AND id = ?`+t.d.forUpdate(t.write), tenantID, id)
 }
 
+// GetUserShared takes a shared row lock inside a Write (FOR SHARE), so
+// that the caller checked at the start of each write cannot be disabled
+// or deleted before it commits, while one caller's writes still run side
+// by side.
+func (t *tx) GetUserShared(ctx context.Context, tenantID, id string) (*directory.User, error) {
+	return t.getUser(ctx, `SELECT `+userCols+` FROM users WHERE tenant_id = ? AND id = ?`+t.d.forShare(t.write), tenantID, id)
+}
+
 func (t *tx) GetUserByUPN(ctx context.Context, tenantID, upn string) (*directory.User, error) {
 	return t.getUser(ctx, `SELECT `+userCols+` FROM users
 		WHERE tenant_id = ? AND lower(upn) = lower(?) AND deleted_at IS NULL`, tenantID, upn)
