@@ -50,8 +50,5 @@ func NewService(store Store, opts Options) *Service {
 	return s
 }
 
-// Store returns the store the service runs on (for readiness checks).
-func (s *Service) Store() Store { return s.store }
-
 // Now returns the service clock's time.
 func (s *Service) Now() time.Time { return s.now() }

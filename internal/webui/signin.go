@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orgdir/orgdir/internal/auth"
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
@@ -90,7 +89,7 @@ func (u *UI) startSession(w http.ResponseWriter, r *http.Request, tenantID, user
 func (u *UI) sendCode(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	next := r.PostForm.Get("next")
-	if err := u.codes.Send(r.Context(), email, u.clientAddr(r)); err != nil {
+	if err := u.svc.SendPasscode(r.Context(), email, u.clientAddr(r), u.passcode); err != nil {
 		if k := directory.KindOf(err); k == directory.KindInvalid || k == directory.KindRateLimited {
 			status := http.StatusBadRequest
 			if k == directory.KindRateLimited {
@@ -124,7 +123,7 @@ func (u *UI) verifyCode(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	code := r.PostForm.Get("code")
 	next := r.PostForm.Get("next")
-	if err := u.codes.Verify(r.Context(), email, code, u.clientAddr(r)); err != nil {
+	if err := u.svc.VerifyPasscode(r.Context(), email, code, u.clientAddr(r)); err != nil {
 		switch k := directory.KindOf(err); k {
 		case directory.KindInvalid, directory.KindUnauthenticated, directory.KindRateLimited:
 			status := http.StatusUnauthorized
@@ -143,7 +142,7 @@ func (u *UI) verifyCode(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	addr, _ := auth.NormalizeEmail(email)
+	addr, _ := directory.NormalizeEmail(email)
 	id, err := u.svc.EnsureEmailIdentity(actorCtx(r, directory.SystemActor("orgdir passcode sign-in")), addr)
 	if err != nil {
 		return err

@@ -16,7 +16,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/orgdir/orgdir/internal/auth"
 	"github.com/orgdir/orgdir/internal/clientaddr"
 	"github.com/orgdir/orgdir/internal/directory"
 	"github.com/orgdir/orgdir/internal/websession"
@@ -61,7 +60,7 @@ type UI struct {
 	mailSent bool
 	product  string
 	pages    map[string]*template.Template
-	codes    *auth.OneTimeCodes
+	passcode directory.PasscodeMail
 	proxies  clientaddr.Proxies
 	cookies  websession.Cookies
 	sessions *websession.Manager
@@ -94,11 +93,10 @@ func New(o Options) (*UI, error) {
 	}
 	u.cookies = websession.Cookies{Secure: u.secure}
 	u.sessions = &websession.Manager{Service: o.Service, Cookies: u.cookies}
-	store := o.Service.Store()
-	u.codes = &auth.OneTimeCodes{Store: store, Clock: u.now, Product: u.product}
+	u.passcode = directory.PasscodeMail{Product: u.product}
 	if w := o.EchoPasscodes; w != nil {
 		var mu sync.Mutex
-		u.codes.Echo = func(m *directory.OutboxMessage) {
+		u.passcode.Echo = func(m *directory.OutboxMessage) {
 			mu.Lock()
 			defer mu.Unlock()
 			fmt.Fprintf(w, "E-mail to %s: %s\n%s\n", m.To, m.Subject, m.Body)

@@ -23,6 +23,7 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 	t.Run("Users", func(t *testing.T) { testUsers(t, ns) })
 	t.Run("Password", func(t *testing.T) { testPassword(t, ns) })
 	t.Run("SignInThrottle", func(t *testing.T) { testSignInThrottle(t, ns) })
+	t.Run("Passcodes", func(t *testing.T) { testPasscodes(t, ns) })
 	t.Run("Invite", func(t *testing.T) { testInvite(t, ns) })
 	t.Run("Redeem", func(t *testing.T) { testRedeem(t, ns) })
 	t.Run("Organizations", func(t *testing.T) { testOrganizations(t, ns) })

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orgdir/orgdir/internal/auth"
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
@@ -191,7 +190,6 @@ func testEmailAddressesOneRule(t *testing.T, ns NewStore) {
 	w := newWorld(t, ns)
 	admin := w.as(w.contosoAdmin)
 	c := w.contoso.ID
-	codes := &auth.OneTimeCodes{Store: w.store, Clock: w.clock.Now}
 	entries := []struct {
 		name, field string
 		run         func(addr string) error
@@ -209,9 +207,13 @@ func testEmailAddressesOneRule(t *testing.T, ns NewStore) {
 			return errOnly(w.svc.UpdateTenant(admin, c, directory.TenantPatch{PrivacyContactEmail: &addr}))
 		}},
 		{"EnsureEmailIdentity", "email", func(addr string) error { return errOnly(w.svc.EnsureEmailIdentity(w.sys, addr)) }},
-		{"PasscodeSend", "email", func(addr string) error { return codes.Send(context.Background(), addr, "192.0.2.1") }},
+		{"PasscodeSend", "email", func(addr string) error {
+			return w.svc.SendPasscode(context.Background(), addr, "192.0.2.1", directory.PasscodeMail{})
+		}},
 		// Refused before the store is asked, so no code is spent.
-		{"PasscodeVerify", "email", func(addr string) error { return codes.Verify(context.Background(), addr, "12345678", "192.0.2.1") }},
+		{"PasscodeVerify", "email", func(addr string) error {
+			return w.svc.VerifyPasscode(context.Background(), addr, "12345678", "192.0.2.1")
+		}},
 	}
 	w.unchanged(func() {
 		for _, e := range entries {
@@ -244,11 +246,11 @@ func testEmailAddressesOneRule(t *testing.T, ns NewStore) {
 		w := newWorld(t, ns)
 		addr := "O'Brien+tag.x!#$%&*/=?^_`{|}~-@Mail.xn--bcher-kva.example"
 		var mailed string
-		codes := &auth.OneTimeCodes{Store: w.store, Clock: w.clock.Now, Echo: func(m *directory.OutboxMessage) { mailed = m.Body }}
+		mail := directory.PasscodeMail{Echo: func(m *directory.OutboxMessage) { mailed = m.Body }}
 		res := must(w.svc.Invite(w.as(w.contosoAdmin), w.contoso.ID, directory.InviteRequest{InvitedUserEmailAddress: addr}))(t)
-		ok(t, codes.Send(context.Background(), addr, "192.0.2.1"))
+		ok(t, w.svc.SendPasscode(context.Background(), addr, "192.0.2.1", mail))
 		code := strings.TrimSpace(strings.TrimPrefix(strings.SplitN(mailed, "\n", 2)[0], "Your one-time code is"))
-		ok(t, codes.Verify(context.Background(), addr, code, "192.0.2.1"))
+		ok(t, w.svc.VerifyPasscode(context.Background(), addr, code, "192.0.2.1"))
 		e := must(w.svc.EnsureEmailIdentity(w.sys, addr))(t)
 		u := must(w.svc.Redeem(w.asEmail(e), res.RedeemToken))(t)
 		if u.ExternalUserState != directory.Accepted || !strings.EqualFold(u.Mail, addr) {
