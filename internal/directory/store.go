@@ -42,6 +42,7 @@ type Tx interface {
 	SessionTx
 	OneTimeCodeTx
 	ThrottleTx
+	SigningKeyTx
 }
 
 // TenantTx reads and writes tenants.
@@ -127,6 +128,9 @@ type AppTx interface {
 	// Applications and app role assignments (kept, hidden, while the
 	// user is deleted, like memberships).
 	CreateApplication(ctx context.Context, a *Application) error
+	// UpdateApplication writes every mutable field of the application,
+	// its client settings and password credentials included.
+	UpdateApplication(ctx context.Context, a *Application) error
 	GetApplication(ctx context.Context, tenantID, id string) (*Application, error)
 	ListApplications(ctx context.Context, tenantID string, p Page) ([]*Application, error)
 	CreateAppRoleAssignment(ctx context.Context, a *AppRoleAssignment) error
@@ -240,4 +244,19 @@ type ThrottleTx interface {
 	// backend with row locks, counters locked by another transaction are
 	// skipped.
 	DeleteExpiredThrottles(ctx context.Context, now time.Time, limit int) (int, error)
+}
+
+// SigningKeyTx keeps the keys that sign tokens (OpenID Connect). They are
+// the instance's, not a tenant's: every instance signs and verifies with
+// the same set.
+type SigningKeyTx interface {
+	// LockSigningKeys (in a Write) holds the set until the Write ends, so
+	// that two instances rotating at one moment make one new key.
+	LockSigningKeys(ctx context.Context) error
+	CreateSigningKey(ctx context.Context, k *SigningKey) error
+	// ListSigningKeys returns every key, newest first (CreatedAt, then id).
+	ListSigningKeys(ctx context.Context) ([]*SigningKey, error)
+	// DeleteRetiredSigningKeys removes the keys whose RetireAt is at or
+	// before now and returns how many.
+	DeleteRetiredSigningKeys(ctx context.Context, now time.Time) (int, error)
 }

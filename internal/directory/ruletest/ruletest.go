@@ -32,6 +32,8 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 	t.Run("Purge", func(t *testing.T) { testPurge(t, ns) })
 	t.Run("Race", func(t *testing.T) { testRace(t, ns) })
 	t.Run("GroupsAndApps", func(t *testing.T) { testGroupsAndApps(t, ns) })
+	t.Run("AppClients", func(t *testing.T) { testAppClients(t, ns) })
+	t.Run("SigningKeys", func(t *testing.T) { testSigningKeys(t, ns) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, ns) })
 	t.Run("Export", func(t *testing.T) { testExport(t, ns) })
 	t.Run("GDPR", func(t *testing.T) { testGDPR(t, ns) })
