@@ -133,41 +133,54 @@ func (s *Service) AuthorizeAppSignIn(ctx context.Context, sess *Session, tenantI
 		case p.home != nil && u.ID != p.home.ID && !u.IssuedValid(cur.CreatedAt):
 			return unauthenticated("your sign-in to " + t.DisplayName + " was ended; sign in again")
 		}
-		grants, err := tx.ListAppRoleAssignments(ctx, tenantID, u.ID)
-		if err != nil {
+		if out, err = o.appClaims(t, app, u); err != nil {
 			return err
 		}
-		var roles []string
-		assigned := false
-		for _, g := range grants {
-			if g.ResourceID != app.ID {
-				continue
-			}
-			assigned = true
-			if i := slices.IndexFunc(app.AppRoles, func(r AppRole) bool { return r.ID == g.AppRoleID }); i >= 0 && app.AppRoles[i].Value != "" {
-				roles = append(roles, app.AppRoles[i].Value)
-			}
-		}
-		if app.AppRoleAssignmentRequired && !assigned {
-			return appRefusal(CodeNotAssigned, t.Contact(), "you are not assigned to "+app.DisplayName+"; ask an administrator of "+t.DisplayName+" for access")
-		}
-		slices.Sort(roles)
-		out = &AppSignIn{TenantID: tenantID, AppID: app.ID, AppName: app.DisplayName, UserID: u.ID,
-			Subject: pairwiseSubject(app.ID, u.ID), Name: u.DisplayName, PreferredUsername: u.UserPrincipalName,
-			Email: u.Mail, Guest: u.UserType == Guest, Roles: slices.Compact(roles),
-			AuthTime: cur.CreatedAt, SessionID: cur.ID}
-		switch {
-		case p.email != nil:
-			out.IdentityProvider = "mail"
-		case p.home.TenantID != tenantID:
-			out.IdentityProvider = s.Issuer(p.home.TenantID)
-		}
+		out.AuthTime, out.SessionID = cur.CreatedAt, cur.ID
 		return nil
 	})
 	if err != nil {
 		return nil, wrap(err)
 	}
 	return out, nil
+}
+
+// appClaims are the claims of u's sign-in to app of tenant t, or the
+// refusal CodeNotAssigned when the app requires an assignment u lacks.
+func (o *op) appClaims(t *Tenant, app *Application, u *User) (*AppSignIn, error) {
+	grants, err := o.tx.ListAppRoleAssignments(o.ctx, u.TenantID, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	var roles []string
+	assigned := false
+	for _, g := range grants {
+		if g.ResourceID != app.ID {
+			continue
+		}
+		assigned = true
+		if i := slices.IndexFunc(app.AppRoles, func(r AppRole) bool { return r.ID == g.AppRoleID }); i >= 0 && app.AppRoles[i].Value != "" {
+			roles = append(roles, app.AppRoles[i].Value)
+		}
+	}
+	if app.AppRoleAssignmentRequired && !assigned {
+		return nil, appRefusal(CodeNotAssigned, t.Contact(), "you are not assigned to "+app.DisplayName+"; ask an administrator of "+t.DisplayName+" for access")
+	}
+	slices.Sort(roles)
+	in := &AppSignIn{TenantID: u.TenantID, AppID: app.ID, AppName: app.DisplayName, UserID: u.ID,
+		Subject: pairwiseSubject(app.ID, u.ID), Name: u.DisplayName, PreferredUsername: u.UserPrincipalName,
+		Email: u.Mail, Guest: u.UserType == Guest, Roles: slices.Compact(roles)}
+	switch {
+	case u.HomeEmailIdentityID != "":
+		in.IdentityProvider = "mail"
+	case u.HomeUserID != "":
+		home, err := o.homeUser(u)
+		if err != nil {
+			return nil, err
+		}
+		in.IdentityProvider = o.s.Issuer(home.TenantID)
+	}
+	return in, nil
 }
 
 // userOfPerson is the person's user object in tenantID (a member's own

@@ -43,6 +43,7 @@ type Tx interface {
 	OneTimeCodeTx
 	ThrottleTx
 	SigningKeyTx
+	GrantTx
 }
 
 // TenantTx reads and writes tenants.
@@ -259,4 +260,23 @@ type SigningKeyTx interface {
 	// DeleteRetiredSigningKeys removes the keys whose RetireAt is at or
 	// before now and returns how many.
 	DeleteRetiredSigningKeys(ctx context.Context, now time.Time) (int, error)
+}
+
+// GrantTx keeps OAuth grants (a user's sign-in to an app) with their
+// authorization codes and refresh tokens, by SHA-256 only.
+type GrantTx interface {
+	CreateOAuthGrant(ctx context.Context, g *OAuthGrant) error
+	// GetOAuthGrant looks across tenants (a code or token names its grant).
+	GetOAuthGrant(ctx context.Context, id string) (*OAuthGrant, error)
+	RevokeOAuthGrant(ctx context.Context, id string, at time.Time) error
+	CreateOAuthCode(ctx context.Context, c *OAuthCode) error
+	GetOAuthCode(ctx context.Context, hash []byte) (*OAuthCode, error)
+	// UseOAuthCode marks the code used; one used already is KindConflict,
+	// so that of two redemptions at one moment only one wins.
+	UseOAuthCode(ctx context.Context, hash []byte, at time.Time) error
+	CreateRefreshToken(ctx context.Context, r *RefreshToken) error
+	GetRefreshToken(ctx context.Context, hash []byte) (*RefreshToken, error)
+	// UseRefreshToken marks the token used; one used already is
+	// KindConflict (reuse).
+	UseRefreshToken(ctx context.Context, hash []byte, at time.Time) error
 }

@@ -37,6 +37,7 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 		{"OneTimeCodes", oneTimeCodeTests},
 		{"SignInThrottle", throttleTests},
 		{"SigningKeys", signingKeyTests},
+		{"OAuthGrants", grantTests},
 		{"TenantIsolation", isolationTests},
 		{"DeleteUser", deleteUserTests},
 		{"Purgeable", purgeTests},
