@@ -338,3 +338,27 @@ func (o *op) grantSignIn(g *OAuthGrant) (*AppSignIn, error) {
 	in.AuthTime, in.SessionID = g.AuthTime, g.SessionID
 	return in, nil
 }
+
+// AppToken is what a client credentials token says (Entra v2.0 app-only):
+// the application acts as itself, no user.
+type AppToken struct {
+	TenantID string // tid
+	AppID    string // azp, appid; the token's subject and oid too
+	AppName  string
+	// Roles are the application permissions granted to the app. orgdir
+	// has no app-to-app role assignments yet, so it is always empty.
+	Roles []string
+}
+
+// ClientCredentials authenticates a confidential client of tenantID for
+// the client credentials flow; a bad id or secret is invalid_client.
+func (s *Service) ClientCredentials(ctx context.Context, tenantID string, client ClientAuth) (*AppToken, error) {
+	if client.Secret == "" {
+		return nil, invalidClient()
+	}
+	app, err := s.AuthenticateClient(ctx, tenantID, client.ID, client.Secret)
+	if err != nil {
+		return nil, invalidClient()
+	}
+	return &AppToken{TenantID: tenantID, AppID: app.ID, AppName: app.DisplayName}, nil
+}

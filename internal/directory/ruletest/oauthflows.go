@@ -203,6 +203,24 @@ func testOAuthFlows(t *testing.T, ns NewStore) {
 		wantKind(t, err, directory.KindUnauthenticated)
 	})
 
+	t.Run("ClientCredentials", func(t *testing.T) {
+		w := newOAuthWorld(t, ns)
+		tok := must(w.svc.ClientCredentials(ctx, w.contoso.ID, w.web))(t)
+		if tok.AppID != w.app.ID || tok.TenantID != w.contoso.ID || len(tok.Roles) != 0 {
+			t.Errorf("app token %+v", tok)
+		}
+		for _, c := range []struct {
+			tenant string
+			auth   directory.ClientAuth
+		}{{w.contoso.ID, directory.ClientAuth{ID: w.app.ID}}, {w.contoso.ID, directory.ClientAuth{ID: w.app.ID, Secret: w.secret + "x"}},
+			{w.fabrikam.ID, w.web}, {w.contoso.ID, directory.ClientAuth{ID: directory.NewID(), Secret: w.secret}}} {
+			_, err := w.svc.ClientCredentials(ctx, c.tenant, c.auth)
+			if e := wantKind(t, err, directory.KindUnauthenticated); e != nil && e.Code != directory.CodeInvalidClient {
+				t.Errorf("code %q", e.Code)
+			}
+		}
+	})
+
 	t.Run("RolesChangeInTheNextRefresh", func(t *testing.T) {
 		w := newOAuthWorld(t, ns)
 		first := w.tokens()
