@@ -9,6 +9,32 @@ type Application struct {
 	DisplayName string
 	AppRoles    []AppRole
 	CreatedAt   time.Time
+
+	// The app as an OpenID Connect client (its appId, the id, is the
+	// client id): redirect URIs per platform, as Graph's application has
+	// them (web, spa, publicClient), and web's front-channel logout URL.
+	WebRedirectURIs          []string
+	WebLogoutURL             string
+	SPARedirectURIs          []string
+	PublicClientRedirectURIs []string
+	// AppRoleAssignmentRequired is the service principal's: only users
+	// assigned a role of the app may sign in to it. orgdir keeps the
+	// registration and its service principal as one object.
+	AppRoleAssignmentRequired bool
+	// PasswordCredentials are the client secrets, kept as hashes only.
+	PasswordCredentials []PasswordCredential
+}
+
+// PasswordCredential is one client secret of an application (Graph's
+// passwordCredential). The secret itself is shown once, by
+// AddApplicationPassword; only its SHA-256 is kept.
+type PasswordCredential struct {
+	KeyID         string    `json:"keyId"`
+	DisplayName   string    `json:"displayName"`
+	Hint          string    `json:"hint"` // the first three characters of the secret
+	StartDateTime time.Time `json:"startDateTime"`
+	EndDateTime   time.Time `json:"endDateTime"`
+	SecretHash    []byte    `json:"secretHash"`
 }
 
 // DefaultAppRoleID is the zero GUID: the default role of an app that

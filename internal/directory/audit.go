@@ -13,32 +13,35 @@ const (
 
 // Activity names, as Entra writes them.
 const (
-	ActivityAddUser               = "Add user"
-	ActivityUpdateUser            = "Update user"
-	ActivityDeleteUser            = "Delete user"
-	ActivityRestoreUser           = "Restore user"
-	ActivityHardDeleteUser        = "Hard delete user"
-	ActivityInviteExternalUser    = "Invite external user"
-	ActivityRedeemInvite          = "Redeem external user invite"
-	ActivityLeaveOrganization     = "Leave organization" // a self-service leave (soft delete)
-	ActivityDisableAccount        = "Disable account"
-	ActivityEnableAccount         = "Enable account"
-	ActivityResetPassword         = "Reset password"
-	ActivityAddGroup              = "Add group"
-	ActivityAddMemberToGroup      = "Add member to group"
-	ActivityRemoveMemberFromGroup = "Remove member from group"
-	ActivityAddApplication        = "Add application"
-	ActivityAddAppRoleAssignment  = "Add app role assignment grant to user"
-	ActivityRemoveAppRoleAssign   = "Remove app role assignment from user"
-	ActivityAddRoleMember         = "Add member to role"
-	ActivityRemoveRoleMember      = "Remove member from role"
-	ActivityUpdateTenant          = "Update company settings"
-	ActivityUpdatePolicy          = "Update external identities policy"
-	ActivityAddTenant             = "Add tenant"
-	ActivityExportPersonalData    = "Export personal data"
-	ActivityRevokeSignInSessions  = "Invalidate all refresh tokens for user" // revokeSignInSessions
-	ActivityAddAccessToken        = "Add API access token"                   // orgdir's own
-	ActivityRevokeAccessToken     = "Revoke API access token"                // orgdir's own
+	ActivityAddUser                = "Add user"
+	ActivityUpdateUser             = "Update user"
+	ActivityDeleteUser             = "Delete user"
+	ActivityRestoreUser            = "Restore user"
+	ActivityHardDeleteUser         = "Hard delete user"
+	ActivityInviteExternalUser     = "Invite external user"
+	ActivityRedeemInvite           = "Redeem external user invite"
+	ActivityLeaveOrganization      = "Leave organization" // a self-service leave (soft delete)
+	ActivityDisableAccount         = "Disable account"
+	ActivityEnableAccount          = "Enable account"
+	ActivityResetPassword          = "Reset password"
+	ActivityAddGroup               = "Add group"
+	ActivityAddMemberToGroup       = "Add member to group"
+	ActivityRemoveMemberFromGroup  = "Remove member from group"
+	ActivityAddApplication         = "Add application"
+	ActivityUpdateApplication      = "Update application"
+	ActivityUpdateAppSecrets       = "Update application – Certificates and secrets management"
+	ActivityUpdateServicePrincipal = "Update service principal"
+	ActivityAddAppRoleAssignment   = "Add app role assignment grant to user"
+	ActivityRemoveAppRoleAssign    = "Remove app role assignment from user"
+	ActivityAddRoleMember          = "Add member to role"
+	ActivityRemoveRoleMember       = "Remove member from role"
+	ActivityUpdateTenant           = "Update company settings"
+	ActivityUpdatePolicy           = "Update external identities policy"
+	ActivityAddTenant              = "Add tenant"
+	ActivityExportPersonalData     = "Export personal data"
+	ActivityRevokeSignInSessions   = "Invalidate all refresh tokens for user" // revokeSignInSessions
+	ActivityAddAccessToken         = "Add API access token"                   // orgdir's own
+	ActivityRevokeAccessToken      = "Revoke API access token"                // orgdir's own
 )
 
 // Audit results.

@@ -7,11 +7,12 @@ import (
 
 // Target types of audit records.
 const (
-	targetUser        = "User"
-	targetGroup       = "Group"
-	targetApplication = "Application"
-	targetPolicy      = "Policy"
-	targetOther       = "Other"
+	targetUser             = "User"
+	targetGroup            = "Group"
+	targetApplication      = "Application"
+	targetServicePrincipal = "ServicePrincipal"
+	targetPolicy           = "Policy"
+	targetOther            = "Other"
 )
 
 // Operation types of audit records.

@@ -39,6 +39,9 @@ const (
 	// KindInvitationOtherAddress: the invitation is for an address the
 	// person signed in has not proven to be theirs.
 	KindInvitationOtherAddress
+	// KindAppSignInRefused: a person may not sign in to an application
+	// (OpenID Connect); Error.Code carries Entra's AADSTS code.
+	KindAppSignInRefused
 )
 
 var kindNames = map[Kind]string{
@@ -60,6 +63,7 @@ var kindNames = map[Kind]string{
 	KindAccountDisabled:        "account_disabled",
 	KindInvitationSuperseded:   "invitation_superseded",
 	KindInvitationOtherAddress: "invitation_other_address",
+	KindAppSignInRefused:       "app_sign_in_refused",
 }
 
 // Kinds lists every kind, so that each adapter's table of them can be
@@ -99,7 +103,10 @@ type Error struct {
 	// RetryAfter is how long a KindRateLimited caller must wait, when the
 	// domain knows (adapters send it as Retry-After).
 	RetryAfter time.Duration
-	Err        error
+	// Code is a protocol's code for the refusal, for KindAppSignInRefused
+	// Entra's (AADSTS50105…), which also starts Message.
+	Code string
+	Err  error
 }
 
 func (e *Error) Error() string {

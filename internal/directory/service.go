@@ -20,6 +20,13 @@ type Options struct {
 	PublicBaseURL  string        // where redeem links point, e.g. http://localhost:8080
 	PasswordHasher PasswordHasher
 	NewID          func() string // default random UUIDv4
+	// SigningKeyRotation is how long a token signing key signs before a
+	// new one takes over; default DefaultSigningKeyRotation.
+	SigningKeyRotation time.Duration
+	// TokenMaxLifetime bounds every signed token's life, so that a key
+	// leaves the JWKS only once nothing it signed can still be valid;
+	// default DefaultTokenMaxLifetime.
+	TokenMaxLifetime time.Duration
 }
 
 // Service is the domain: every operation of orgdir, with its rules and its
@@ -46,6 +53,12 @@ func NewService(store Store, opts Options) *Service {
 	}
 	if s.newID == nil {
 		s.newID = NewID
+	}
+	if s.opts.SigningKeyRotation <= 0 {
+		s.opts.SigningKeyRotation = DefaultSigningKeyRotation
+	}
+	if s.opts.TokenMaxLifetime <= 0 {
+		s.opts.TokenMaxLifetime = DefaultTokenMaxLifetime
 	}
 	return s
 }

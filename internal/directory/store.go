@@ -42,6 +42,8 @@ type Tx interface {
 	SessionTx
 	OneTimeCodeTx
 	ThrottleTx
+	SigningKeyTx
+	GrantTx
 }
 
 // TenantTx reads and writes tenants.
@@ -131,6 +133,9 @@ type AppTx interface {
 	// Applications and app role assignments (kept, hidden, while the
 	// user is deleted, like memberships).
 	CreateApplication(ctx context.Context, a *Application) error
+	// UpdateApplication writes every mutable field of the application,
+	// its client settings and password credentials included.
+	UpdateApplication(ctx context.Context, a *Application) error
 	GetApplication(ctx context.Context, tenantID, id string) (*Application, error)
 	ListApplications(ctx context.Context, tenantID string, p Page) ([]*Application, error)
 	CreateAppRoleAssignment(ctx context.Context, a *AppRoleAssignment) error
@@ -244,4 +249,38 @@ type ThrottleTx interface {
 	// backend with row locks, counters locked by another transaction are
 	// skipped.
 	DeleteExpiredThrottles(ctx context.Context, now time.Time, limit int) (int, error)
+}
+
+// SigningKeyTx keeps the keys that sign tokens (OpenID Connect). They are
+// the instance's, not a tenant's: every instance signs and verifies with
+// the same set.
+type SigningKeyTx interface {
+	// LockSigningKeys (in a Write) holds the set until the Write ends, so
+	// that two instances rotating at one moment make one new key.
+	LockSigningKeys(ctx context.Context) error
+	CreateSigningKey(ctx context.Context, k *SigningKey) error
+	// ListSigningKeys returns every key, newest first (CreatedAt, then id).
+	ListSigningKeys(ctx context.Context) ([]*SigningKey, error)
+	// DeleteRetiredSigningKeys removes the keys whose RetireAt is at or
+	// before now and returns how many.
+	DeleteRetiredSigningKeys(ctx context.Context, now time.Time) (int, error)
+}
+
+// GrantTx keeps OAuth grants (a user's sign-in to an app) with their
+// authorization codes and refresh tokens, by SHA-256 only.
+type GrantTx interface {
+	CreateOAuthGrant(ctx context.Context, g *OAuthGrant) error
+	// GetOAuthGrant looks across tenants (a code or token names its grant).
+	GetOAuthGrant(ctx context.Context, id string) (*OAuthGrant, error)
+	RevokeOAuthGrant(ctx context.Context, id string, at time.Time) error
+	CreateOAuthCode(ctx context.Context, c *OAuthCode) error
+	GetOAuthCode(ctx context.Context, hash []byte) (*OAuthCode, error)
+	// UseOAuthCode marks the code used; one used already is KindConflict,
+	// so that of two redemptions at one moment only one wins.
+	UseOAuthCode(ctx context.Context, hash []byte, at time.Time) error
+	CreateRefreshToken(ctx context.Context, r *RefreshToken) error
+	GetRefreshToken(ctx context.Context, hash []byte) (*RefreshToken, error)
+	// UseRefreshToken marks the token used; one used already is
+	// KindConflict (reuse).
+	UseRefreshToken(ctx context.Context, hash []byte, at time.Time) error
 }

@@ -50,6 +50,10 @@ func applicationObject(app *directory.Application) graphjson.Object {
 		{"displayName", app.DisplayName},
 		{"createdDateTime", graphjson.Timestamp(app.CreatedAt)},
 		{"appRoles", appRoles(app)},
+		{"passwordCredentials", passwordCredentials(app)},
+		{"publicClient", graphjson.Object{{"redirectUris", uris(app.PublicClientRedirectURIs)}}},
+		{"spa", graphjson.Object{{"redirectUris", uris(app.SPARedirectURIs)}}},
+		{"web", webObject(app)},
 	}
 }
 
@@ -61,6 +65,7 @@ func servicePrincipalObject(app *directory.Application) graphjson.Object {
 		{"appId", app.ID},
 		{"displayName", app.DisplayName},
 		{"servicePrincipalType", "Application"},
+		{"appRoleAssignmentRequired", app.AppRoleAssignmentRequired},
 		{"appRoles", appRoles(app)},
 	}
 }

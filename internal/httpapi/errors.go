@@ -54,6 +54,7 @@ var kindAnswers = map[directory.Kind]kindAnswer{
 	directory.KindInvitationUsed:         {http.StatusBadRequest, "Invitation_AlreadyRedeemed", false, false},
 	directory.KindInvitationSuperseded:   {http.StatusBadRequest, "Invitation_Superseded", false, false},
 	directory.KindInvitationOtherAddress: {http.StatusForbidden, "Invitation_OtherAddress", false, true},
+	directory.KindAppSignInRefused:       {http.StatusForbidden, "Authorization_RequestDenied", false, true},
 	directory.KindLeaveHomeOrganization:  {http.StatusForbidden, "Leave_HomeOrganization", false, true},
 	directory.KindLeaveNotGuest:          {http.StatusForbidden, "Leave_NotGuest", false, true},
 	directory.KindLeavePolicyOff:         {http.StatusForbidden, "Leave_PolicyOff", false, true},

@@ -19,6 +19,7 @@ var (
 	timeRE      = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z`)
 	skipTokenRE = regexp.MustCompile(`\$skiptoken=[A-Za-z0-9_-]+`)
 	redeemRE    = regexp.MustCompile(`token=[A-Za-z0-9_%-]+`)
+	secretRE    = regexp.MustCompile(`"ods_[A-Za-z0-9_-]+"`)
 )
 
 // mask replaces what changes from run to run (ids, times, tokens, the
@@ -29,6 +30,7 @@ func (e *env) mask(raw []byte) []byte {
 	out = timeRE.ReplaceAll(out, []byte("<time>"))
 	out = skipTokenRE.ReplaceAll(out, []byte("$$skiptoken=<skiptoken>"))
 	out = redeemRE.ReplaceAll(out, []byte("token=<token>"))
+	out = secretRE.ReplaceAll(out, []byte(`"<secret>"`))
 	var b bytes.Buffer
 	if err := json.Indent(&b, out, "", "  "); err != nil {
 		e.t.Fatalf("not JSON: %v\n%s", err, raw)

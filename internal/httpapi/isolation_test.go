@@ -119,6 +119,11 @@ func TestTenantIsolationOnEveryRoute(t *testing.T) {
 		"GET /v1.0/applications/{id}":      {"/v1.0/applications/" + f.app.ID, nil, notFound},
 		"GET /v1.0/servicePrincipals":      {"/v1.0/servicePrincipals", nil, ok(200)},
 		"GET /v1.0/servicePrincipals/{id}": {"/v1.0/servicePrincipals/" + f.app.ID, nil, notFound},
+		"PATCH /v1.0/applications/{id}": {"/v1.0/applications/" + f.app.ID, map[string]any{"web": map[string]any{
+			"redirectUris": []string{"https://evil.example/cb"}}}, notFound},
+		"POST /v1.0/applications/{id}/addPassword":    {"/v1.0/applications/" + f.app.ID + "/addPassword", map[string]any{}, notFound},
+		"POST /v1.0/applications/{id}/removePassword": {"/v1.0/applications/" + f.app.ID + "/removePassword", map[string]any{"keyId": f.app.ID}, notFound},
+		"PATCH /v1.0/servicePrincipals/{id}":          {"/v1.0/servicePrincipals/" + f.app.ID, map[string]any{"appRoleAssignmentRequired": true}, notFound},
 
 		"GET /v1.0/directory/deletedItems/microsoft.graph.user": {"/v1.0/directory/deletedItems/microsoft.graph.user", nil, ok(200)},
 		"GET /v1.0/directory/deletedItems/graph.user":           {"/v1.0/directory/deletedItems/graph.user", nil, ok(200)},

@@ -47,8 +47,12 @@ func (a *API) routeTable() []route {
 		{"GET /v1.0/applications", a.handleListApplications},
 		{"POST /v1.0/applications", a.handleCreateApplication},
 		{"GET /v1.0/applications/{id}", a.handleGetApplication},
+		{"PATCH /v1.0/applications/{id}", a.handleUpdateApplication},
+		{"POST /v1.0/applications/{id}/addPassword", a.handleAddPassword},
+		{"POST /v1.0/applications/{id}/removePassword", a.handleRemovePassword},
 		{"GET /v1.0/servicePrincipals", a.handleListServicePrincipals},
 		{"GET /v1.0/servicePrincipals/{id}", a.handleGetServicePrincipal},
+		{"PATCH /v1.0/servicePrincipals/{id}", a.handleUpdateServicePrincipal},
 
 		// Graph's SDKs write the type cast short (graph.user); both spellings work.
 		{"GET /v1.0/directory/deletedItems/microsoft.graph.user", a.handleListDeletedUsers},

@@ -15,7 +15,8 @@ var activities = []string{
 	directory.ActivityDeleteUser, directory.ActivityRestoreUser, directory.ActivityHardDeleteUser,
 	directory.ActivityAddUser, directory.ActivityUpdateUser, directory.ActivityDisableAccount, directory.ActivityEnableAccount,
 	directory.ActivityResetPassword, directory.ActivityAddGroup, directory.ActivityAddMemberToGroup,
-	directory.ActivityRemoveMemberFromGroup, directory.ActivityAddApplication, directory.ActivityAddAppRoleAssignment,
+	directory.ActivityRemoveMemberFromGroup, directory.ActivityAddApplication, directory.ActivityUpdateApplication, directory.ActivityUpdateAppSecrets,
+	directory.ActivityUpdateServicePrincipal, directory.ActivityAddAppRoleAssignment,
 	directory.ActivityRemoveAppRoleAssign, directory.ActivityAddRoleMember, directory.ActivityRemoveRoleMember,
 	directory.ActivityUpdateTenant, directory.ActivityUpdatePolicy, directory.ActivityExportPersonalData,
 }

@@ -100,6 +100,7 @@ var kindPages = map[directory.Kind]kindPage{
 	directory.KindInvitationUsed:         {http.StatusGone, "This invitation can't be used", ""},
 	directory.KindInvitationSuperseded:   {http.StatusGone, "This invitation can't be used", ""},
 	directory.KindInvitationOtherAddress: {http.StatusForbidden, "This invitation is for another address", ""},
+	directory.KindAppSignInRefused:       {http.StatusForbidden, "You can't sign in to this app", ""},
 	directory.KindLeaveHomeOrganization:  {http.StatusForbidden, leaveRefused, "/myaccount/organizations"},
 	directory.KindLeaveNotGuest:          {http.StatusForbidden, leaveRefused, "/myaccount/organizations"},
 	directory.KindLeavePolicyOff:         {http.StatusForbidden, leaveRefused, "/myaccount/organizations"},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/orgdir/orgdir/internal/directory"
 )
@@ -218,6 +219,25 @@ func matrixCases() []matrixCase {
 		}},
 		{"ListApplications", "++++FFUUU", func(m *matrixWorld) func(context.Context) error {
 			return func(ctx context.Context) error { return errOnly(m.svc.ListApplications(ctx, m.c(), directory.Page{})) }
+		}},
+		{"UpdateApplication", "++FFNNUUU", func(m *matrixWorld) func(context.Context) error {
+			a := must(m.svc.CreateApplication(m.sys, m.c(), "Client App", nil))(m.t)
+			return func(ctx context.Context) error {
+				return errOnly(m.svc.UpdateApplication(ctx, m.c(), a.ID, directory.ApplicationPatch{AppRoleAssignmentRequired: ptr(true)}))
+			}
+		}},
+		{"AddApplicationPassword", "++FFNNUUU", func(m *matrixWorld) func(context.Context) error {
+			a := must(m.svc.CreateApplication(m.sys, m.c(), "Client App", nil))(m.t)
+			return func(ctx context.Context) error {
+				_, _, err := m.svc.AddApplicationPassword(ctx, m.c(), a.ID, "matrix", time.Time{})
+				return err
+			}
+		}},
+		{"RemoveApplicationPassword", "++FFNNUUU", func(m *matrixWorld) func(context.Context) error {
+			a := must(m.svc.CreateApplication(m.sys, m.c(), "Client App", nil))(m.t)
+			_, c, err := m.svc.AddApplicationPassword(m.sys, m.c(), a.ID, "matrix", time.Time{})
+			ok(m.t, err)
+			return func(ctx context.Context) error { return m.svc.RemoveApplicationPassword(ctx, m.c(), a.ID, c.KeyID) }
 		}},
 		{"AssignAppRole", "++FFNNUUU", func(m *matrixWorld) func(context.Context) error {
 			x := m.fresh()

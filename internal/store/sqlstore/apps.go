@@ -6,13 +6,15 @@ import (
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
-const appCols = `id, tenant_id, display_name, app_roles, created_at`
+const appCols = `id, tenant_id, display_name, app_roles, created_at, web_redirect_uris, web_logout_url,
+	spa_redirect_uris, public_client_redirect_uris, app_role_assignment_required, password_credentials`
 
 func scanApp(r scanner) (*directory.Application, error) {
 	var a directory.Application
 	var created scanTime
-	var roles string
-	if err := r.Scan(&a.ID, &a.TenantID, &a.DisplayName, &roles, &created); err != nil {
+	var roles, web, spa, public, creds string
+	if err := r.Scan(&a.ID, &a.TenantID, &a.DisplayName, &roles, &created, &web, &a.WebLogoutURL,
+		&spa, &public, &a.AppRoleAssignmentRequired, &creds); err != nil {
 		return nil, err
 	}
 	a.CreatedAt = created.Time
@@ -20,20 +22,67 @@ func scanApp(r scanner) (*directory.Application, error) {
 	if a.AppRoles, err = fromJSON[directory.AppRole](roles); err != nil {
 		return nil, err
 	}
+	if a.WebRedirectURIs, err = fromJSON[string](web); err != nil {
+		return nil, err
+	}
+	if a.SPARedirectURIs, err = fromJSON[string](spa); err != nil {
+		return nil, err
+	}
+	if a.PublicClientRedirectURIs, err = fromJSON[string](public); err != nil {
+		return nil, err
+	}
+	if a.PasswordCredentials, err = fromJSON[directory.PasswordCredential](creds); err != nil {
+		return nil, err
+	}
+	for i := range a.PasswordCredentials {
+		c := &a.PasswordCredentials[i]
+		c.StartDateTime, c.EndDateTime = c.StartDateTime.UTC(), c.EndDateTime.UTC()
+	}
 	return &a, nil
 }
 
+// appLists encodes the list columns of a, in the order of appCols.
+func appLists(a *directory.Application) ([]string, error) {
+	var out []string
+	for _, f := range []func() (string, error){
+		func() (string, error) { return toJSON(a.AppRoles) },
+		func() (string, error) { return toJSON(a.WebRedirectURIs) },
+		func() (string, error) { return toJSON(a.SPARedirectURIs) },
+		func() (string, error) { return toJSON(a.PublicClientRedirectURIs) },
+		func() (string, error) { return toJSON(a.PasswordCredentials) },
+	} {
+		s, err := f()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
 func (t *tx) CreateApplication(ctx context.Context, a *directory.Application) error {
-	roles, err := toJSON(a.AppRoles)
+	l, err := appLists(a)
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO applications (`+appCols+`) VALUES (?, ?, ?, ?, ?)`,
-		a.ID, a.TenantID, a.DisplayName, roles, t.d.timeArg(a.CreatedAt))
+	_, err = t.exec(ctx, `INSERT INTO applications (`+appCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.TenantID, a.DisplayName, l[0], t.d.timeArg(a.CreatedAt), l[1], a.WebLogoutURL, l[2], l[3],
+		a.AppRoleAssignmentRequired, l[4])
 	if err != nil {
 		return t.fail(err, "application")
 	}
 	return nil
+}
+
+func (t *tx) UpdateApplication(ctx context.Context, a *directory.Application) error {
+	l, err := appLists(a)
+	if err != nil {
+		return err
+	}
+	return t.execOne(ctx, "application", `UPDATE applications SET display_name = ?, app_roles = ?, web_redirect_uris = ?,
+		web_logout_url = ?, spa_redirect_uris = ?, public_client_redirect_uris = ?, app_role_assignment_required = ?,
+		password_credentials = ? WHERE tenant_id = ? AND id = ?`,
+		a.DisplayName, l[0], l[1], a.WebLogoutURL, l[2], l[3], a.AppRoleAssignmentRequired, l[4], a.TenantID, a.ID)
 }
 
 func (t *tx) GetApplication(ctx context.Context, tenantID, id string) (*directory.Application, error) {

@@ -14,6 +14,37 @@ func (f *fx) assignment(tenantID, userID, appID, roleID string) *directory.AppRo
 }
 
 var applicationTests = map[string]func(*testing.T, *fx){
+	"UpdateWritesClientSettingsAndSecrets": func(t *testing.T, f *fx) {
+		tn, other := f.tenant(), f.tenant()
+		a := f.app(tn.ID)
+		a.DisplayName = "Renamed"
+		a.WebRedirectURIs = []string{"https://app.example/callback", "http://localhost:8400/cb"}
+		a.WebLogoutURL = "https://app.example/signed-out"
+		a.SPARedirectURIs = []string{"https://spa.example/"}
+		a.PublicClientRedirectURIs = []string{"http://127.0.0.1/"}
+		a.AppRoleAssignmentRequired = true
+		a.PasswordCredentials = []directory.PasswordCredential{{KeyID: directory.NewID(), DisplayName: "ci", Hint: "ods",
+			StartDateTime: base, EndDateTime: base.AddDate(2, 0, 0), SecretHash: directory.HashSecret("ods_x")}}
+		f.write(func(tx directory.Tx) error { return tx.UpdateApplication(f.ctx, a) })
+		f.read(func(tx directory.Tx) error {
+			got, err := tx.GetApplication(f.ctx, tn.ID, a.ID)
+			wantNoErr(t, err)
+			sameJSON(t, got, a)
+			return nil
+		})
+		// Another tenant cannot write it.
+		moved := *a
+		moved.TenantID, moved.DisplayName = other.ID, "Stolen"
+		wantKind(t, f.tryWrite(func(tx directory.Tx) error { return tx.UpdateApplication(f.ctx, &moved) }), directory.KindNotFound)
+		f.read(func(tx directory.Tx) error {
+			got, err := tx.GetApplication(f.ctx, tn.ID, a.ID)
+			wantNoErr(t, err)
+			if got.DisplayName != "Renamed" {
+				t.Errorf("display name = %q after another tenant's update", got.DisplayName)
+			}
+			return nil
+		})
+	},
 	"CreateThenGetKeepsAppRoles": func(t *testing.T, f *fx) {
 		tn := f.tenant()
 		a := f.app(tn.ID)

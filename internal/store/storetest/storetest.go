@@ -36,6 +36,8 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 		{"Sessions", sessionTests},
 		{"OneTimeCodes", oneTimeCodeTests},
 		{"SignInThrottle", throttleTests},
+		{"SigningKeys", signingKeyTests},
+		{"OAuthGrants", grantTests},
 		{"TenantIsolation", isolationTests},
 		{"DeleteUser", deleteUserTests},
 		{"Purgeable", purgeTests},
