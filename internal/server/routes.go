@@ -5,6 +5,7 @@ import (
 
 	"github.com/orgdir/orgdir/internal/httpapi"
 	"github.com/orgdir/orgdir/internal/httpx"
+	"github.com/orgdir/orgdir/internal/oidcprovider"
 	"github.com/orgdir/orgdir/internal/webui"
 )
 
@@ -20,19 +21,43 @@ func (s *Server) routes() (http.Handler, error) {
 		mux.Handle("/v1.0/", httpapi.New(s.deps.Service, httpapi.Options{Logger: s.deps.Logger, Clock: s.deps.Clock, BaseURL: s.deps.BaseURL}))
 	}
 
-	// Web UI (internal/webui); it owns every other path:
+	// The OpenID Connect provider of every tenant (internal/oidcprovider),
+	// under /{tenant}/…, and the web UI (internal/webui), which owns every
+	// other path. The provider's patterns start with a wildcard, which the
+	// mux cannot mix with /v1.0/, so they have a mux of their own, asked
+	// first.
 	if s.deps.Service != nil {
+		op, err := oidcprovider.New(oidcprovider.Options{Service: s.deps.Service, Logger: s.deps.Logger, Clock: s.deps.Clock,
+			BaseURL: s.deps.BaseURL})
+		if err != nil {
+			return nil, err
+		}
+		protocol := http.NewServeMux()
+		for _, rt := range op.Routes() {
+			protocol.Handle(rt.Pattern, httpx.Route(rt.Pattern, rt.Handler))
+		}
 		ui, err := webui.New(webui.Options{Service: s.deps.Service, Logger: s.deps.Logger, Clock: s.deps.Clock,
 			BaseURL: s.deps.BaseURL, MailDelivered: s.deps.MailDelivered, EchoPasscodes: s.deps.EchoPasscodes,
 			TrustedProxies: s.deps.TrustedProxies})
 		if err != nil {
 			return nil, err
 		}
-		mux.Handle("/", ui)
+		mux.Handle("/", firstMatch(protocol, ui))
 	}
-
 	// The one pipeline of every route: request id, panic recovery, access
 	// log and metrics (internal/httpx).
 	p := &httpx.Pipeline{Log: s.deps.Logger, Observer: s.deps.Metrics, Now: s.deps.Clock}
 	return p.Wrap(mux), nil
+}
+
+// firstMatch serves a request with first when one of its patterns matches
+// it, else with rest.
+func firstMatch(first *http.ServeMux, rest http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := first.Handler(r); pattern != "" {
+			first.ServeHTTP(w, r)
+			return
+		}
+		rest.ServeHTTP(w, r)
+	})
 }

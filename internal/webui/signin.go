@@ -32,7 +32,13 @@ type signinPage struct {
 }
 
 func (u *UI) signinPage(w http.ResponseWriter, r *http.Request) error {
-	p := signinPage{Page: u.base(w, r, "Sign in"), Next: r.URL.Query().Get("next")}
+	// login_hint comes from an app's authorization request (OpenID
+	// Connect): it only fills the user name in.
+	hint := r.URL.Query().Get("login_hint")
+	if len(hint) > 256 {
+		hint = ""
+	}
+	p := signinPage{Page: u.base(w, r, "Sign in"), Next: r.URL.Query().Get("next"), UPN: hint}
 	u.render(w, r, http.StatusOK, "signin", p)
 	return nil
 }

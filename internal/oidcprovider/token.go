@@ -1,0 +1,153 @@
+package oidcprovider
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-jose/go-jose/v4/jwt"
+
+	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+)
+
+// clientAuth reads how the client authenticates at the token, revoke
+// and introspect endpoints: HTTP Basic (form-urlencoded id and secret,
+// RFC 6749 §2.3.1) or client_id and client_secret in the body; one only.
+func clientAuth(r *http.Request) (directory.ClientAuth, bool, error) {
+	c := directory.ClientAuth{ID: r.PostForm.Get("client_id"), Secret: r.PostForm.Get("client_secret")}
+	id, secret, basic := r.BasicAuth()
+	if basic {
+		if c.Secret != "" {
+			return c, basic, &protoError{Err: errInvalidRequest("the client authenticated in more than one way")}
+		}
+		var err1, err2 error
+		id, err1 = url.QueryUnescape(id)
+		secret, err2 = url.QueryUnescape(secret)
+		if err1 != nil || err2 != nil || (c.ID != "" && c.ID != id) {
+			return c, basic, &protoError{Err: oidc.ErrInvalidClient().WithDescription("the client credentials are not valid"), Status: http.StatusUnauthorized, Basic: true}
+		}
+		c = directory.ClientAuth{ID: id, Secret: secret}
+	}
+	if c.ID == "" {
+		return c, basic, &protoError{Err: errInvalidRequest("AADSTS900144: the request has no client_id"), Status: http.StatusBadRequest}
+	}
+	return c, basic, nil
+}
+
+// token is the token endpoint: authorization_code, refresh_token and
+// client_credentials.
+func (p *Provider) token(w http.ResponseWriter, r *http.Request, t *directory.IssuerTenant) error {
+	if r.URL.RawQuery != "" && (r.URL.Query().Has("client_secret") || r.URL.Query().Has("code")) {
+		return &protoError{Err: errInvalidRequest("the token request must be in the body, not the URL")}
+	}
+	c, basic, err := clientAuth(r)
+	if err != nil {
+		return err
+	}
+	f := r.PostForm
+	var resp *oidc.AccessTokenResponse
+	switch gt := f.Get("grant_type"); oidc.GrantType(gt) {
+	case oidc.GrantTypeCode:
+		if f.Get("code") == "" {
+			return &protoError{Err: errInvalidRequest("AADSTS900144: the request has no code")}
+		}
+		issue, err := p.svc.RedeemAuthCode(r.Context(), t.ID, c, f.Get("code"), f.Get("redirect_uri"), f.Get("code_verifier"))
+		if err != nil {
+			return withBasic(err, basic)
+		}
+		resp, err = p.signInTokens(r, issue, true)
+		if err != nil {
+			return err
+		}
+	case oidc.GrantTypeRefreshToken:
+		if f.Get("refresh_token") == "" {
+			return &protoError{Err: errInvalidRequest("AADSTS900144: the request has no refresh_token")}
+		}
+		issue, err := p.svc.RefreshGrant(r.Context(), t.ID, c, f.Get("refresh_token"))
+		if err != nil {
+			return withBasic(err, basic)
+		}
+		resp, err = p.signInTokens(r, issue, false)
+		if err != nil {
+			return err
+		}
+	case oidc.GrantTypeClientCredentials:
+		app, err := p.svc.ClientCredentials(r.Context(), t.ID, c)
+		if err != nil {
+			return withBasic(err, basic)
+		}
+		resp, err = p.appToken(r, app, f.Get("scope"))
+		if err != nil {
+			return err
+		}
+	case "":
+		return &protoError{Err: errInvalidRequest("AADSTS900144: the request has no grant_type")}
+	default:
+		return &protoError{Err: oidc.ErrUnsupportedGrantType().WithDescription("AADSTS70003: grant_type %s is not supported", gt)}
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+func withBasic(err error, basic bool) error {
+	pe := fromDomain(err)
+	pe.Basic = basic
+	return pe
+}
+
+// signInTokens are the access token, ID token (when openid was asked
+// for) and next refresh token of a user's grant.
+func (p *Provider) signInTokens(r *http.Request, issue *directory.TokenIssue, withNonce bool) (*oidc.AccessTokenResponse, error) {
+	now := p.now()
+	in := issue.SignIn
+	scopes := issue.Scopes
+	at := p.signInClaims(in, now, p.ttl)
+	at.ID = directory.NewID()
+	at.AuthorizedParty, at.Scope, at.Grant = in.AppID, strings.Join(scopes, " "), issue.GrantID
+	// An access token names no person's e-mail: resource servers ask
+	// userinfo for it.
+	at.Email, at.IdentityProvider, at.AuthTime = "", in.IdentityProvider, 0
+	access, err := p.sign(r.Context(), typeAccessToken, at)
+	if err != nil {
+		return nil, err
+	}
+	resp := &oidc.AccessTokenResponse{AccessToken: access, TokenType: oidc.BearerToken, ExpiresIn: uint64(p.ttl.Seconds()),
+		RefreshToken: issue.RefreshToken, Scope: scopes}
+	if slices.Contains(scopes, oidc.ScopeOpenID) {
+		id := p.signInClaims(in, now, p.ttl)
+		if withNonce {
+			id.Nonce = issue.Nonce
+		}
+		if resp.IDToken, err = p.sign(r.Context(), typeIDToken, id); err != nil {
+			return nil, err
+		}
+	}
+	return resp, nil
+}
+
+// appToken is the access token of a client credentials grant (Entra v2.0
+// app-only: sub and oid are the application, idtyp is app).
+func (p *Provider) appToken(r *http.Request, app *directory.AppToken, scope string) (*oidc.AccessTokenResponse, error) {
+	now := p.now()
+	c := tokenClaims{
+		Version: "2.0", TenantID: app.TenantID, ObjectID: app.AppID, Roles: app.Roles,
+		AuthorizedParty: app.AppID, AppID: app.AppID, IDType: "app",
+	}
+	c.Issuer, c.Subject, c.Audience = p.svc.Issuer(app.TenantID), app.AppID, []string{app.AppID}
+	c.ID = directory.NewID()
+	c.IssuedAt, c.NotBefore, c.Expiry = numeric(now), numeric(now), numeric(now.Add(p.ttl))
+	tok, err := p.sign(r.Context(), typeAccessToken, c)
+	if err != nil {
+		return nil, err
+	}
+	resp := &oidc.AccessTokenResponse{AccessToken: tok, TokenType: oidc.BearerToken, ExpiresIn: uint64(p.ttl.Seconds())}
+	if scope != "" {
+		resp.Scope = strings.Fields(scope)
+	}
+	return resp, nil
+}
+
+func numeric(t time.Time) *jwt.NumericDate { return jwt.NewNumericDate(t) }
