@@ -20,11 +20,6 @@ const (
 	typeAccessToken = "at+jwt"
 )
 
-// claimGrant carries the grant of a delegated access token, so that
-// userinfo and introspection can ask the directory whether it still
-// stands (orgdir's own claim; Entra has none).
-const claimGrant = "xms_orgdir_gid"
-
 // tokenClaims are the claims of orgdir's ID and access tokens, as Entra
 // v2.0 names them.
 type tokenClaims struct {
@@ -46,7 +41,10 @@ type tokenClaims struct {
 	AppID           string `json:"appid,omitempty"`
 	Scope           string `json:"scp,omitempty"`
 	IDType          string `json:"idtyp,omitempty"`
-	Grant           string `json:"xms_orgdir_gid,omitempty"`
+	// Grant is the grant of a delegated access token, so that userinfo
+	// and introspection can ask the directory whether it still stands
+	// (orgdir's own claim; Entra has none).
+	Grant string `json:"xms_orgdir_gid,omitempty"`
 }
 
 // signInClaims are the claims of in, issued now for ttl.
