@@ -37,6 +37,7 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 	t.Run("SigningKeys", func(t *testing.T) { testSigningKeys(t, ns) })
 	t.Run("AppSignIn", func(t *testing.T) { testAppSignIn(t, ns) })
 	t.Run("OAuthFlows", func(t *testing.T) { testOAuthFlows(t, ns) })
+	t.Run("OIDCClient", func(t *testing.T) { testOIDCClient(t, ns) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, ns) })
 	t.Run("Export", func(t *testing.T) { testExport(t, ns) })
 	t.Run("GDPR", func(t *testing.T) { testGDPR(t, ns) })
