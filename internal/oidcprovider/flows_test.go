@@ -222,3 +222,43 @@ func (w *world) userinfoStatus(token string) int {
 	resp.Body.Close()
 	return resp.StatusCode
 }
+
+func TestNoRefreshTokenWithoutOfflineAccess(t *testing.T) {
+	eachStore(t, func(t *testing.T, w *world) {
+		r := w.webRP()
+		r.conf.Scopes = []string{gooidc.ScopeOpenID, "profile"}
+		s := r.codeFlow(w, w.browser(), demo.AdaUPN, demo.AdaPassword)
+		if s.tok.RefreshToken != "" {
+			t.Error("a refresh token without offline_access")
+		}
+	})
+}
+
+func TestSinglePageAppsMayCallTheTokenEndpoint(t *testing.T) {
+	eachStore(t, func(t *testing.T, w *world) {
+		token := w.srv.URL + "/" + w.d.Contoso.ID + "/oauth2/v2.0/token"
+		req, _ := http.NewRequest(http.MethodOptions, token, nil)
+		req.Header.Set("Origin", "http://localhost:3000")
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		resp, err := w.srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNoContent || resp.Header.Get("Access-Control-Allow-Origin") != "*" ||
+			!strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "Content-Type") {
+			t.Errorf("preflight: %d %v", resp.StatusCode, resp.Header)
+		}
+		// The authorization endpoint is for browsers navigating, not scripts.
+		req, _ = http.NewRequest(http.MethodOptions, w.srv.URL+"/"+w.d.Contoso.ID+"/oauth2/v2.0/authorize", nil)
+		req.Header.Set("Origin", "http://localhost:3000")
+		resp, err = w.srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.Header.Get("Access-Control-Allow-Origin") != "" {
+			t.Error("authorize answers CORS")
+		}
+	})
+}

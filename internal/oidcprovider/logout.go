@@ -1,7 +1,6 @@
 package oidcprovider
 
 import (
-	"crypto/rsa"
 	"embed"
 	"net/http"
 	"net/url"
@@ -115,12 +114,12 @@ func (p *Provider) idTokenHint(r *http.Request, t *directory.IssuerTenant, raw s
 		if k.ID != tok.Headers[0].KeyID {
 			continue
 		}
-		priv, err := k.RSA()
+		priv, err := p.rsaKey(k)
 		if err != nil {
 			return nil
 		}
 		var c tokenClaims
-		if err := tok.Claims((*rsa.PublicKey)(&priv.PublicKey), &c); err != nil {
+		if err := tok.Claims(&priv.PublicKey, &c); err != nil {
 			return nil
 		}
 		if c.Issuer != p.svc.Issuer(t.ID) {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/orgdir/orgdir/internal/directory"
@@ -45,6 +46,7 @@ type Provider struct {
 	ttl      time.Duration
 	sessions *websession.Manager
 	pages    *template.Template
+	parsed   sync.Map // signing key id → *rsa.PrivateKey
 }
 
 // New returns the provider; its pages are parsed here, so a broken
@@ -83,18 +85,45 @@ type Route struct {
 // through the one pipeline (httpx.Route).
 func (p *Provider) Routes() []Route {
 	return []Route{
-		{"GET /{tenant}/v2.0/.well-known/openid-configuration", p.api(p.discovery)},
-		{"GET /{tenant}/discovery/v2.0/keys", p.api(p.keys)},
+		{"GET /{tenant}/v2.0/.well-known/openid-configuration", cors(p.api(p.discovery))},
+		{"OPTIONS /{tenant}/v2.0/.well-known/openid-configuration", http.HandlerFunc(preflight)},
+		{"GET /{tenant}/discovery/v2.0/keys", cors(p.api(p.keys))},
+		{"OPTIONS /{tenant}/discovery/v2.0/keys", http.HandlerFunc(preflight)},
 		{"GET /{tenant}/oauth2/v2.0/authorize", p.browser(p.authorize)},
 		{"POST /{tenant}/oauth2/v2.0/authorize", p.browser(p.authorize)},
-		{"POST /{tenant}/oauth2/v2.0/token", p.api(p.token)},
-		{"GET /{tenant}/oidc/userinfo", p.api(p.userinfo)},
-		{"POST /{tenant}/oidc/userinfo", p.api(p.userinfo)},
-		{"POST /{tenant}/oauth2/v2.0/revoke", p.api(p.revoke)},
+		{"POST /{tenant}/oauth2/v2.0/token", cors(p.api(p.token))},
+		{"OPTIONS /{tenant}/oauth2/v2.0/token", http.HandlerFunc(preflight)},
+		{"GET /{tenant}/oidc/userinfo", cors(p.api(p.userinfo))},
+		{"POST /{tenant}/oidc/userinfo", cors(p.api(p.userinfo))},
+		{"OPTIONS /{tenant}/oidc/userinfo", http.HandlerFunc(preflight)},
+		{"POST /{tenant}/oauth2/v2.0/revoke", cors(p.api(p.revoke))},
+		{"OPTIONS /{tenant}/oauth2/v2.0/revoke", http.HandlerFunc(preflight)},
 		{"POST /{tenant}/oauth2/v2.0/introspect", p.api(p.introspect)},
 		{"GET /{tenant}/oauth2/v2.0/logout", p.browser(p.logout)},
 		{"POST /{tenant}/oauth2/v2.0/logout", p.browser(p.logout)},
 	}
+}
+
+// cors lets single-page apps call an endpoint from their own origin.
+// Any origin may: these endpoints take no cookie (the browser sends none
+// with a wildcard origin), so a page of another site can only spend a
+// code, token or secret it already holds.
+func cors(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Origin") != "" {
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// preflight answers a CORS preflight of a cors endpoint.
+func preflight(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.Header().Set("Access-Control-Allow-Methods", "GET, POST")
+	w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+	w.Header().Set("Access-Control-Max-Age", "86400")
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // handlerFunc serves one endpoint of tenant t; an error is written by the

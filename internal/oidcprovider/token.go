@@ -114,8 +114,12 @@ func (p *Provider) signInTokens(r *http.Request, issue *directory.TokenIssue, wi
 	if err != nil {
 		return nil, err
 	}
-	resp := &oidc.AccessTokenResponse{AccessToken: access, TokenType: oidc.BearerToken, ExpiresIn: uint64(p.ttl.Seconds()),
-		RefreshToken: issue.RefreshToken, Scope: scopes}
+	resp := &oidc.AccessTokenResponse{AccessToken: access, TokenType: oidc.BearerToken, ExpiresIn: uint64(p.ttl.Seconds()), Scope: scopes}
+	// As Entra: a refresh token only for offline_access. (The directory
+	// keeps one for every grant; an unasked-for one is never shown.)
+	if slices.Contains(scopes, oidc.ScopeOfflineAccess) {
+		resp.RefreshToken = issue.RefreshToken
+	}
 	if slices.Contains(scopes, oidc.ScopeOpenID) {
 		id := p.signInClaims(in, now, p.ttl)
 		if withNonce {

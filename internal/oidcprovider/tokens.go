@@ -71,9 +71,9 @@ func (p *Provider) sign(ctx context.Context, typ string, claims any) (string, er
 	if err != nil {
 		return "", err
 	}
-	priv, err := set.Signing.RSA()
+	priv, err := p.rsaKey(set.Signing)
 	if err != nil {
-		return "", directory.Internal(err)
+		return "", err
 	}
 	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: priv, KeyID: set.Signing.ID}},
 		(&jose.SignerOptions{}).WithType(jose.ContentType(typ)))
@@ -95,9 +95,9 @@ func (p *Provider) publicKeys(ctx context.Context) ([]jose.JSONWebKey, error) {
 	}
 	keys := make([]jose.JSONWebKey, 0, len(set.Verify))
 	for _, k := range set.Verify {
-		priv, err := k.RSA()
+		priv, err := p.rsaKey(k)
 		if err != nil {
-			return nil, directory.Internal(err)
+			return nil, err
 		}
 		keys = append(keys, jose.JSONWebKey{Key: &priv.PublicKey, KeyID: k.ID, Algorithm: string(jose.RS256), Use: "sig"})
 	}
@@ -128,9 +128,9 @@ func (p *Provider) verifyAccessToken(ctx context.Context, t *directory.IssuerTen
 	var key *rsa.PublicKey
 	for _, k := range set.Verify {
 		if k.ID == h.KeyID {
-			priv, err := k.RSA()
+			priv, err := p.rsaKey(k)
 			if err != nil {
-				return nil, directory.Internal(err)
+				return nil, err
 			}
 			key = &priv.PublicKey
 		}
@@ -149,4 +149,19 @@ func (p *Provider) verifyAccessToken(ctx context.Context, t *directory.IssuerTen
 		return nil, errBadToken
 	}
 	return &c, nil
+}
+
+// rsaKey is k's private key, parsed once: a key's bytes never change
+// under its id, so the parsed key is kept by id (a few keys at most; a
+// retired one stays in memory until the process ends).
+func (p *Provider) rsaKey(k *directory.SigningKey) (*rsa.PrivateKey, error) {
+	if v, ok := p.parsed.Load(k.ID); ok {
+		return v.(*rsa.PrivateKey), nil
+	}
+	priv, err := k.RSA()
+	if err != nil {
+		return nil, directory.Internal(err)
+	}
+	p.parsed.Store(k.ID, priv)
+	return priv, nil
 }
