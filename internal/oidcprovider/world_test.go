@@ -53,11 +53,14 @@ func eachStore(t *testing.T, fn func(t *testing.T, w *world)) {
 		return
 	}
 	t.Run("postgres", func(t *testing.T) {
-		fn(t, newWorld(t, openPostgres(t, dsn)))
+		st, _ := openPostgres(t, dsn)
+		fn(t, newWorld(t, st))
 	})
 }
 
-func openPostgres(t *testing.T, dsn string) directory.Store {
+// openPostgres opens a store in a new schema of dsn, dropped when the
+// test ends, and returns the DSN that opens that schema again.
+func openPostgres(t *testing.T, dsn string) (directory.Store, string) {
 	t.Helper()
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {
@@ -85,7 +88,7 @@ func openPostgres(t *testing.T, dsn string) directory.Store {
 		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
 		_ = admin.Close()
 	})
-	return st
+	return st, u.String()
 }
 
 // world is the real server (every route, the one pipeline) over a real
@@ -104,18 +107,16 @@ type world struct {
 
 func newWorld(t *testing.T, st directory.Store) *world {
 	t.Helper()
+	return newWorldWith(t, st, 0)
+}
+
+// newWorldWith is newWorld with signing keys rotating every keyRotation.
+func newWorldWith(t *testing.T, st directory.Store, keyRotation time.Duration) *world {
+	t.Helper()
+	clock := directory.NewFixedClock(time.Now().UTC().Truncate(time.Second))
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
-	clock := directory.NewFixedClock(time.Now().UTC().Truncate(time.Second))
-	hasher := &auth.Argon2Hasher{Params: auth.Argon2Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 16, SaltLen: 8}}
-	svc := directory.NewService(st, directory.Options{Clock: clock.Now, PublicBaseURL: base, PasswordHasher: hasher})
-	s, err := server.New(server.Deps{Service: svc, Clock: clock.Now, BaseURL: base})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Config.Handler = s.Handler()
-	srv.Start()
-	t.Cleanup(srv.Close)
+	svc := startInstance(t, srv, st, clock, base, keyRotation)
 	d, err := demo.Seed(context.Background(), svc, base)
 	if err != nil {
 		t.Fatal(err)
@@ -131,6 +132,24 @@ func newWorld(t *testing.T, st directory.Store) *world {
 	}
 	w.ctx = gooidc.ClientContext(context.Background(), srv.Client())
 	return w
+}
+
+// startInstance starts the real server of an orgdir instance on srv, over
+// st, at the public URL base (which several instances share);
+// keyRotation zero is the directory's default.
+func startInstance(t *testing.T, srv *httptest.Server, st directory.Store, clock *directory.FixedClock, base string, keyRotation time.Duration) *directory.Service {
+	t.Helper()
+	hasher := &auth.Argon2Hasher{Params: auth.Argon2Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 16, SaltLen: 8}}
+	svc := directory.NewService(st, directory.Options{Clock: clock.Now, PublicBaseURL: base, PasswordHasher: hasher,
+		SigningKeyRotation: keyRotation})
+	s, err := server.New(server.Deps{Service: svc, Clock: clock.Now, BaseURL: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Config.Handler = s.Handler()
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return svc
 }
 
 func (w *world) as(u *directory.User) context.Context {
