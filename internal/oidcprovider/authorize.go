@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/orgdir/orgdir/internal/directory"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
@@ -67,9 +69,22 @@ func (p *Provider) authorize(w http.ResponseWriter, r *http.Request, t *director
 	if m := q.Get("code_challenge_method"); m != "" && m != directory.PKCEMethodS256 {
 		return p.fail(w, r, resp, errInvalidRequest("AADSTS501491: code_challenge_method must be S256"))
 	}
+	maxAge := -1
+	if v := q.Get("max_age"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return p.fail(w, r, resp, errInvalidRequest("max_age must be a number of seconds"))
+		}
+		maxAge = n
+	}
 	ws, err := p.sessions.Load(w, r)
 	if err != nil {
 		return err
+	}
+	// max_age: a sign-in older than that many seconds asks again (OpenID
+	// Connect Core §3.1.2.1), as prompt=login does.
+	if ws.Session != nil && maxAge >= 0 && p.now().Sub(ws.Session.CreatedAt) > time.Duration(maxAge)*time.Second {
+		again = true
 	}
 	if ws.Session == nil || again {
 		if none {
@@ -101,11 +116,12 @@ func (p *Provider) authorize(w http.ResponseWriter, r *http.Request, t *director
 
 // toSignIn sends the browser to the web UI's sign-in page, which brings
 // it back here (through its safe-redirect check) once signed in. The way
-// back drops prompt=login, which the sign-in has just honoured.
+// back drops prompt=login and max_age, which the sign-in has just
+// honoured.
 func (p *Provider) toSignIn(w http.ResponseWriter, r *http.Request, resp *authResponse) error {
 	back := url.Values{}
 	for k, v := range r.Form {
-		if k != "prompt" {
+		if k != "prompt" && k != "max_age" {
 			back[k] = v
 		}
 	}

@@ -200,6 +200,14 @@ func TestPromptNoneAndLogin(t *testing.T) {
 		if again.claims.SID == s.claims.SID || again.claims.AuthTime <= s.claims.AuthTime {
 			t.Errorf("prompt=login kept the session: sid %s auth_time %d, before %s %d", again.claims.SID, again.claims.AuthTime, s.claims.SID, s.claims.AuthTime)
 		}
+		// max_age: a sign-in younger than it is kept, an older one asks again.
+		if p := b.get(r.authURL(oauth2.SetAuthURLParam("max_age", "3600"))); p.location == nil {
+			t.Errorf("max_age=3600 asked again: %d at %s", p.status, p.path)
+		}
+		w.clock.Advance(2 * time.Minute)
+		if p := b.get(r.authURL(oauth2.SetAuthURLParam("max_age", "60"))); p.path != "/signin" {
+			t.Errorf("max_age=60 two minutes after sign-in: %d at %s", p.status, p.path)
+		}
 	})
 }
 

@@ -50,8 +50,12 @@ func (p *Provider) userinfo(w http.ResponseWriter, r *http.Request, t *directory
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"sub": in.Subject, "name": in.Name,
-		"preferred_username": in.PreferredUsername, "email": in.Email, "oid": in.UserID, "tid": in.TenantID})
+	out := map[string]any{"sub": in.Subject, "name": in.Name, "preferred_username": in.PreferredUsername,
+		"oid": in.UserID, "tid": in.TenantID}
+	if in.Email != "" {
+		out["email"] = in.Email
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
