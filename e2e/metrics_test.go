@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/orgdir/orgdir/internal/demo"
 )
 
 // scrape reads one series' value from a Prometheus text page; -1 when
@@ -79,7 +81,11 @@ func TestMetricsAreServedApartAndMoveWithRequests(t *testing.T) {
 	}
 	get(srv.URL+"/v1.0/users", "odt_not-a-real-token")
 	get(srv.URL+"/v1.0/users/ada@fabrikam.example", "odt_not-a-real-token")
+	signIn(t, srv, demo.ContosoAdminUPN, demo.ContosoAdminPass)
 	after := page()
+	if s := `orgdir_sign_ins_total{method="password",result="success"}`; scrape(t, after, s)-max(scrape(t, before, s), 0) != 1 {
+		t.Errorf("a password sign-in is not counted:\n%s", grep(after, "orgdir_sign_ins_total"))
+	}
 
 	if d := scrape(t, after, healthz) - max(scrape(t, before, healthz), 0); d != 3 {
 		t.Errorf("%s moved by %v, want 3", healthz, d)

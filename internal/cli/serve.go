@@ -12,8 +12,10 @@ import (
 
 	"github.com/orgdir/orgdir/internal/clientaddr"
 	"github.com/orgdir/orgdir/internal/demo"
+	"github.com/orgdir/orgdir/internal/directory"
 	"github.com/orgdir/orgdir/internal/jobs"
 	"github.com/orgdir/orgdir/internal/mail"
+	"github.com/orgdir/orgdir/internal/metrics"
 	"github.com/orgdir/orgdir/internal/server"
 )
 
@@ -78,8 +80,13 @@ the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
 	if public == "" {
 		public = localURL(ln.Addr())
 	}
-	svc := e.newService(st, public)
-	m, err := e.serveMetrics(ctx, *metricsAddr, st, svc, logger)
+	// The metrics exist only once the service does (they read it); the
+	// service's sign-ins reach them through m, set before any request.
+	var m *metrics.Metrics
+	svc := e.newService(st, public, func(o *directory.Options) {
+		o.OnSignIn = func(ev *directory.SignInEvent) { m.SignIn(ev) }
+	})
+	m, err = e.serveMetrics(ctx, *metricsAddr, st, svc, logger)
 	if err != nil {
 		return err
 	}

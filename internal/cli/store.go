@@ -111,10 +111,14 @@ func (e *env) withService(ctx context.Context, d *dbFlags, baseURL string, fn fu
 	return fn(directory.WithActor(ctx, directory.SystemActor(cliActorName)), svc)
 }
 
-func (e *env) newService(st directory.Store, baseURL string) *directory.Service {
-	return directory.NewService(st, directory.Options{
+func (e *env) newService(st directory.Store, baseURL string, mods ...func(*directory.Options)) *directory.Service {
+	opts := directory.Options{
 		Clock:          e.prog.Clock,
 		PublicBaseURL:  strings.TrimRight(baseURL, "/"),
 		PasswordHasher: auth.NewArgon2Hasher(),
-	})
+	}
+	for _, mod := range mods {
+		mod(&opts)
+	}
+	return directory.NewService(st, opts)
 }

@@ -52,3 +52,17 @@ func CorrelationID(ctx context.Context) string {
 	id, _ := ctx.Value(correlationKey{}).(string)
 	return id
 }
+
+type clientAddrKey struct{}
+
+// WithClientAddr returns a context whose sign-in records carry addr, the
+// address the request came from (the server sets it for every request).
+func WithClientAddr(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, clientAddrKey{}, addr)
+}
+
+// ClientAddr returns the client address of ctx, or "".
+func ClientAddr(ctx context.Context) string {
+	a, _ := ctx.Value(clientAddrKey{}).(string)
+	return a
+}

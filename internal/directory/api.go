@@ -71,4 +71,6 @@ type PersonalTenant struct {
 	// AuditEvents are the tenant's events that name the user, as target or
 	// as initiator.
 	AuditEvents []*AuditEvent
+	// SignIns are the tenant's sign-in records of the user, oldest first.
+	SignIns []*SignInEvent
 }

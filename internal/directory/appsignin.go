@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -70,15 +71,15 @@ func pairwiseSubject(appID, userID string) string {
 // CodeNotAssigned, CodeAppNotFound, CodeTenantNotFound) and the tenant's
 // contact; a session that ended, or a guest sign-in revoked since the
 // session began, is KindUnauthenticated (sign in again).
-//
-// TODO(signin logs): record the sign-in (app name, result, code) here once
-// the sign-in log lands; this is the one place every app sign-in passes.
+// Every decision about a known tenant is recorded in its sign-in log, with
+// the app: this is the one place every app sign-in passes.
 func (s *Service) AuthorizeAppSignIn(ctx context.Context, sess *Session, tenantID, clientID string) (*AppSignIn, error) {
 	if sess == nil {
 		return nil, unauthenticated("not signed in")
 	}
 	now := s.clock()
 	var out *AppSignIn
+	var rec *SignInEvent // set once the tenant is known
 	err := s.store.Read(ctx, func(tx Tx) error {
 		o := s.newOp(ctx, tx, nil)
 		cur, err := tx.GetSessionByHash(ctx, sess.TokenHash)
@@ -108,6 +109,11 @@ func (s *Service) AuthorizeAppSignIn(ctx context.Context, sess *Session, tenantI
 		if err != nil {
 			return err
 		}
+		rec = s.guestRecord(ctx, cur, tenantID)
+		rec.AppID, rec.AppDisplayName = "", ""
+		if ValidID(clientID) {
+			rec.AppID = clientID
+		}
 		var app *Application
 		if ValidID(clientID) {
 			if app, err = tx.GetApplication(ctx, tenantID, clientID); err != nil && !IsKind(err, KindNotFound) {
@@ -117,9 +123,14 @@ func (s *Service) AuthorizeAppSignIn(ctx context.Context, sess *Session, tenantI
 		if app == nil {
 			return appRefusal(CodeAppNotFound, t.Contact(), "application "+clientID+" was not found in "+t.DisplayName)
 		}
+		rec.AppDisplayName = app.DisplayName
 		u, err := o.userOfPerson(p, tenantID)
 		if err != nil {
 			return err
+		}
+		rec.naming(u)
+		if u != nil && p.home != nil && u.ID == p.home.ID {
+			rec.HomeTenantID = "" // a member at home
 		}
 		switch {
 		case u == nil:
@@ -139,6 +150,16 @@ func (s *Service) AuthorizeAppSignIn(ctx context.Context, sess *Session, tenantI
 		out.AuthTime, out.SessionID = cur.CreatedAt, cur.ID
 		return nil
 	})
+	if rec != nil {
+		if e := AsError(err); err != nil && e.Kind == KindAppSignInRefused {
+			code, _ := strconv.Atoi(strings.TrimPrefix(e.Code, "AADSTS"))
+			_ = s.recordSignIn(ctx, rec.failed(code, strings.TrimPrefix(e.Message, e.Code+": ")))
+		} else if err == nil {
+			if rerr := s.recordSignIn(ctx, rec); rerr != nil {
+				return nil, rerr
+			}
+		}
+	}
 	if err != nil {
 		return nil, wrap(err)
 	}

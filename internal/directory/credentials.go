@@ -194,6 +194,14 @@ func (s *Service) AuthenticateAccessToken(ctx context.Context, secret string) (A
 	}
 	now := s.clock()
 	var actor Actor
+	var refused *SignInEvent // a known token refused: the tenant's log says why
+	refuse := func(tok *AccessToken, u *User, code int, msg string) error {
+		refused = s.signInRecord(ctx, tok.TenantID, MethodToken, false).naming(u).failed(code, msg)
+		if u == nil {
+			refused.UserID = tok.UserID // kept only while the user exists
+		}
+		return unauthenticated(msg)
+	}
 	err := s.store.Read(ctx, func(tx Tx) error {
 		o := s.newOp(ctx, tx, nil)
 		tok, err := tx.GetAccessTokenByHash(ctx, HashSecret(secret))
@@ -203,32 +211,46 @@ func (s *Service) AuthenticateAccessToken(ctx context.Context, secret string) (A
 		if err != nil {
 			return err
 		}
+		u, err := tx.GetUser(ctx, tok.TenantID, tok.UserID)
+		if err != nil && !IsKind(err, KindNotFound) {
+			return err
+		}
 		switch {
 		case tok.RevokedAt != nil:
-			return unauthenticated("the access token was revoked")
+			return refuse(tok, u, SignInTokenRevoked, "the access token was revoked")
 		case !now.Before(tok.ExpiresAt):
-			return unauthenticated("the access token has expired")
-		}
-		u, err := tx.GetUser(ctx, tok.TenantID, tok.UserID)
-		if IsKind(err, KindNotFound) {
-			return unauthenticated("the access token's user no longer exists")
-		}
-		if err != nil {
-			return err
+			return refuse(tok, u, SignInTokenExpired, "the access token has expired")
+		case u == nil:
+			return refuse(tok, nil, SignInUnknownUser, "the access token's user no longer exists")
 		}
 		if why, err := o.credentialRefusal(u, tok.CreatedAt); err != nil || why != "" {
 			if err != nil {
 				return err
 			}
-			return unauthenticated("the access token is no longer valid: " + why)
+			return refuse(tok, u, credentialRefusalCode(why), "the access token is no longer valid: "+why)
 		}
 		actor = UserActor(tok.TenantID, tok.UserID)
 		return nil
 	})
+	if refused != nil {
+		_ = s.recordSignIn(ctx, refused)
+	}
 	if err != nil {
 		return Actor{}, wrap(err)
 	}
 	return actor, nil
+}
+
+// credentialRefusalCode is the sign-in log's code for why a credential of
+// u may no longer be used.
+func credentialRefusalCode(why string) int {
+	switch {
+	case strings.HasSuffix(why, " is deleted"), strings.HasSuffix(why, " no longer exists"), strings.HasSuffix(why, " was removed"):
+		return SignInUnknownUser
+	case strings.HasSuffix(why, " is disabled"):
+		return SignInAccountDisabled
+	}
+	return SignInSessionsRevoked
 }
 
 // credentialRefusal says why a credential of u issued at issued may no

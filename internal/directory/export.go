@@ -122,6 +122,9 @@ func (o *op) personalTenant(u *User) (*PersonalTenant, error) {
 		}
 		withoutBodies(pt.Mail)
 	}
+	if pt.SignIns, err = tx.ListUserSignIns(ctx, u.TenantID, u.ID); err != nil {
+		return nil, err
+	}
 	q := AuditQuery{TargetID: u.ID, Limit: MaxPageSize}
 	for {
 		page, err := tx.ListAudit(ctx, u.TenantID, q)

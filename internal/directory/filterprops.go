@@ -8,6 +8,7 @@ const (
 	PropText     PropertyType = iota + 1 // eq, ne, startswith; null is the empty text
 	PropBool                             // eq, ne
 	PropDateTime                         // eq, ne, gt, ge, lt, le; null
+	PropInt                              // eq, ne, gt, ge, lt, le (an int64 literal)
 )
 
 func (t PropertyType) String() string {
@@ -18,6 +19,8 @@ func (t PropertyType) String() string {
 		return "Boolean"
 	case PropDateTime:
 		return "DateTimeOffset"
+	case PropInt:
+		return "Int64"
 	}
 	return "unknown"
 }

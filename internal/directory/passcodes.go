@@ -117,6 +117,48 @@ func (s *Service) SendPasscode(ctx context.Context, address, clientIP string, m 
 // spends it. A wrong, used, expired or exhausted code is
 // KindUnauthenticated; a wrong try counts even though the call fails.
 func (s *Service) VerifyPasscode(ctx context.Context, address, code, clientIP string) error {
+	err := s.verifyPasscode(ctx, address, code, clientIP)
+	if IsKind(err, KindUnauthenticated) || IsKind(err, KindRateLimited) {
+		s.recordPasscodeRefusal(ctx, address, clientIP, err)
+	}
+	return err
+}
+
+// recordPasscodeRefusal records a refused passcode in every tenant where
+// the address's e-mail identity has a guest: a passcode proves no tenant,
+// so those are the tenants whose guest it concerns. An address nobody
+// was invited with is recorded nowhere.
+func (s *Service) recordPasscodeRefusal(ctx context.Context, address, clientIP string, refusal error) {
+	email, err := NormalizeEmail(address)
+	if err != nil {
+		return
+	}
+	var guests []*User
+	_ = s.store.Read(ctx, func(tx Tx) error {
+		e, err := tx.GetEmailIdentityByEmail(ctx, email)
+		if err != nil {
+			return err
+		}
+		guests, err = tx.ListUsersByHome(ctx, "", e.ID)
+		return err
+	})
+	code, reason := SignInWrongPasscode, "one-time passcode refused: "+AsError(refusal).Message
+	if IsKind(refusal, KindRateLimited) {
+		code, reason = SignInLocked, "too many passcode attempts from this address: the attempt was refused unchecked"
+	}
+	seen := map[string]bool{}
+	for _, g := range guests {
+		if seen[g.TenantID] {
+			continue
+		}
+		seen[g.TenantID] = true
+		rec := s.signInRecord(ctx, g.TenantID, MethodPasscode, true).naming(g)
+		rec.ClientAddr = clientIP
+		_ = s.recordSignIn(ctx, rec.failed(code, reason))
+	}
+}
+
+func (s *Service) verifyPasscode(ctx context.Context, address, code, clientIP string) error {
 	email, err := NormalizeEmail(address)
 	if err != nil {
 		return err

@@ -27,6 +27,12 @@ type Options struct {
 	// leaves the JWKS only once nothing it signed can still be valid;
 	// default DefaultTokenMaxLifetime.
 	TokenMaxLifetime time.Duration
+	// SignInLogRetention is how long sign-in records are kept; default
+	// DefaultSignInLogRetention.
+	SignInLogRetention time.Duration
+	// OnSignIn, when set, is told of every sign-in record written
+	// (metrics); it must not block.
+	OnSignIn func(*SignInEvent)
 }
 
 // Service is the domain: every operation of orgdir, with its rules and its

@@ -64,6 +64,7 @@ func (s *Service) LookupSession(ctx context.Context, secret string) (*Session, e
 	now := s.clock()
 	var sess *Session
 	var gone string
+	var refused *SignInEvent
 	err := s.store.Read(ctx, func(tx Tx) error {
 		o := s.newOp(ctx, tx, nil)
 		var err error
@@ -76,6 +77,12 @@ func (s *Service) LookupSession(ctx context.Context, secret string) (*Session, e
 		p, why, err := o.sessionPerson(sess)
 		if err != nil || why != "" {
 			gone = why
+			if why != "" && sess.HomeUserID != "" {
+				refused = s.signInRecord(ctx, sess.HomeTenantID, MethodSession, false).failed(sessionRefusalCode(why), why)
+				if u, err := tx.GetUser(ctx, sess.HomeTenantID, sess.HomeUserID); err == nil {
+					refused.naming(u)
+				}
+			}
 			return err
 		}
 		sess.SignedIn, err = o.validSignIns(p, sess.SignedIn)
@@ -91,10 +98,33 @@ func (s *Service) LookupSession(ctx context.Context, secret string) (*Session, e
 		if err := s.endSession(ctx, sess.TokenHash); err != nil {
 			return nil, err
 		}
+		_ = s.recordSignIn(ctx, refused)
 		return nil, unauthenticated("you were signed out: " + gone)
 	}
 	return sess, nil
 }
+
+// sessionRefusalCode is the sign-in log's code for a reason sessionPerson
+// gives.
+func sessionRefusalCode(why string) int {
+	switch why {
+	case whyDisabled:
+		return SignInAccountDisabled
+	case whyDeleted, whyEmailRemoved:
+		return SignInUnknownUser
+	case whyRevoked:
+		return SignInSessionsRevoked
+	}
+	return SignInNotInTenant
+}
+
+// Why sessionPerson refuses a session, as the person is told.
+const (
+	whyDeleted      = "your account was deleted"
+	whyDisabled     = "your account was disabled; contact your organization's administrator"
+	whyRevoked      = "your sign-in sessions were ended; sign in again"
+	whyEmailRemoved = "your sign-in e-mail address was removed"
+)
 
 // sessionPerson loads the person of sess, or says why they may no longer
 // use it.
@@ -103,21 +133,21 @@ func (o *op) sessionPerson(sess *Session) (*person, string, error) {
 		u, err := o.tx.GetUser(o.ctx, sess.HomeTenantID, sess.HomeUserID)
 		switch {
 		case IsKind(err, KindNotFound):
-			return nil, "your account was deleted", nil
+			return nil, whyDeleted, nil
 		case err != nil:
 			return nil, "", err
 		case u.Deleted():
-			return nil, "your account was deleted", nil
+			return nil, whyDeleted, nil
 		case !u.AccountEnabled:
-			return nil, "your account was disabled; contact your organization's administrator", nil
+			return nil, whyDisabled, nil
 		case !u.IssuedValid(sess.CreatedAt):
-			return nil, "your sign-in sessions were ended; sign in again", nil
+			return nil, whyRevoked, nil
 		}
 		return &person{home: u}, "", nil
 	}
 	e, err := o.tx.GetEmailIdentity(o.ctx, sess.EmailIdentityID)
 	if IsKind(err, KindNotFound) {
-		return nil, "your sign-in e-mail address was removed", nil
+		return nil, whyEmailRemoved, nil
 	}
 	if err != nil {
 		return nil, "", err
@@ -154,14 +184,71 @@ func (o *op) validSignIns(p *person, in []TenantSignIn) ([]TenantSignIn, error) 
 func (s *Service) AddSessionTenant(ctx context.Context, sess *Session, tenantID string) error {
 	guest, err := s.SignInToTenant(ctx, tenantID)
 	if err != nil {
+		if IsKind(err, KindNotFound) || IsKind(err, KindAccountDisabled) {
+			s.recordTenantRefusal(ctx, sess, tenantID, err)
+		}
 		return err
 	}
-	return s.changeSession(ctx, sess, func(o *op, cur *Session) {
+	err = s.changeSession(ctx, sess, func(o *op, cur *Session) {
 		cur.SignedIn = slices.DeleteFunc(cur.SignedIn, func(t TenantSignIn) bool { return t.TenantID == tenantID })
 		if tenantID != cur.HomeTenantID {
 			cur.SignedIn = append(cur.SignedIn, TenantSignIn{TenantID: tenantID, At: o.issueTime(guest)})
 		}
 	})
+	if err != nil || tenantID == sess.HomeTenantID {
+		return err // at home, the password sign-in was the record
+	}
+	return s.recordSignIn(ctx, s.guestRecord(ctx, sess, tenantID).naming(guest))
+}
+
+// guestRecord is a record of the session's person entering tenantID as a
+// guest: with their home session, or with the passcode session.
+func (s *Service) guestRecord(ctx context.Context, sess *Session, tenantID string) *SignInEvent {
+	method := MethodSession
+	if sess.EmailIdentityID != "" {
+		method = MethodPasscode
+	}
+	rec := s.signInRecord(ctx, tenantID, method, true)
+	rec.HomeTenantID = sess.HomeTenantID
+	return rec
+}
+
+// recordTenantRefusal records why the session's person could not enter
+// tenantID, naming the guest object they have there, if any (deleted,
+// not yet accepted, disabled). An unknown tenant is recorded nowhere.
+func (s *Service) recordTenantRefusal(ctx context.Context, sess *Session, tenantID string, refusal error) {
+	rec := s.guestRecord(ctx, sess, tenantID)
+	rec.failed(SignInNotInTenant, "the person has no account in this organization")
+	err := s.store.Read(ctx, func(tx Tx) error {
+		if _, err := tx.GetTenant(ctx, tenantID); err != nil {
+			return err
+		}
+		users, err := tx.ListUsersByHome(ctx, sess.HomeUserID, sess.EmailIdentityID)
+		if err != nil {
+			return err
+		}
+		for _, u := range users {
+			if u.TenantID != tenantID {
+				continue
+			}
+			rec.naming(u)
+			switch {
+			case IsKind(refusal, KindAccountDisabled):
+				rec.failed(SignInAccountDisabled, "the guest is disabled in this organization")
+			case u.Deleted():
+				rec.failed(SignInNotInTenant, "the guest was deleted (left or removed)")
+			case u.ExternalUserState != Accepted:
+				rec.failed(SignInNotInTenant, "the invitation is not yet accepted")
+			}
+			if !u.Deleted() {
+				break // a live one says more than one deleted earlier
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		_ = s.recordSignIn(ctx, rec)
+	}
 }
 
 // RemoveSessionTenant forgets a tenant the session was signed in to (after

@@ -193,21 +193,78 @@ func admit(ctx context.Context, st Store, now time.Time, keys throttleKeys) erro
 // from this address and against the address; the right one forgets the
 // account's failures from this address.
 func (s *Service) SignInWithPassword(ctx context.Context, upn, password, clientAddr string) (*User, error) {
+	rec := s.signInRecord(ctx, "", MethodPassword, true)
+	rec.ClientAddr = clientAddr
 	pair := throttleKeys{
 		{accountAddressRule, accountAddressRule.key(upn, clientAddr)},
 		{addressRule, addressRule.key("", clientAddr)},
 	}
 	if err := admit(ctx, s.store, s.clock(), pair); err != nil {
+		if IsKind(err, KindRateLimited) {
+			s.nameTyped(ctx, rec, upn)
+			return nil, s.recordRefusal(ctx, rec.failed(SignInLocked, "too many failed sign-ins from this address: the attempt was refused unchecked"), err)
+		}
 		return nil, err
 	}
-	u, err := s.CheckPassword(ctx, upn, password)
+	a := s.checkPassword(ctx, upn, password)
 	// A disabled account's password matched too: the guess was right.
-	if err == nil || IsKind(err, KindAccountDisabled) {
+	if a.err == nil || IsKind(a.err, KindAccountDisabled) {
 		if rerr := s.forgive(ctx, pair); rerr != nil {
 			return nil, rerr
 		}
 	}
-	return u, err
+	if a.tenant == nil {
+		return a.user, a.err // no tenant to log it in (or a store failure)
+	}
+	rec.TenantID = a.tenant.ID
+	if a.user == nil {
+		s.nameTyped(ctx, rec, upn)
+	} else {
+		rec.naming(a.user)
+	}
+	if a.err != nil {
+		if a.code == 0 {
+			return nil, a.err // the store failed: nothing to record
+		}
+		if rec.UserID != "" && a.user == nil {
+			a.reason = "the user is deleted"
+		}
+		return nil, s.recordRefusal(ctx, rec.failed(a.code, a.reason), a.err)
+	}
+	if err := s.recordSignIn(ctx, rec); err != nil {
+		return nil, err
+	}
+	return a.user, nil
+}
+
+// nameTyped fills the record's tenant and user from the name typed at a
+// sign-in whose password was not checked: the live user of that name, else
+// a deleted one, else just the name (when it is plain text of a sane
+// length). No tenant by that domain leaves the record without a tenant:
+// it is not written.
+func (s *Service) nameTyped(ctx context.Context, rec *SignInEvent, upn string) {
+	upn = strings.TrimSpace(upn)
+	at := strings.LastIndexByte(upn, '@')
+	if at <= 0 || len(upn) > maxUPNLen || !plainText(upn) {
+		return
+	}
+	_ = s.store.Read(ctx, func(tx Tx) error {
+		t, err := tx.GetTenantByDomain(ctx, strings.ToLower(upn[at+1:]))
+		if err != nil {
+			return err
+		}
+		rec.TenantID, rec.UserPrincipalName = t.ID, upn
+		if u, err := tx.GetUserByUPN(ctx, t.ID, upn); err == nil {
+			rec.naming(u)
+			return nil
+		}
+		deleted, err := tx.ListUsers(ctx, t.ID, UserQuery{Deleted: true, Limit: 1,
+			Filter: Compare{Property: "userPrincipalName", Op: OpEq, Value: upn}})
+		if err == nil && len(deleted) == 1 {
+			rec.naming(deleted[0])
+		}
+		return nil
+	})
 }
 
 // forgive takes back the attempt admit counted once the password matched:

@@ -37,6 +37,7 @@ type Tx interface {
 	AppTx
 	RoleTx
 	AuditTx
+	SignInLogTx
 	OutboxTx
 	AccessTokenTx
 	SessionTx
@@ -84,6 +85,9 @@ type UserTx interface {
 	// PurgeAt is at or before now, earliest first. In a Write on a backend
 	// with row locks, rows locked by another transaction are skipped.
 	ListPurgeable(ctx context.Context, now time.Time, limit int) ([]UserKey, error)
+	// NextPurgeAt returns the earliest PurgeAt of the tenant's deleted
+	// users, nil when none is deleted.
+	NextPurgeAt(ctx context.Context, tenantID string) (*time.Time, error)
 }
 
 // PasswordTx keeps members' password hashes.

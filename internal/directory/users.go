@@ -279,54 +279,86 @@ var errBadCredentials = Errorf(KindUnauthenticated, "the user name or password i
 // to whoever guesses its name. It does not throttle guessing: adapters
 // sign people in with SignInWithPassword.
 func (s *Service) CheckPassword(ctx context.Context, upn, password string) (*User, error) {
+	a := s.checkPassword(ctx, upn, password)
+	return a.user, a.err
+}
+
+// passwordAttempt is the outcome of a password check, with what the
+// sign-in log records of it: the tenant and user the name led to (nil when
+// none) and, on failure, Entra's code and the reason (for admins only).
+type passwordAttempt struct {
+	tenant *Tenant
+	user   *User
+	code   int
+	reason string
+	err    error
+}
+
+func (s *Service) checkPassword(ctx context.Context, upn, password string) passwordAttempt {
 	upn = strings.TrimSpace(upn)
 	at := strings.LastIndexByte(upn, '@')
 	if at <= 0 || password == "" || !plainText(upn) || validDomainSyntax(strings.ToLower(upn[at+1:])) != nil {
-		return nil, errBadCredentials
+		return passwordAttempt{err: errBadCredentials}
 	}
 	if s.hasher == nil {
-		return nil, Internal(errNoHasher)
+		return passwordAttempt{err: Internal(errNoHasher)}
 	}
-	var u *User
-	var t *Tenant
+	var a passwordAttempt
 	var hash string
 	err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
-		t, err = tx.GetTenantByDomain(ctx, strings.ToLower(upn[at+1:]))
+		a.tenant, err = tx.GetTenantByDomain(ctx, strings.ToLower(upn[at+1:]))
 		if err != nil {
 			return err
 		}
-		u, err = tx.GetUserByUPN(ctx, t.ID, upn)
+		a.user, err = tx.GetUserByUPN(ctx, a.tenant.ID, upn)
 		if err != nil {
 			return err
 		}
-		hash, err = tx.GetPasswordHash(ctx, t.ID, u.ID)
+		hash, err = tx.GetPasswordHash(ctx, a.tenant.ID, a.user.ID)
 		return err
 	})
+	fail := func(code int, reason string, err error) passwordAttempt {
+		a.code, a.reason, a.err = code, reason, err
+		return a
+	}
 	if IsKind(err, KindNotFound) {
 		s.burnVerify(password)
-		return nil, errBadCredentials
+		switch {
+		case a.tenant == nil:
+			return fail(SignInUnknownUser, "no organization has this domain", errBadCredentials)
+		case a.user == nil:
+			return fail(SignInUnknownUser, "no user has this name in the organization", errBadCredentials)
+		}
+		return fail(SignInWrongPassword, "the user has no password", errBadCredentials)
 	}
 	if err != nil {
-		return nil, wrap(err)
+		return passwordAttempt{err: wrap(err)}
 	}
-	if u.Deleted() || u.External() || hash == "" {
+	switch {
+	case a.user.Deleted():
 		s.burnVerify(password)
-		return nil, errBadCredentials
+		return fail(SignInUnknownUser, "the user is deleted", errBadCredentials)
+	case a.user.External():
+		s.burnVerify(password)
+		return fail(SignInUnknownUser, "the user is a guest, who signs in with their own identity", errBadCredentials)
+	case hash == "":
+		s.burnVerify(password)
+		return fail(SignInWrongPassword, "the user has no password", errBadCredentials)
 	}
 	ok, err := s.hasher.Verify(hash, password)
 	if err != nil {
-		return nil, Internal(err)
+		return passwordAttempt{err: Internal(err)}
 	}
 	if !ok {
-		return nil, errBadCredentials
+		return fail(SignInWrongPassword, "wrong password", errBadCredentials)
 	}
-	if !u.AccountEnabled {
-		e := Errorf(KindAccountDisabled, "your account in %s is disabled; contact its administrator", t.DisplayName)
-		e.Contact = t.Contact()
-		return nil, e
+	if !a.user.AccountEnabled {
+		e := Errorf(KindAccountDisabled, "your account in %s is disabled; contact its administrator", a.tenant.DisplayName)
+		e.Contact = a.tenant.Contact()
+		return fail(SignInAccountDisabled, "the user is disabled", e)
 	}
-	return u, nil
+	return a
 }
 
 // burnVerify spends the time of one password check, so an unknown user

@@ -123,6 +123,10 @@ func personalTenantObject(m directory.PersonalTenant) graphjson.Object {
 	for _, e := range m.AuditEvents {
 		audits = append(audits, graphjson.DirectoryAudit(e))
 	}
+	signIns := make([]graphjson.Object, 0, len(m.SignIns))
+	for _, e := range m.SignIns {
+		signIns = append(signIns, graphjson.SignIn(e))
+	}
 	var org any
 	if m.Tenant != nil {
 		org = graphjson.Organization(m.Tenant)
@@ -138,6 +142,7 @@ func personalTenantObject(m directory.PersonalTenant) graphjson.Object {
 		{"accessTokens", tokens},
 		{"mail", mailObjects(m.Mail)},
 		{"directoryAudits", audits},
+		{"signIns", signIns},
 	}
 }
 

@@ -45,6 +45,12 @@ func fixturePersonalData() *directory.PersonalData {
 				{ID: "ev2", TenantID: "t1", Time: t1, Activity: "Export personal data", Category: "UserManagement", OperationType: "Other",
 					Initiator: directory.AuditInitiator{AppName: "orgdir CLI"}, Result: "failure", ResultReason: "why"},
 			},
+			SignIns: []*directory.SignInEvent{
+				{ID: "si1", TenantID: "t1", Time: t0, UserID: "u1", UserDisplayName: "Ada", UserPrincipalName: "ada", UserType: directory.Guest,
+					HomeTenantID: "t2", AppDisplayName: "orgdir", ClientAddr: "192.0.2.1", Method: "session", Interactive: true},
+				{ID: "si2", TenantID: "t1", Time: t1, UserID: "u1", UserPrincipalName: "ada", UserType: directory.Guest, Method: "token",
+					ErrorCode: directory.SignInTokenRevoked, FailureReason: "the access token was revoked"},
+			},
 		}, {Tenant: &directory.Tenant{ID: "t2", DisplayName: "Home", InitialDomain: "home.example", CreatedAt: t0}, Home: true}},
 	}
 }

@@ -136,3 +136,43 @@ func DirectoryAudit(e *directory.AuditEvent) Object {
 		{"additionalDetails", details},
 	}
 }
+
+// SignIn renders a sign-in record as Graph's microsoft.graph.signIn, with
+// the home and resource tenant and the user type as Graph's beta has them
+// (a guest's sign-in names both tenants).
+func SignIn(e *directory.SignInEvent) Object {
+	client := "Browser"
+	if !e.Interactive {
+		client = "Other clients"
+	}
+	var reason any
+	if e.ErrorCode != directory.SignInSucceeded {
+		reason = e.FailureReason
+	}
+	userType := ""
+	switch e.UserType {
+	case directory.Member:
+		userType = "member"
+	case directory.Guest:
+		userType = "guest"
+	}
+	return Object{
+		{"@odata.type", "#microsoft.graph.signIn"},
+		{"id", e.ID},
+		{"createdDateTime", Timestamp(e.Time)},
+		{"userDisplayName", StrOrNull(e.UserDisplayName)},
+		{"userPrincipalName", StrOrNull(e.UserPrincipalName)},
+		{"userId", StrOrNull(e.UserID)},
+		{"userType", StrOrNull(userType)},
+		{"appId", StrOrNull(e.AppID)},
+		{"appDisplayName", StrOrNull(e.AppDisplayName)},
+		{"ipAddress", StrOrNull(e.ClientAddr)},
+		{"clientAppUsed", client},
+		{"correlationId", StrOrNull(e.CorrelationID)},
+		{"isInteractive", e.Interactive},
+		{"authenticationMethodsUsed", []string{e.Method}},
+		{"resourceTenantId", e.TenantID},
+		{"homeTenantId", StrOrNull(e.HomeTenantID)},
+		{"status", Object{{"errorCode", e.ErrorCode}, {"failureReason", reason}, {"additionalDetails", nil}}},
+	}
+}

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -17,6 +18,10 @@ func TestSelectAndContextOnEveryGet(t *testing.T) {
 	gone := e.member(e.contoso, "gone@contoso.example", "Gone", "")
 	e.do("DELETE", "/v1.0/users/"+gone.ID, e.adminToken, nil).want(t, http.StatusNoContent)
 	audit := e.get("/v1.0/auditLogs/directoryAudits?$top=1", e.adminToken).want(t, http.StatusOK).ids()[0]
+	if _, err := e.svc.SignInWithPassword(context.Background(), "nobody@contoso.example", "x", "192.0.2.9"); err == nil {
+		t.Fatal("nobody signed in")
+	}
+	signIn := e.get("/v1.0/auditLogs/signIns?$top=1", e.adminToken).want(t, http.StatusOK).ids()[0]
 	assignments := "users('" + guestID + "')/appRoleAssignments(id)"
 
 	cases := map[string]struct {
@@ -44,6 +49,8 @@ func TestSelectAndContextOnEveryGet(t *testing.T) {
 		"GET /v1.0/directory/deletedItems/{id}":                 {"/v1.0/directory/deletedItems/" + gone.ID, "", "directoryObjects(id)/$entity", false},
 		"GET /v1.0/auditLogs/directoryAudits":                   {"/v1.0/auditLogs/directoryAudits", "", "auditLogs/directoryAudits(id)", true},
 		"GET /v1.0/auditLogs/directoryAudits/{id}":              {"/v1.0/auditLogs/directoryAudits/" + audit, "", "auditLogs/directoryAudits(id)/$entity", false},
+		"GET /v1.0/auditLogs/signIns":                           {"/v1.0/auditLogs/signIns", "", "auditLogs/signIns(id)", true},
+		"GET /v1.0/auditLogs/signIns/{id}":                      {"/v1.0/auditLogs/signIns/" + signIn, "", "auditLogs/signIns(id)/$entity", false},
 		"GET /v1.0/organization":                                {"/v1.0/organization", "", "organization(id)", true},
 		"GET /v1.0/organization/{id}":                           {"/v1.0/organization/" + e.contoso.ID, "", "organization(id)/$entity", false},
 		"GET /v1.0/policies/externalIdentitiesPolicy":           {"/v1.0/policies/externalIdentitiesPolicy", "", "policies/externalIdentitiesPolicy(id)/$entity", false},

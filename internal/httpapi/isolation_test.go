@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ type fabrikamObjects struct {
 	assignment *directory.AppRoleAssignment
 	gone       *directory.User
 	audit      string
+	signIn     string
 }
 
 func (e *env) fabrikamObjects() *fabrikamObjects {
@@ -34,12 +36,17 @@ func (e *env) fabrikamObjects() *fabrikamObjects {
 	fatalIf(e.t, e.svc.DeleteUser(sys, e.fabrikam.ID, f.gone.ID))
 	r := e.get("/v1.0/auditLogs/directoryAudits?$top=1", e.fabrikamAdminToken).want(e.t, http.StatusOK)
 	f.audit = r.ids()[0]
+	_, err = e.svc.SignInWithPassword(context.Background(), e.ada.UserPrincipalName, "not her password", "192.0.2.9")
+	if !directory.IsKind(err, directory.KindUnauthenticated) {
+		e.t.Fatalf("a wrong password: %v", err)
+	}
+	f.signIn = e.get("/v1.0/auditLogs/signIns?$top=1", e.fabrikamAdminToken).want(e.t, http.StatusOK).ids()[0]
 	return f
 }
 
 // ids are every Fabrikam id a response to Contoso must not contain.
 func (f *fabrikamObjects) ids(e *env) []string {
-	return []string{e.fabrikam.ID, e.ada.ID, f.group.ID, f.app.ID, f.assignment.ID, f.gone.ID, f.audit}
+	return []string{e.fabrikam.ID, e.ada.ID, f.group.ID, f.app.ID, f.assignment.ID, f.gone.ID, f.audit, f.signIn}
 }
 
 // snapshot is what Fabrikam's administrator sees of Fabrikam: if a Contoso
@@ -51,7 +58,7 @@ func (e *env) snapshot(f *fabrikamObjects) string {
 		"/v1.0/users", "/v1.0/groups", "/v1.0/groups/" + f.group.ID + "/members", "/v1.0/applications",
 		"/v1.0/users/" + e.ada.ID + "/memberOf", "/v1.0/users/" + e.ada.ID + "/appRoleAssignments",
 		"/v1.0/directory/deletedItems/microsoft.graph.user", "/v1.0/auditLogs/directoryAudits?$top=999",
-		"/v1.0/organization", "/v1.0/policies/externalIdentitiesPolicy",
+		"/v1.0/auditLogs/signIns?$top=999", "/v1.0/organization", "/v1.0/policies/externalIdentitiesPolicy",
 	} {
 		b.Write(e.get(p, e.fabrikamAdminToken).want(e.t, http.StatusOK).raw)
 		b.WriteByte('\n')
@@ -133,6 +140,8 @@ func TestTenantIsolationOnEveryRoute(t *testing.T) {
 
 		"GET /v1.0/auditLogs/directoryAudits":      {"/v1.0/auditLogs/directoryAudits?$top=999", nil, ok(200)},
 		"GET /v1.0/auditLogs/directoryAudits/{id}": {"/v1.0/auditLogs/directoryAudits/" + f.audit, nil, notFound},
+		"GET /v1.0/auditLogs/signIns":              {"/v1.0/auditLogs/signIns?$top=999", nil, ok(200)},
+		"GET /v1.0/auditLogs/signIns/{id}":         {"/v1.0/auditLogs/signIns/" + f.signIn, nil, notFound},
 
 		"GET /v1.0/organization":        {"/v1.0/organization", nil, ok(200)},
 		"GET /v1.0/organization/{id}":   {"/v1.0/organization/" + fab, nil, denied},

@@ -63,6 +63,8 @@ func (a *API) routeTable() []route {
 
 		{"GET /v1.0/auditLogs/directoryAudits", a.handleListAudit},
 		{"GET /v1.0/auditLogs/directoryAudits/{id}", a.handleGetAudit},
+		{"GET /v1.0/auditLogs/signIns", a.handleListSignIns},
+		{"GET /v1.0/auditLogs/signIns/{id}", a.handleGetSignIn},
 
 		{"GET /v1.0/organization", a.handleListOrganization},
 		{"GET /v1.0/organization/{id}", a.handleGetOrganization},

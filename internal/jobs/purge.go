@@ -11,16 +11,23 @@ import (
 // Purger is the part of the directory.Service the purge job needs.
 type Purger interface {
 	PurgeExpired(ctx context.Context, now time.Time, batch int) (int, error)
+	// ExpireSignIns removes the sign-in records past their retention.
+	ExpireSignIns(ctx context.Context) (int, error)
 }
 
 // purgeActor is who the audit log names for automatic purges.
 const purgeActor = "orgdir purge job"
 
 // PurgeOnce runs one pass of the retention purge at clock() and returns how
-// many deleted users it purged.
+// many deleted users it purged; then it expires old sign-in records.
 func PurgeOnce(ctx context.Context, p Purger, clock directory.Clock, batch int) (int, error) {
 	ctx = directory.WithActor(ctx, directory.SystemActor(purgeActor))
-	return p.PurgeExpired(ctx, clock(), batch)
+	n, err := p.PurgeExpired(ctx, clock(), batch)
+	if err != nil {
+		return n, err
+	}
+	_, err = p.ExpireSignIns(ctx)
+	return n, err
 }
 
 // Recorder learns the outcome of each pass (the metrics package).

@@ -50,7 +50,7 @@ func New() *Metrics {
 		Name: "orgdir_mail_deliveries_total", Help: "E-mail delivery attempts, by result (sent, failed).",
 	}, []string{"result"})
 	m.signIns = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "orgdir_sign_ins_total", Help: "Interactive sign-ins, by method (password, passcode) and result (success, failure, throttled).",
+		Name: "orgdir_sign_ins_total", Help: "Sign-ins and refused credential uses, by method (password, passcode, session, token) and result (success, failure, throttled).",
 	}, []string{"method", "result"})
 	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.httpRequests, m.httpDuration, m.purgeRuns, m.usersPurged, m.purgeLastSuccess, m.mailDeliveries, m.signIns)
@@ -93,12 +93,19 @@ func (m *Metrics) MailDelivery(result string) {
 	m.mailDeliveries.WithLabelValues(result).Inc()
 }
 
-// SignIn records one interactive sign-in attempt.
-func (m *Metrics) SignIn(method, result string) {
+// SignIn records one sign-in record the directory wrote (its OnSignIn).
+func (m *Metrics) SignIn(e *directory.SignInEvent) {
 	if m == nil {
 		return
 	}
-	m.signIns.WithLabelValues(method, result).Inc()
+	result := "success"
+	switch {
+	case e.ErrorCode == directory.SignInLocked:
+		result = "throttled"
+	case e.ErrorCode != directory.SignInSucceeded:
+		result = "failure"
+	}
+	m.signIns.WithLabelValues(e.Method, result).Inc()
 }
 
 // Pools is a store's connection pools by name and its count of retried

@@ -223,8 +223,12 @@ func (p *parser) literal() (any, error) {
 	case tokDateTime:
 		return t.time, nil
 	case tokNumber:
-		return nil, &Error{Option: "$filter", Unsupported: true,
-			Message: "at position " + strconv.Itoa(t.pos) + ": numeric literals such as " + t.text + " are not supported; no property of this resource is a number"}
+		n, err := strconv.ParseInt(t.text, 10, 64)
+		if err != nil {
+			return nil, &Error{Option: "$filter", Unsupported: true,
+				Message: "at position " + strconv.Itoa(t.pos) + ": the number " + t.text + " is not supported; only whole numbers (Int64) are"}
+		}
+		return n, nil
 	case tokIdent:
 		switch t.text {
 		case "true":
@@ -306,6 +310,8 @@ func formatLiteral(v any) string {
 		return v.UTC().Format(time.RFC3339Nano)
 	case string:
 		return "'" + strings.ReplaceAll(v, "'", "''") + "'"
+	case int64:
+		return strconv.FormatInt(v, 10)
 	}
 	return "null"
 }

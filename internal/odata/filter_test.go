@@ -91,7 +91,7 @@ func TestParseFilterNamesWhereItFailed(t *testing.T) {
 		{"endswith(mail,'@x')", "the function endswith is not supported", true},
 		{"contains(mail,'x')", "the function contains is not supported", true},
 		{"identities/any(i:i/issuer eq 'x')", "property paths and lambda operators such as identities/any are not supported", true},
-		{"a eq 42", "numeric literals such as 42 are not supported", true},
+		{"a eq 4.2", "the number 4.2 is not supported; only whole numbers (Int64) are", true},
 		{"a in ('x','y')", "the operator in is not supported", true},
 		{strings.Repeat("(", 40) + "a eq 'x'" + strings.Repeat(")", 40), "nested more than 32 levels", false},
 		{strings.Repeat("not ", 40) + "a eq 'x'", "nested more than 32 levels", false},

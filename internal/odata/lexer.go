@@ -91,7 +91,9 @@ func lex(s string) ([]token, error) {
 			for i < len(s) && isIdentPart(s[i]) {
 				i++
 			}
-			if strings.Contains(s[start:i], "/") {
+			// A path such as status/errorCode is a property name the spec
+			// may know; a lambda (identities/any(…)) is not supported.
+			if path := s[start:i]; strings.Contains(path, "/") && (i < len(s) && s[i] == '(' || !plainPath(path)) {
 				return nil, unsupportedf("$filter", "at position %d: property paths and lambda operators such as %s are not supported", col(start), s[start:i])
 			}
 			toks = append(toks, token{kind: tokIdent, text: s[start:i], pos: col(start)})
@@ -114,6 +116,16 @@ func lex(s string) ([]token, error) {
 	}
 	toks = append(toks, token{kind: tokEOF, pos: utf8.RuneCountInString(s) + 1})
 	return toks, nil
+}
+
+// plainPath reports whether path is identifiers joined by single slashes.
+func plainPath(path string) bool {
+	for _, seg := range strings.Split(path, "/") {
+		if seg == "" || !isIdentStart(seg[0]) {
+			return false
+		}
+	}
+	return true
 }
 
 func isIdentStart(c byte) bool {

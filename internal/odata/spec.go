@@ -16,6 +16,7 @@ const (
 	String   = directory.PropText     // eq, ne, startswith; null
 	Bool     = directory.PropBool     // eq, ne
 	DateTime = directory.PropDateTime // eq, ne, gt, ge, lt, le; null
+	Int      = directory.PropInt      // eq, ne, gt, ge, lt, le
 )
 
 // Spec is what one resource's listing supports. An option the spec does not
@@ -92,7 +93,7 @@ func (s Spec) checkCompare(c directory.Compare) (directory.Filter, error) {
 	c.Property = name
 	typ := s.Filter[name]
 	if c.Value == nil {
-		if c.Op != directory.OpEq && c.Op != directory.OpNe || typ == Bool {
+		if c.Op != directory.OpEq && c.Op != directory.OpNe || typ == Bool || typ == Int {
 			return nil, unsupportedf("$filter", "%s %s null is not supported; only eq null and ne null, on properties that can be null", name, c.Op)
 		}
 		return c, nil
@@ -105,6 +106,8 @@ func (s Spec) checkCompare(c directory.Compare) (directory.Filter, error) {
 		valueType = Bool
 	case time.Time:
 		valueType = DateTime
+	case int64:
+		valueType = Int
 	}
 	if valueType != typ {
 		return nil, badf("$filter", "%s is a %s property; it cannot be compared with a %s literal", name, typ, valueType)
@@ -115,7 +118,7 @@ func (s Spec) checkCompare(c directory.Compare) (directory.Filter, error) {
 		allowed = c.Op == directory.OpEq || c.Op == directory.OpNe || c.Op == directory.OpStartsWith
 	case Bool:
 		allowed = c.Op == directory.OpEq || c.Op == directory.OpNe
-	case DateTime:
+	case DateTime, Int:
 		allowed = c.Op != directory.OpStartsWith
 	}
 	if !allowed {

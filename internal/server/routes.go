@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 
+	"github.com/orgdir/orgdir/internal/directory"
 	"github.com/orgdir/orgdir/internal/httpapi"
 	"github.com/orgdir/orgdir/internal/httpx"
 	"github.com/orgdir/orgdir/internal/oidcprovider"
@@ -47,7 +48,16 @@ func (s *Server) routes() (http.Handler, error) {
 	// The one pipeline of every route: request id, panic recovery, access
 	// log and metrics (internal/httpx).
 	p := &httpx.Pipeline{Log: s.deps.Logger, Observer: s.deps.Metrics, Now: s.deps.Clock}
-	return p.Wrap(mux), nil
+	return p.Wrap(s.withClientAddr(mux)), nil
+}
+
+// withClientAddr gives every request's context its client address (as the
+// trusted proxies tell it), which the sign-in log records.
+func (s *Server) withClientAddr(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := directory.WithClientAddr(r.Context(), s.deps.TrustedProxies.Of(r))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // firstMatch serves a request with first when one of its patterns matches

@@ -140,17 +140,12 @@ func (u *UI) adminHome(w http.ResponseWriter, r *http.Request) error {
 	case 0:
 		return errNotAdmin
 	case 1:
-		http.Redirect(w, r, "/admin/"+rows[0].TenantID+"/users", http.StatusSeeOther)
+		http.Redirect(w, r, "/admin/"+rows[0].TenantID, http.StatusSeeOther)
 		return nil
 	}
 	p := adminHomePage{Page: u.base(w, r, "Admin portal"), Tenants: rows}
 	p.Section = "admin"
 	u.render(w, r, http.StatusOK, "admin_home", p)
-	return nil
-}
-
-func (u *UI) adminIndex(w http.ResponseWriter, r *http.Request, a *adminReq) error {
-	http.Redirect(w, r, "/admin/"+a.tenant.ID+"/users", http.StatusSeeOther)
 	return nil
 }
 

@@ -44,7 +44,7 @@ func (u *UI) routeTable() []route {
 
 		// The admin portal of one tenant.
 		{"GET /admin", u.page(true, u.adminHome)},
-		{"GET /admin/{tenant}", u.page(true, u.admin(u.adminIndex))},
+		{"GET /admin/{tenant}", u.page(true, u.admin(u.overview))},
 		{"GET /admin/{tenant}/users", u.page(true, u.admin(u.users))},
 		{"GET /admin/{tenant}/users/new", u.page(true, u.admin(u.newUserPage))},
 		{"POST /admin/{tenant}/users", u.page(true, u.admin(u.createUser))},
@@ -79,6 +79,7 @@ func (u *UI) routeTable() []route {
 		{"GET /admin/{tenant}/settings", u.page(true, u.admin(u.settingsPage))},
 		{"POST /admin/{tenant}/settings", u.page(true, u.admin(u.saveSettings))},
 		{"GET /admin/{tenant}/audit", u.page(true, u.admin(u.auditLog))},
+		{"GET /admin/{tenant}/signins", u.page(true, u.admin(u.signIns))},
 		{"GET /admin/{tenant}/outbox", u.page(true, u.admin(u.outbox))},
 	}
 }

@@ -103,3 +103,11 @@ func (d *Dialect) skipLocked(write bool) string {
 	}
 	return ""
 }
+
+// hourOf is the hour number since the Unix epoch of the time column col.
+func (d *Dialect) hourOf(col string) string {
+	if d.UnixMicros {
+		return "(" + col + " / 3600000000)"
+	}
+	return "CAST(floor(extract(epoch FROM " + col + ") / 3600) AS BIGINT)"
+}

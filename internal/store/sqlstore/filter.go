@@ -127,6 +127,15 @@ func (d *Dialect) compileCompare(props filterable, c directory.Compare) (string,
 			return "", nil, directory.Invalidf(c.Property, "%s supports only eq and ne", c.Property)
 		}
 		return "(" + col + " " + op + " ?)", []any{v}, nil
+	case directory.PropInt:
+		v, ok := c.Value.(int64)
+		if !ok {
+			return "", nil, directory.Invalidf(c.Property, "%s takes a whole number, not %T", c.Property, c.Value)
+		}
+		if c.Op == directory.OpStartsWith {
+			return "", nil, directory.Invalidf(c.Property, "startswith applies to text, not to %s", c.Property)
+		}
+		return "(" + col + " " + op + " ?)", []any{v}, nil
 	case directory.PropDateTime:
 		v, ok := c.Value.(time.Time)
 		if !ok {

@@ -318,6 +318,15 @@ func (t *tx) ListPurgeable(ctx context.Context, now time.Time, limit int) ([]dir
 	return out, nil
 }
 
+func (t *tx) NextPurgeAt(ctx context.Context, tenantID string) (*time.Time, error) {
+	var at scanTime
+	err := t.queryRow(ctx, `SELECT MIN(purge_at) FROM users WHERE tenant_id = ? AND deleted_at IS NOT NULL`, tenantID).Scan(&at)
+	if err != nil {
+		return nil, t.fail(err, "user")
+	}
+	return at.Ptr(), nil
+}
+
 // nameKeyset is the condition "after (name, id)" in the order of
 // (lower(display_name), id), with cmp ">" or "<". It is spelled out rather
 // than as a row value so that SQLite seeks the expression index to the

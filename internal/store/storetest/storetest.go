@@ -31,6 +31,7 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 		{"Applications", applicationTests},
 		{"Roles", roleTests},
 		{"Audit", auditTests},
+		{"SignInLog", signInTests},
 		{"Outbox", outboxTests},
 		{"AccessTokens", accessTokenTests},
 		{"Sessions", sessionTests},
