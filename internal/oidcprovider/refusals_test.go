@@ -315,3 +315,24 @@ func TestLogout(t *testing.T) {
 }
 
 var hiddenField = regexp.MustCompile(`type="hidden" name="([^"]*)" value="([^"]*)"`)
+
+func TestAppSignInsAreInTheSignInLog(t *testing.T) {
+	eachStore(t, func(t *testing.T, w *world) {
+		w.webRP().codeFlow(w, w.browser(), demo.AdaUPN, demo.AdaPassword)
+		app := w.secondApp(true)
+		b := w.browser()
+		b.signIn(b.get(w.rp(app.ID, "", spaCallback).authURL()), demo.AdaUPN, demo.AdaPassword)
+		events, err := w.svc.ListSignIns(w.as(w.d.ContosoAdmin), w.d.Contoso.ID, directory.SignInQuery{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ok, refused bool
+		for _, e := range events {
+			ok = ok || e.AppID == w.d.App.ID && e.AppDisplayName == demo.AppName && e.ErrorCode == 0 && e.UserID == w.d.AdaGuest.ID
+			refused = refused || e.AppID == app.ID && e.ErrorCode == 50105
+		}
+		if !ok || !refused {
+			t.Errorf("sign-in log: success of %s %v, AADSTS50105 refusal %v (%d events)", demo.AppName, ok, refused, len(events))
+		}
+	})
+}
