@@ -13,8 +13,11 @@ type Application struct {
 	// The app as an OpenID Connect client (its appId, the id, is the
 	// client id): redirect URIs per platform, as Graph's application has
 	// them (web, spa, publicClient), and web's front-channel logout URL.
-	WebRedirectURIs          []string
-	WebLogoutURL             string
+	WebRedirectURIs []string
+	WebLogoutURL    string
+	// WebHomePageURL is Graph's web.homePageUrl: where a My Apps tile
+	// opens the app ("" for none).
+	WebHomePageURL           string
 	SPARedirectURIs          []string
 	PublicClientRedirectURIs []string
 	// AppRoleAssignmentRequired is the service principal's: only users

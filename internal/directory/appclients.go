@@ -34,6 +34,7 @@ type ApplicationPatch struct {
 	DisplayName               *string
 	WebRedirectURIs           *[]string
 	WebLogoutURL              *string
+	WebHomePageURL            *string
 	SPARedirectURIs           *[]string
 	PublicClientRedirectURIs  *[]string
 	AppRoleAssignmentRequired *bool
@@ -117,6 +118,15 @@ func validAppPatch(p ApplicationPatch) (ApplicationPatch, error) {
 		}
 		*f.v = &uris
 	}
+	if p.WebHomePageURL != nil {
+		u := strings.TrimSpace(*p.WebHomePageURL)
+		if u != "" {
+			if err = ValidRedirectURI("web.homePageUrl", u); err != nil {
+				return p, err
+			}
+		}
+		p.WebHomePageURL = &u
+	}
 	if p.WebLogoutURL != nil {
 		u := strings.TrimSpace(*p.WebLogoutURL)
 		if u != "" {
@@ -159,59 +169,70 @@ func (s *Service) UpdateApplication(ctx context.Context, tenantID, id string, p 
 		if err != nil {
 			return nil, err
 		}
-		var props, spProps []ModifiedProperty
-		if p.DisplayName != nil {
-			if m, ok := changed("DisplayName", a.DisplayName, *p.DisplayName); ok {
-				props = append(props, m)
-				a.DisplayName = *p.DisplayName
-			}
+		return o.updateApp(tenantID, a, p)
+	})
+}
+
+// updateApp applies a checked patch to a, with its audit records.
+func (o *op) updateApp(tenantID string, a *Application, p ApplicationPatch) (*Application, error) {
+	var props, spProps []ModifiedProperty
+	if p.DisplayName != nil {
+		if m, ok := changed("DisplayName", a.DisplayName, *p.DisplayName); ok {
+			props = append(props, m)
+			a.DisplayName = *p.DisplayName
 		}
-		for _, f := range []struct {
-			name string
-			new  *[]string
-			cur  *[]string
-		}{{"Web.RedirectUris", p.WebRedirectURIs, &a.WebRedirectURIs}, {"Spa.RedirectUris", p.SPARedirectURIs, &a.SPARedirectURIs},
-			{"PublicClient.RedirectUris", p.PublicClientRedirectURIs, &a.PublicClientRedirectURIs}} {
-			if f.new != nil && !slices.Equal(*f.new, *f.cur) {
-				props = append(props, ModifiedProperty{DisplayName: f.name, OldValue: jsonValue(*f.cur), NewValue: jsonValue(*f.new)})
-				*f.cur = *f.new
-			}
+	}
+	for _, f := range []struct {
+		name string
+		new  *[]string
+		cur  *[]string
+	}{{"Web.RedirectUris", p.WebRedirectURIs, &a.WebRedirectURIs}, {"Spa.RedirectUris", p.SPARedirectURIs, &a.SPARedirectURIs},
+		{"PublicClient.RedirectUris", p.PublicClientRedirectURIs, &a.PublicClientRedirectURIs}} {
+		if f.new != nil && !slices.Equal(*f.new, *f.cur) {
+			props = append(props, ModifiedProperty{DisplayName: f.name, OldValue: jsonValue(*f.cur), NewValue: jsonValue(*f.new)})
+			*f.cur = *f.new
 		}
-		if p.WebLogoutURL != nil {
-			if m, ok := changed("Web.LogoutUrl", a.WebLogoutURL, *p.WebLogoutURL); ok {
-				props = append(props, m)
-				a.WebLogoutURL = *p.WebLogoutURL
-			}
+	}
+	if p.WebLogoutURL != nil {
+		if m, ok := changed("Web.LogoutUrl", a.WebLogoutURL, *p.WebLogoutURL); ok {
+			props = append(props, m)
+			a.WebLogoutURL = *p.WebLogoutURL
 		}
-		if p.AppRoleAssignmentRequired != nil {
-			if m, ok := changed("AppRoleAssignmentRequired", a.AppRoleAssignmentRequired, *p.AppRoleAssignmentRequired); ok {
-				spProps = append(spProps, m)
-				a.AppRoleAssignmentRequired = *p.AppRoleAssignmentRequired
-			}
+	}
+	if p.WebHomePageURL != nil {
+		if m, ok := changed("Web.HomePageUrl", a.WebHomePageURL, *p.WebHomePageURL); ok {
+			props = append(props, m)
+			a.WebHomePageURL = *p.WebHomePageURL
 		}
-		if len(props) == 0 && len(spProps) == 0 {
-			return a, nil
+	}
+	if p.AppRoleAssignmentRequired != nil {
+		if m, ok := changed("AppRoleAssignmentRequired", a.AppRoleAssignmentRequired, *p.AppRoleAssignmentRequired); ok {
+			spProps = append(spProps, m)
+			a.AppRoleAssignmentRequired = *p.AppRoleAssignmentRequired
 		}
-		if err := o.tx.UpdateApplication(o.ctx, a); err != nil {
+	}
+	if len(props) == 0 && len(spProps) == 0 {
+		return a, nil
+	}
+	if err := o.tx.UpdateApplication(o.ctx, a); err != nil {
+		return nil, err
+	}
+	if len(props) > 0 {
+		t := appTarget(a)
+		t.ModifiedProperties = props
+		if err := o.audit(o.event(tenantID, ActivityUpdateApplication, CategoryApplicationManagement, opUpdate, t)); err != nil {
 			return nil, err
 		}
-		if len(props) > 0 {
-			t := appTarget(a)
-			t.ModifiedProperties = props
-			if err := o.audit(o.event(tenantID, ActivityUpdateApplication, CategoryApplicationManagement, opUpdate, t)); err != nil {
-				return nil, err
-			}
+	}
+	if len(spProps) > 0 {
+		t := appTarget(a)
+		t.Type = targetServicePrincipal
+		t.ModifiedProperties = spProps
+		if err := o.audit(o.event(tenantID, ActivityUpdateServicePrincipal, CategoryApplicationManagement, opUpdate, t)); err != nil {
+			return nil, err
 		}
-		if len(spProps) > 0 {
-			t := appTarget(a)
-			t.Type = targetServicePrincipal
-			t.ModifiedProperties = spProps
-			if err := o.audit(o.event(tenantID, ActivityUpdateServicePrincipal, CategoryApplicationManagement, opUpdate, t)); err != nil {
-				return nil, err
-			}
-		}
-		return a, nil
-	})
+	}
+	return a, nil
 }
 
 // AddApplicationPassword adds a client secret to an application (Graph's

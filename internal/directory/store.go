@@ -146,6 +146,9 @@ type AppTx interface {
 	GetAppRoleAssignment(ctx context.Context, tenantID, id string) (*AppRoleAssignment, error)
 	DeleteAppRoleAssignment(ctx context.Context, tenantID, id string) error
 	ListAppRoleAssignments(ctx context.Context, tenantID, userID string) ([]*AppRoleAssignment, error)
+	// ListAppAssignments returns an application's assignments (to live
+	// and deleted users), oldest first.
+	ListAppAssignments(ctx context.Context, tenantID, appID string) ([]*AppRoleAssignment, error)
 }
 
 // RoleTx keeps directory role assignments.

@@ -46,6 +46,7 @@ func webObject(app *directory.Application) graphjson.Object {
 	return graphjson.Object{
 		{"redirectUris", uris(app.WebRedirectURIs)},
 		{"logoutUrl", graphjson.StrOrNull(app.WebLogoutURL)},
+		{"homePageUrl", graphjson.StrOrNull(app.WebHomePageURL)},
 	}
 }
 
@@ -53,6 +54,7 @@ func webObject(app *directory.Application) graphjson.Object {
 type platformRequest struct {
 	RedirectURIs *[]string `json:"redirectUris"`
 	LogoutURL    *string   `json:"logoutUrl"`
+	HomePageURL  *string   `json:"homePageUrl"`
 }
 
 // updateApplicationRequest is Graph's PATCH /applications/{id} body,
@@ -75,7 +77,7 @@ func (a *API) handleUpdateApplication(w http.ResponseWriter, r *http.Request) er
 	}
 	p := directory.ApplicationPatch{DisplayName: req.DisplayName}
 	if req.Web != nil {
-		p.WebRedirectURIs, p.WebLogoutURL = req.Web.RedirectURIs, req.Web.LogoutURL
+		p.WebRedirectURIs, p.WebLogoutURL, p.WebHomePageURL = req.Web.RedirectURIs, req.Web.LogoutURL, req.Web.HomePageURL
 	}
 	for _, x := range []struct {
 		name string
@@ -87,6 +89,9 @@ func (a *API) handleUpdateApplication(w http.ResponseWriter, r *http.Request) er
 		}
 		if x.req.LogoutURL != nil {
 			return directory.Invalidf(x.name+".logoutUrl", "%s has no logoutUrl; set web.logoutUrl", x.name)
+		}
+		if x.req.HomePageURL != nil {
+			return directory.Invalidf(x.name+".homePageUrl", "%s has no homePageUrl; set web.homePageUrl", x.name)
 		}
 		*x.dst = x.req.RedirectURIs
 	}

@@ -7,14 +7,14 @@ import (
 )
 
 const appCols = `id, tenant_id, display_name, app_roles, created_at, web_redirect_uris, web_logout_url,
-	spa_redirect_uris, public_client_redirect_uris, app_role_assignment_required, password_credentials`
+	spa_redirect_uris, public_client_redirect_uris, app_role_assignment_required, password_credentials, web_home_page_url`
 
 func scanApp(r scanner) (*directory.Application, error) {
 	var a directory.Application
 	var created scanTime
 	var roles, web, spa, public, creds string
 	if err := r.Scan(&a.ID, &a.TenantID, &a.DisplayName, &roles, &created, &web, &a.WebLogoutURL,
-		&spa, &public, &a.AppRoleAssignmentRequired, &creds); err != nil {
+		&spa, &public, &a.AppRoleAssignmentRequired, &creds, &a.WebHomePageURL); err != nil {
 		return nil, err
 	}
 	a.CreatedAt = created.Time
@@ -65,9 +65,9 @@ func (t *tx) CreateApplication(ctx context.Context, a *directory.Application) er
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO applications (`+appCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = t.exec(ctx, `INSERT INTO applications (`+appCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.TenantID, a.DisplayName, l[0], t.d.timeArg(a.CreatedAt), l[1], a.WebLogoutURL, l[2], l[3],
-		a.AppRoleAssignmentRequired, l[4])
+		a.AppRoleAssignmentRequired, l[4], a.WebHomePageURL)
 	if err != nil {
 		return t.fail(err, "application")
 	}
@@ -81,8 +81,8 @@ func (t *tx) UpdateApplication(ctx context.Context, a *directory.Application) er
 	}
 	return t.execOne(ctx, "application", `UPDATE applications SET display_name = ?, app_roles = ?, web_redirect_uris = ?,
 		web_logout_url = ?, spa_redirect_uris = ?, public_client_redirect_uris = ?, app_role_assignment_required = ?,
-		password_credentials = ? WHERE tenant_id = ? AND id = ?`,
-		a.DisplayName, l[0], l[1], a.WebLogoutURL, l[2], l[3], a.AppRoleAssignmentRequired, l[4], a.TenantID, a.ID)
+		password_credentials = ?, web_home_page_url = ? WHERE tenant_id = ? AND id = ?`,
+		a.DisplayName, l[0], l[1], a.WebLogoutURL, l[2], l[3], a.AppRoleAssignmentRequired, l[4], a.WebHomePageURL, a.TenantID, a.ID)
 }
 
 func (t *tx) GetApplication(ctx context.Context, tenantID, id string) (*directory.Application, error) {
@@ -164,8 +164,19 @@ func (t *tx) DeleteAppRoleAssignment(ctx context.Context, tenantID, id string) e
 // ListAppRoleAssignments returns the user's assignments, live or deleted
 // user alike (the domain hides them while the user is deleted).
 func (t *tx) ListAppRoleAssignments(ctx context.Context, tenantID, userID string) ([]*directory.AppRoleAssignment, error) {
-	rows, err := t.query(ctx, `SELECT `+assignmentCols+` FROM app_role_assignments
+	return t.assignments(ctx, `SELECT `+assignmentCols+` FROM app_role_assignments
 		WHERE tenant_id = ? AND principal_id = ? ORDER BY created_at, id`, tenantID, userID)
+}
+
+// ListAppAssignments returns the assignments of one application, to live
+// and deleted users alike (the domain hides the deleted).
+func (t *tx) ListAppAssignments(ctx context.Context, tenantID, appID string) ([]*directory.AppRoleAssignment, error) {
+	return t.assignments(ctx, `SELECT `+assignmentCols+` FROM app_role_assignments
+		WHERE tenant_id = ? AND resource_id = ? ORDER BY created_at, id`, tenantID, appID)
+}
+
+func (t *tx) assignments(ctx context.Context, query string, args ...any) ([]*directory.AppRoleAssignment, error) {
+	rows, err := t.query(ctx, query, args...)
 	if err != nil {
 		return nil, t.fail(err, "app role assignment")
 	}

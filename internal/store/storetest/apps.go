@@ -20,6 +20,7 @@ var applicationTests = map[string]func(*testing.T, *fx){
 		a.DisplayName = "Renamed"
 		a.WebRedirectURIs = []string{"https://app.example/callback", "http://localhost:8400/cb"}
 		a.WebLogoutURL = "https://app.example/signed-out"
+		a.WebHomePageURL = "https://app.example/"
 		a.SPARedirectURIs = []string{"https://spa.example/"}
 		a.PublicClientRedirectURIs = []string{"http://127.0.0.1/"}
 		a.AppRoleAssignmentRequired = true
@@ -108,6 +109,30 @@ var applicationTests = map[string]func(*testing.T, *fx){
 			return nil
 		})
 		wantKind(t, f.tryWrite(func(tx directory.Tx) error { return tx.DeleteAppRoleAssignment(f.ctx, tn.ID, asg.ID) }), directory.KindNotFound)
+	},
+	"AssignmentsOfAnAppAreListedByApp": func(t *testing.T, f *fx) {
+		tn, other := f.tenant(), f.tenant()
+		a, b := f.app(tn.ID), f.app(tn.ID)
+		u1, u2 := f.user(tn.ID), f.user(tn.ID)
+		x1 := f.assignment(tn.ID, u1.ID, a.ID, a.AppRoles[0].ID)
+		x2 := f.assignment(tn.ID, u2.ID, a.ID, directory.DefaultAppRoleID)
+		f.assignment(tn.ID, u1.ID, b.ID, b.AppRoles[0].ID)
+		f.read(func(tx directory.Tx) error {
+			list, err := tx.ListAppAssignments(f.ctx, tn.ID, a.ID)
+			wantNoErr(t, err)
+			want := []*directory.AppRoleAssignment{x1, x2}
+			if x2.ID < x1.ID { // same created_at: by id
+				want = []*directory.AppRoleAssignment{x2, x1}
+			}
+			sameJSON(t, list, want)
+			// Another tenant sees none of them.
+			list, err = tx.ListAppAssignments(f.ctx, other.ID, a.ID)
+			wantNoErr(t, err)
+			if len(list) != 0 {
+				t.Errorf("another tenant lists %d assignments of the app", len(list))
+			}
+			return nil
+		})
 	},
 	"TheSameGrantTwiceIsConflict": func(t *testing.T, f *fx) {
 		tn := f.tenant()
