@@ -34,6 +34,7 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 	t.Run("Race", func(t *testing.T) { testRace(t, ns) })
 	t.Run("GroupsAndApps", func(t *testing.T) { testGroupsAndApps(t, ns) })
 	t.Run("AppClients", func(t *testing.T) { testAppClients(t, ns) })
+	t.Run("MyApps", func(t *testing.T) { testMyApps(t, ns) })
 	t.Run("SigningKeys", func(t *testing.T) { testSigningKeys(t, ns) })
 	t.Run("AppSignIn", func(t *testing.T) { testAppSignIn(t, ns) })
 	t.Run("OAuthFlows", func(t *testing.T) { testOAuthFlows(t, ns) })
