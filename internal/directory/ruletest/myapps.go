@@ -57,9 +57,12 @@ func testMyApps(t *testing.T, ns NewStore) {
 		bob := w.member(w.contoso, "bob", "Bob")
 		must(w.svc.AssignAppRole(admin, w.contoso.ID, bob.ID, w.app.ID, w.app.AppRoles[1].ID))(t)
 		list := must(w.svc.ListAppAssignees(admin, w.contoso.ID, w.app.ID))(t)
-		if len(list) != 2 || list[0].User.ID != w.adaGuest.ID || list[0].RoleName != "Reader" ||
-			list[1].User.ID != bob.ID || list[1].RoleName != "Writer" {
-			t.Fatalf("assignees = %+v", list)
+		roles := map[string]string{}
+		for _, x := range list {
+			roles[x.User.ID] = x.RoleName
+		}
+		if len(list) != 2 || roles[w.adaGuest.ID] != "Reader" || roles[bob.ID] != "Writer" {
+			t.Fatalf("assignees = %v", roles)
 		}
 		// A deleted user is not listed; another tenant's admin sees nothing.
 		ok(t, w.svc.DeleteUser(admin, w.contoso.ID, bob.ID))
