@@ -37,9 +37,12 @@ type Demo struct {
 	Ada                         *directory.User // Ada at home, a Fabrikam member
 	// AdaGuest is Ada's guest user in Contoso: live, or in Deleted users
 	// after she left.
-	AdaGuest   *directory.User
-	Group      *directory.Group
-	App        *directory.Application
+	AdaGuest *directory.User
+	Group    *directory.Group
+	App      *directory.Application
+	// AppSecret is the demo app's client secret made by this Seed: shown
+	// once, by Print (only its hash is kept).
+	AppSecret  string
 	AppRole    directory.AppRole
 	Assignment *directory.AppRoleAssignment // nil when AdaGuest is deleted
 	Grace      *directory.User              // the pending guest
@@ -78,6 +81,9 @@ func Seed(ctx context.Context, svc *directory.Service, publicURL string) (*Demo,
 		return nil, err
 	}
 	if d.App, d.AppRole, err = s.app(ctx, d.Contoso); err != nil {
+		return nil, err
+	}
+	if d.App, d.AppSecret, err = s.client(ctx, d.Contoso, d.App); err != nil {
 		return nil, err
 	}
 	if d.AdaGuest, err = s.acceptedGuest(ctx, d.Contoso, d.Fabrikam, d.Ada); err != nil {

@@ -38,6 +38,10 @@ Sign in at %s/
 		fmt.Fprintf(w, "      and a guest in Contoso (%s): %s, group %q, app %q with role %q\n",
 			d.AdaGuest.ExternalUserState, d.AdaGuest.UserPrincipalName, d.Group.DisplayName, d.App.DisplayName, d.AppRole.DisplayName)
 	}
+	fmt.Fprintf(w, "\n  Contoso's app %q as an OpenID Connect client (docs/oidc.md):\n"+
+		"      issuer        %s/%s/v2.0\n      client id     %s\n      client secret %s  (new at every start)\n"+
+		"      redirect URI  %s; My Apps opens %s\n",
+		d.App.DisplayName, base, d.Contoso.ID, d.App.ID, d.AppSecret, AppRedirectURI, d.App.WebHomePageURL)
 	fmt.Fprintf(w, "\n  Contoso's privacy contact: %s, %s\n", orNone(d.Contoso.Settings.PrivacyContactEmail), orNone(d.Contoso.Settings.PrivacyStatementURL))
 	fmt.Fprintf(w, "\n  Pending invitation of %s into Contoso", GraceEmail)
 	switch {

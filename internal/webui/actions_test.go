@@ -93,6 +93,16 @@ func TestEveryAdminActionEndsWithASuccessMessage(t *testing.T) {
 		t.Fatalf("the Wiki app: %+v, %v", wiki, err)
 	}
 	act("POST /admin/{tenant}/apps/{app}/assign", "/apps/"+app+"/assign", url.Values{"user": {"lin@contoso.example"}, "role": {wiki.AppRoles[0].ID}}, "Assigned the role to Lin")
+	act("POST /admin/{tenant}/apps/{app}/redirect-uris", "/apps/"+app+"/redirect-uris", url.Values{"platform": {"web"}, "uri": {"http://localhost:8081/callback"}}, "Added the redirect URI")
+	act("POST /admin/{tenant}/apps/{app}/redirect-uris/remove", "/apps/"+app+"/redirect-uris/remove", url.Values{"platform": {"web"}, "uri": {"http://localhost:8081/callback"}}, "Removed the redirect URI")
+	act("POST /admin/{tenant}/apps/{app}/home-page", "/apps/"+app+"/home-page", url.Values{"homePageUrl": {"https://wiki.contoso.example/"}}, "Saved the home page URL")
+	act("POST /admin/{tenant}/apps/{app}/assignment-required", "/apps/"+app+"/assignment-required", url.Values{"required": {"on"}}, "Only assigned users")
+	p = act("POST /admin/{tenant}/apps/{app}/secrets", "/apps/"+app+"/secrets", url.Values{"displayName": {"ci"}}, "Added a client secret")
+	key := regexp.MustCompile(`/secrets/([0-9a-f-]{36})/remove`).FindStringSubmatch(p.body)
+	if key == nil {
+		t.Fatal("no secret on the app's page")
+	}
+	act("POST /admin/{tenant}/apps/{app}/secrets/{key}/remove", "/apps/"+app+"/secrets/"+key[1]+"/remove", nil, "Removed the client secret")
 	act("POST /admin/{tenant}/invite", "/invite", url.Values{"email": {"mo@example.net"}}, "Invited")
 	act("POST /admin/{tenant}/settings", "/settings", url.Values{"displayName": {"Contoso"}, "retentionDays": {"30"}, "allowLeave": {"on"},
 		"contactEmail": {"privacy@contoso.example"}}, "Saved the settings")

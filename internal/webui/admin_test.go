@@ -95,7 +95,7 @@ func TestUsersPage(t *testing.T) {
 	})
 
 	t.Run("FiltersGuestsAndPending", func(t *testing.T) {
-		p := admin.get("/admin/" + tid + "/users?show=guests")
+		p := mainOf(admin.get("/admin/" + tid + "/users?show=guests"))
 		must(t, p, http.StatusOK, "Ada Lovelace")
 		mustNot(t, p, "Test User 01", "Contoso Admin")
 		p = admin.get("/admin/" + tid + "/users?show=pending")
@@ -280,7 +280,7 @@ func TestUsersSearchAndFilters(t *testing.T) {
 	admin := s.admin(t)
 	list := func(query string) string {
 		t.Helper()
-		p := admin.get("/admin/" + tid + "/users?" + query)
+		p := mainOf(admin.get("/admin/" + tid + "/users?" + query))
 		must(t, p, http.StatusOK)
 		return p.body
 	}

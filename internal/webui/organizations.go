@@ -91,7 +91,11 @@ func (u *UI) signInToTenant(w http.ResponseWriter, r *http.Request) error {
 	if o, err := u.findOrg(r, tid); err == nil {
 		name = o.Tenant.DisplayName
 	}
-	return u.redirect(w, r, "/myaccount/organizations", "You are signed in to "+name+".")
+	back := "/myaccount/organizations"
+	if next := r.PostForm.Get("next"); next != "" {
+		back = safeNext(next) // from My Apps: back to its tiles
+	}
+	return u.redirect(w, r, back, "You are signed in to "+name+".")
 }
 
 type leavePage struct {

@@ -14,6 +14,7 @@ type Page struct {
 	Flash    string
 	CSRF     string
 	SignedIn bool
+	Name     string // the signed-in person, for the name menu
 	// AdminLink shows the admin portal in the navigation: the person
 	// administers an organization the session is signed in to.
 	AdminLink bool
@@ -44,6 +45,9 @@ func (u *UI) base(w http.ResponseWriter, r *http.Request, title string) Page {
 			u.log.Warn("webui: could not tell whether to show the admin portal", "err", err)
 		}
 		p.AdminLink = len(admins) > 0
+		if me, err := u.me(r); err == nil {
+			p.Name = me.Name
+		}
 	}
 	return p
 }

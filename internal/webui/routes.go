@@ -29,7 +29,8 @@ func (u *UI) routeTable() []route {
 		{"POST /signin/code/verify", u.page(false, u.verifyCode)},
 		{"POST /signout", u.page(false, u.signout)},
 
-		// My Account.
+		// My Apps and My Account.
+		{"GET /myapps", u.page(true, u.myApps)},
 		{"GET /myaccount", u.page(true, u.profile)},
 		{"POST /myaccount/data", u.page(true, u.downloadData)},
 		{"GET /myaccount/organizations", u.page(true, u.organizations)},
@@ -76,6 +77,12 @@ func (u *UI) routeTable() []route {
 		{"POST /admin/{tenant}/apps", u.page(true, u.admin(u.createApp))},
 		{"GET /admin/{tenant}/apps/{app}", u.page(true, u.admin(u.appPage))},
 		{"POST /admin/{tenant}/apps/{app}/assign", u.page(true, u.admin(u.appAssign))},
+		{"POST /admin/{tenant}/apps/{app}/redirect-uris", u.page(true, u.admin(u.appAddRedirectURI))},
+		{"POST /admin/{tenant}/apps/{app}/redirect-uris/remove", u.page(true, u.admin(u.appRemoveRedirectURI))},
+		{"POST /admin/{tenant}/apps/{app}/home-page", u.page(true, u.admin(u.appSetHomePage))},
+		{"POST /admin/{tenant}/apps/{app}/assignment-required", u.page(true, u.admin(u.appSetAssignmentRequired))},
+		{"POST /admin/{tenant}/apps/{app}/secrets", u.page(true, u.admin(u.appAddSecret))},
+		{"POST /admin/{tenant}/apps/{app}/secrets/{key}/remove", u.page(true, u.admin(u.appRemoveSecret))},
 		{"GET /admin/{tenant}/settings", u.page(true, u.admin(u.settingsPage))},
 		{"POST /admin/{tenant}/settings", u.page(true, u.admin(u.saveSettings))},
 		{"GET /admin/{tenant}/audit", u.page(true, u.admin(u.auditLog))},
