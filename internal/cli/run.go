@@ -106,6 +106,13 @@ func commands() []command {
 		{"group add-member", "add a user to a group", runGroupAddMember},
 		{"app create", "create an application with its app roles", runAppCreate},
 		{"app assign", "assign an app role to a user", runAppAssign},
+		{"app assignments", "list who is assigned to an application", runAppAssignments},
+		{"app set", "set an application's home page and whether it needs an assignment", runAppSet},
+		{"app redirect-uri add", "add a redirect URI to an application", runAppRedirectURIAdd},
+		{"app redirect-uri remove", "remove a redirect URI from an application", runAppRedirectURIRemove},
+		{"app secret add", "add a client secret to an application; prints it once", runAppSecretAdd},
+		{"app secret list", "list an application's client secrets (hint and expiry)", runAppSecretList},
+		{"app secret remove", "remove a client secret of an application", runAppSecretRemove},
 		{"invite", "invite an e-mail address as a guest; prints the redeem URL", runInvite},
 		{"invitation redeem", "redeem an invitation on behalf of a home identity", runInvitationRedeem},
 		// API tokens (token.go).
@@ -239,6 +246,14 @@ func flagOfField(field string) string {
 		return "description"
 	case "role", "appRoleId":
 		return "role"
+	case "web.redirectUris", "spa.redirectUris", "publicClient.redirectUris":
+		return "uri"
+	case "web.homePageUrl":
+		return "home-page"
+	case "platform":
+		return "platform"
+	case "passwordCredential.endDateTime":
+		return "end"
 	}
 	return ""
 }
