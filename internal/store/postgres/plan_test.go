@@ -88,7 +88,7 @@ func TestListingsUseIndexesAt100kUsers(t *testing.T) {
 		return err
 	}
 	cases["ListUsersByHome"] = func(tx directory.Tx) error { _, err := tx.ListUsersByHome(ctx, ids.user, ""); return err }
-	cases["ListPurgeable"] = func(tx directory.Tx) error { _, err := tx.ListPurgeable(ctx, now, 500); return err }
+	cases["ClaimPurgeable"] = func(tx directory.Tx) error { _, err := tx.ClaimPurgeable(ctx, now, 500); return err }
 	cases["ListGroups"] = func(tx directory.Tx) error {
 		_, err := tx.ListGroups(ctx, ids.tenant, directory.GroupQuery{After: &directory.Group{ID: ids.group, DisplayName: "Group 0500"}})
 		return err
@@ -126,6 +126,16 @@ func TestListingsUseIndexesAt100kUsers(t *testing.T) {
 		"DeleteUser":        func(tx directory.Tx) error { return tx.DeleteUser(ctx, ids.tenant, ids.user) },
 		"ScrubAuditSubject": func(tx directory.Tx) error { return tx.ScrubAuditSubject(ctx, ids.user) },
 		"DeleteMailTo":      func(tx directory.Tx) error { return tx.DeleteMailTo(ctx, ids.tenant, "user7@contoso.example") },
+		"EraseUsers": func(tx directory.Tx) error {
+			return tx.EraseUsers(ctx, []directory.UserKey{{TenantID: ids.tenant, UserID: ids.user}})
+		},
+		"ScrubAuditSubjects": func(tx directory.Tx) error { return tx.ScrubAuditSubjects(ctx, []string{ids.user, ids.group}) },
+		"DeleteUnclaimedMail": func(tx directory.Tx) error {
+			return tx.DeleteUnclaimedMail(ctx, []directory.MailAddress{{TenantID: ids.tenant, Address: "user7@contoso.example"}, {TenantID: ids.tenant, Address: "x@example.test"}})
+		},
+		"DeleteUnboundEmailIdentities": func(tx directory.Tx) error {
+			return tx.DeleteUnboundEmailIdentities(ctx, []string{ids.user, ids.group})
+		},
 	}
 	// Lists of one user's objects may sort them: they are few.
 	smallSorts := map[string]bool{"ListMemberOf": true, "ListAppRoleAssignments": true, "ListInvitationsByUser": true,

@@ -85,7 +85,7 @@ func TestEveryListingUsesAnIndex(t *testing.T) {
 	cases["GetUserByMail"] = func(tx directory.Tx) error { _, err := tx.GetUserByMail(ctx, tn.ID, "x"); return ignoreNotFound(err) }
 	cases["ListUsersByHome user"] = func(tx directory.Tx) error { _, err := tx.ListUsersByHome(ctx, u.ID, ""); return err }
 	cases["ListUsersByHome identity"] = func(tx directory.Tx) error { _, err := tx.ListUsersByHome(ctx, "", u.ID); return err }
-	cases["ListPurgeable"] = func(tx directory.Tx) error { _, err := tx.ListPurgeable(ctx, now, 10); return err }
+	cases["ClaimPurgeable"] = func(tx directory.Tx) error { _, err := tx.ClaimPurgeable(ctx, now, 10); return err }
 	cases["ListGroups"] = func(tx directory.Tx) error {
 		_, err := tx.ListGroups(ctx, tn.ID, directory.GroupQuery{After: g})
 		return err
@@ -138,7 +138,17 @@ func TestEveryListingUsesAnIndex(t *testing.T) {
 		"ScrubAuditSubject":   func(tx directory.Tx) error { return tx.ScrubAuditSubject(ctx, u.ID) },
 		"DeleteMailTo":        func(tx directory.Tx) error { return tx.DeleteMailTo(ctx, tn.ID, "x@example.test") },
 		"DeleteEmailIdentity": func(tx directory.Tx) error { return ignoreNotFound(tx.DeleteEmailIdentity(ctx, u.ID)) },
-		"CountOneTimeCodes":   func(tx directory.Tx) error { _, err := tx.CountOneTimeCodesSince(ctx, "x", now); return err },
+		"EraseUsers": func(tx directory.Tx) error {
+			return tx.EraseUsers(ctx, []directory.UserKey{{TenantID: tn.ID, UserID: u.ID}})
+		},
+		"ScrubAuditSubjects": func(tx directory.Tx) error { return tx.ScrubAuditSubjects(ctx, []string{u.ID, g.ID}) },
+		"DeleteUnclaimedMail": func(tx directory.Tx) error {
+			return tx.DeleteUnclaimedMail(ctx, []directory.MailAddress{{TenantID: tn.ID, Address: u.Mail}, {TenantID: tn.ID, Address: "x@example.test"}})
+		},
+		"DeleteUnboundEmailIdentities": func(tx directory.Tx) error {
+			return tx.DeleteUnboundEmailIdentities(ctx, []string{u.ID, g.ID})
+		},
+		"CountOneTimeCodes": func(tx directory.Tx) error { _, err := tx.CountOneTimeCodesSince(ctx, "x", now); return err },
 		"GetEmailIdentityByEm": func(tx directory.Tx) error {
 			_, err := tx.GetEmailIdentityByEmail(ctx, "x")
 			return ignoreNotFound(err)
@@ -153,12 +163,13 @@ func TestEveryListingUsesAnIndex(t *testing.T) {
 		"ListMemberOf": true, "ListAppRoleAssignments": true, "ListInvitationsByUser": true,
 		"GetLatestOneTimeCode": true, "ListAudit by target": true, "ListUsersByHome user": true, "ListUsersByHome identity": true,
 		"ListMailTo": true, "ListAccessTokens": true, "ListSessions home": true, "ListSessions identity": true,
+		"DeleteUnboundEmailIdentities": true,
 	}
 	// ListUnsentMail reads its partial index (unsent mail only) in order.
 	allowedScans := map[string]bool{"SCAN outbox USING INDEX outbox_unsent": true}
 	// A batched update reads its own VALUES list (the CTE v), then finds
 	// each row it names by primary key.
-	valuesScan := regexp.MustCompile(`^SCAN (CONSTANT ROW|\d+ CONSTANT ROWS|v)$`)
+	valuesScan := regexp.MustCompile(`^SCAN (CONSTANT ROW|\d+ CONSTANT ROWS|\d+-ROW VALUES CLAUSE|v)$`)
 	// Lists of one user's objects must start from that user.
 	perUser := map[string]string{
 		"ListMemberOf": "user_id=?", "ListAppRoleAssignments": "principal_id=?", "ListRoles": "user_id=?",
