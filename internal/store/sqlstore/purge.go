@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/orgdir/orgdir/internal/directory"
@@ -24,42 +23,25 @@ func (t *tx) ClaimPurgeable(ctx context.Context, now time.Time, limit int) ([]*d
 		ORDER BY purge_at, id LIMIT ?`+t.d.skipLocked(t.write), t.d.timeArg(now), limit)
 }
 
-// purgeDependents are the rows that name one of a set of users (the row
-// values of `keys`), children before parents. Foreign keys cascade them
-// too; deleting them by name keeps EraseUsers complete even on a
-// connection where SQLite's foreign keys were left off, as DeleteUser.
-var purgeDependents = []string{
-	`DELETE FROM group_members WHERE (tenant_id, user_id) IN (keys)`,
-	`DELETE FROM app_role_assignments WHERE (tenant_id, principal_id) IN (keys)`,
-	`DELETE FROM user_roles WHERE (tenant_id, user_id) IN (keys)`,
-	`DELETE FROM invitations WHERE (tenant_id, user_id) IN (keys)`,
-	`DELETE FROM passwords WHERE (tenant_id, user_id) IN (keys)`,
-	`DELETE FROM access_tokens WHERE (tenant_id, user_id) IN (keys)`,
-	`DELETE FROM sessions WHERE (home_tenant_id, home_user_id) IN (keys)`,
-	`DELETE FROM oauth_codes WHERE grant_id IN (SELECT id FROM oauth_grants WHERE (tenant_id, user_id) IN (keys))`,
-	`DELETE FROM oauth_refresh_tokens WHERE grant_id IN (SELECT id FROM oauth_grants WHERE (tenant_id, user_id) IN (keys))`,
-	`DELETE FROM oauth_grants WHERE (tenant_id, user_id) IN (keys)`,
-	`DELETE FROM sign_in_events WHERE (tenant_id, user_id) IN (keys)`,
-}
-
-// EraseUsers deletes the users and what names them with one statement per
-// table for each chunk of keys. Every key must name a user: the count of
-// deleted users tells, and a short count fails the Write.
+// EraseUsers deletes the users with one statement per chunk of keys; the
+// rows that name them go by their ON DELETE CASCADE foreign keys
+// (memberships, app role and directory role assignments, invitations,
+// passwords, access tokens, sessions, OAuth grants and through them their
+// codes and refresh tokens, sign-in records). Both backends enforce them
+// on every connection (SQLite's store opens each with foreign_keys on),
+// and the conformance suite checks each table. Deleting the children by
+// name as well, as DeleteUser does, would cost the purge a statement per
+// table and an index probe per user in each for rows the cascade removes
+// anyway. Every key must name a user: a short count fails the Write.
 func (t *tx) EraseUsers(ctx context.Context, keys []directory.UserKey) error {
 	keys = uniqueKeys(keys)
 	for b := 0; b < len(keys); b += setChunk {
 		chunk := keys[b:min(b+setChunk, len(keys))]
-		list := "VALUES " + valueRows(len(chunk), "(?, ?)")
 		args := make([]any, 0, 2*len(chunk))
 		for _, k := range chunk {
 			args = append(args, k.TenantID, k.UserID)
 		}
-		for _, q := range purgeDependents {
-			if _, err := t.exec(ctx, strings.ReplaceAll(q, "keys", list), args...); err != nil {
-				return t.fail(err, "user")
-			}
-		}
-		res, err := t.exec(ctx, `DELETE FROM users WHERE (tenant_id, id) IN (`+list+`)`, args...)
+		res, err := t.exec(ctx, `DELETE FROM users WHERE (tenant_id, id) IN (VALUES `+valueRows(len(chunk), "(?, ?)")+`)`, args...)
 		if err != nil {
 			return t.fail(err, "user")
 		}
@@ -97,10 +79,10 @@ func (t *tx) DeleteUnclaimedMail(ctx context.Context, to []directory.MailAddress
 		if m.TenantID == "" || m.Address == "" {
 			return directory.Invalidf("to", "every address needs a tenant and an address")
 		}
-		k := directory.MailAddress{TenantID: m.TenantID, Address: strings.ToLower(m.Address)}
-		if !seen[k] {
-			seen[k] = true
-			list = append(list, k)
+		// Exact duplicates only: lower() in SQL, not Go's, decides the case.
+		if !seen[m] {
+			seen[m] = true
+			list = append(list, m)
 		}
 	}
 	for b := 0; b < len(list); b += setChunk {

@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 		{"TenantIsolation", isolationTests},
 		{"DeleteUser", deleteUserTests},
 		{"Purgeable", purgeTests},
+		{"EraseBySet", setEraseTests},
 		{"Transactions", txTests},
 	}
 	for _, g := range groups {
