@@ -137,6 +137,9 @@ func BenchmarkPurgeBatch(b *testing.B) {
 			if err := seedExpired(context.Background(), f.store, f.w, now, fmt.Sprint(round), batch); err != nil {
 				b.Fatal(err)
 			}
+			if err := settle(context.Background(), f.store); err != nil {
+				b.Fatal(err)
+			}
 			round++
 			b.StartTimer()
 			n, err := f.svc.PurgeExpired(sys, now, batch)
