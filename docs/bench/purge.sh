@@ -35,7 +35,7 @@ for run in 1 2 3; do
 	esac
 	load=$(cut -d' ' -f1-3 /proc/loadavg)
 	start=$(date +%s.%N)
-	out=$("$bin" purge --database "$url")
+	out=$("$bin" purge --database "$url" ${PURGE_BENCH_BATCH:+--batch "$PURGE_BENCH_BATCH"})
 	end=$(date +%s.%N)
 	echo "run $run: $out; $(echo "$n / ($end - $start)" | bc) users/s in $(echo "$end - $start" | bc) s; load average $load"
 	case $db in

@@ -8,6 +8,12 @@ import (
 // PurgeAppName is the initiator of the retention purge's audit records.
 const PurgeAppName = "orgdir retention purge"
 
+// MaxPurgeBatch bounds a purge batch: one transaction's users, all in
+// memory at once. Bigger batches purge faster (random ids spread a
+// batch's index changes over the same pages, whatever its size), but hold
+// the transaction longer: on SQLite, every other write waits for it.
+const MaxPurgeBatch = 10000
+
 // PurgeExpired permanently deletes every deleted user whose retention
 // ended at or before now (system actor only), in batches of at most batch
 // users, and returns how many it purged.
@@ -22,8 +28,8 @@ const PurgeAppName = "orgdir retention purge"
 // after now is never touched. The context is checked between batches, so
 // a shutdown waits for at most one.
 func (s *Service) PurgeExpired(ctx context.Context, now time.Time, batch int) (int, error) {
-	if batch < 1 || batch > MaxPageSize {
-		return 0, Invalidf("batch", "batch must be between 1 and %d, not %d", MaxPageSize, batch)
+	if batch < 1 || batch > MaxPurgeBatch {
+		return 0, Invalidf("batch", "batch must be between 1 and %d, not %d", MaxPurgeBatch, batch)
 	}
 	now = now.UTC()
 	purged := 0
