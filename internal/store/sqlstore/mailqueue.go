@@ -24,9 +24,10 @@ func (t *tx) ClaimMail(ctx context.Context, now time.Time, c directory.MailClaim
 		return nil, directory.Invalidf("limit", "a claim needs a limit, a lease and attempts, not %+v", c)
 	}
 	// A lease that ended after the last attempt: the deliverer died each
-	// time (or the message kills it). Give up rather than loop.
+	// time (or the message kills it). Give up rather than loop. (unsent
+	// repeated lets the planner use the partial index outbox_due.)
 	if _, err := t.exec(ctx, `UPDATE outbox SET state = 'failed', last_error = ?
-		WHERE state = 'sending' AND next_attempt_at <= ? AND attempts >= ?`,
+		WHERE `+unsent+` AND next_attempt_at <= ? AND state = 'sending' AND attempts >= ?`,
 		fmt.Sprintf("delivery did not finish within its lease, %d times", c.MaxAttempts),
 		t.d.timeArg(now), c.MaxAttempts); err != nil {
 		return nil, t.fail(err, "mail")
