@@ -42,7 +42,7 @@ func onEachDatabase(t *testing.T, fn func(t *testing.T, db database)) {
 
 // freshSchema creates a schema for the test, dropped when it ends, and
 // returns the DSN that reaches it.
-func freshSchema(t *testing.T, dsn string) string {
+func freshSchema(t testing.TB, dsn string) string {
 	t.Helper()
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {
@@ -86,7 +86,7 @@ type instance struct {
 	svc   *directory.Service
 }
 
-func (db database) open(t *testing.T, clock directory.Clock) *instance {
+func (db database) open(t testing.TB, clock directory.Clock) *instance {
 	t.Helper()
 	st, err := openSpec(context.Background(), db.spec)
 	if err != nil {
@@ -99,7 +99,7 @@ func (db database) open(t *testing.T, clock directory.Clock) *instance {
 // enqueue writes messages of no tenant to each address, a millisecond
 // apart and the last a millisecond before start, so that all are due at
 // start, the first the oldest.
-func (in *instance) enqueue(t *testing.T, start time.Time, to ...string) []*directory.OutboxMessage {
+func (in *instance) enqueue(t testing.TB, start time.Time, to ...string) []*directory.OutboxMessage {
 	t.Helper()
 	var out []*directory.OutboxMessage
 	err := in.store.Write(context.Background(), func(tx directory.Tx) error {
