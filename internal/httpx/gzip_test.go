@@ -143,3 +143,18 @@ func TestAcceptsGzip(t *testing.T) {
 		}
 	}
 }
+
+func TestAPanicBeforeTheBodyLeavesIsAPlain500EvenWhenGzipWasAsked(t *testing.T) {
+	h := (&Pipeline{}).Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"half":`)) // held back, below MinGzipBytes
+		panic("boom")
+	}))
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusInternalServerError || rec.Header().Get("Content-Encoding") != "" || strings.Contains(rec.Body.String(), "half") {
+		t.Fatalf("%d, Content-Encoding %q, body %q; want a plain 500 without the half-written body", rec.Code, rec.Header().Get("Content-Encoding"), rec.Body.String())
+	}
+}
