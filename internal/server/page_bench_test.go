@@ -2,16 +2,23 @@ package server
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib" // the admin connection that makes the schema
+
 	"github.com/orgdir/orgdir/internal/directory"
 	"github.com/orgdir/orgdir/internal/httpapi"
+	"github.com/orgdir/orgdir/internal/store/postgres"
 	"github.com/orgdir/orgdir/internal/store/sqlite"
 )
 
@@ -25,14 +32,9 @@ type pageFixture struct {
 	srv    *httptest.Server
 }
 
-func newPageFixture(b *testing.B) *pageFixture {
+func newPageFixture(b *testing.B, st directory.Store) *pageFixture {
 	b.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "orgdir.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = st.Close() })
 	svc := directory.NewService(st, directory.Options{PublicBaseURL: "http://orgdir.test"})
 	sys := directory.WithActor(ctx, directory.SystemActor("bench"))
 	ten, err := svc.CreateTenant(sys, "Contoso", "contoso.example")
@@ -84,12 +86,63 @@ func (f *pageFixture) get(b *testing.B, c *http.Client, gzip bool) int {
 	return int(n)
 }
 
+func sqliteStore(b *testing.B) directory.Store {
+	st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "orgdir.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = st.Close() })
+	return st
+}
+
+// postgresStore opens a new schema of ORGDIR_TEST_POSTGRES, dropped at
+// the end, or skips.
+func postgresStore(b *testing.B) directory.Store {
+	dsn := os.Getenv("ORGDIR_TEST_POSTGRES")
+	if dsn == "" {
+		b.Skip("set ORGDIR_TEST_POSTGRES (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to measure PostgreSQL")
+	}
+	ctx := context.Background()
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = admin.Close() })
+	schema := "orgdir_pagebench_" + strings.ReplaceAll(directory.NewID(), "-", "")
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _, _ = admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
+	u, err := url.Parse(dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	st, err := postgres.Open(ctx, u.String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = st.Close() })
+	return st
+}
+
 // BenchmarkUsersPage compares a page of 100 users inside the service with
-// the same page over loopback HTTP, one caller (c=1):
+// the same page over loopback HTTP, one caller (c=1), on SQLite and (with
+// ORGDIR_TEST_POSTGRES) PostgreSQL:
 //
 //	go test ./internal/server/ -run '^$' -bench UsersPage -benchtime 2000x -cpuprofile /tmp/page.prof
 func BenchmarkUsersPage(b *testing.B) {
-	f := newPageFixture(b)
+	for _, db := range []struct {
+		name string
+		open func(*testing.B) directory.Store
+	}{{"SQLite", sqliteStore}, {"PostgreSQL", postgresStore}} {
+		b.Run(db.name, func(b *testing.B) { benchUsersPage(b, newPageFixture(b, db.open(b))) })
+	}
+}
+
+func benchUsersPage(b *testing.B, f *pageFixture) {
 	b.Run("Service", func(b *testing.B) {
 		ctx := directory.WithActor(context.Background(), directory.SystemActor("bench"))
 		for b.Loop() {
