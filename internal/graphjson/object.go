@@ -66,6 +66,19 @@ func Marshal(v any) ([]byte, error) {
 	return marshalStd(v)
 }
 
+// Append appends v's JSON, as Marshal writes it, to b: a caller that
+// keeps its buffer across responses allocates none for the next one.
+func Append(b []byte, v any) ([]byte, error) {
+	if o, ok := v.(Object); ok {
+		return o.appendJSON(b)
+	}
+	j, err := marshalStd(v)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, j...), nil
+}
+
 // marshalStd is encoding/json without HTML escaping.
 func marshalStd(v any) ([]byte, error) {
 	var b bytes.Buffer
