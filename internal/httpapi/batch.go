@@ -215,7 +215,8 @@ func (a *API) runInner(outer *http.Request, it batchItem) batchAnswer {
 	case len(b) == 0 || bytes.Equal(b, []byte("null")):
 	case b[0] == '"': // Graph's way of carrying a body that is not JSON
 		var s string
-		raw, err := []byte(nil), json.Unmarshal(b, &s)
+		var raw []byte
+		err := json.Unmarshal(b, &s)
 		if err == nil {
 			raw, err = base64.StdEncoding.DecodeString(s)
 		}

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -254,5 +255,20 @@ func TestThePipelineLogsAndCountsEveryRequestOfABatch(t *testing.T) {
 	outer := r.header.Get(httpx.RequestIDHeader)
 	if n := strings.Count(log.String(), "batch_request_id="+outer); outer == "" || n != 2 {
 		t.Fatalf("%d log lines name the batch %q; want 2:\n%s", n, outer, log.String())
+	}
+}
+
+func TestABase64BodyIsDecodedForItsRequest(t *testing.T) {
+	e := newEnv(t)
+	body := base64.StdEncoding.EncodeToString([]byte(`{"displayName": "Basil", "userPrincipalName": "basil@contoso.example"}`))
+	got := e.batch(e.srv.URL, e.adminToken,
+		req("1", "POST", "/users", "headers", jsonHeaders, "body", body),
+		req("2", "POST", "/users", "headers", jsonHeaders, "body", "not base64!"),
+	)
+	if got["1"].Status != 201 || got["1"].Body["displayName"] != "Basil" {
+		t.Fatalf("base64 body: %+v", got["1"])
+	}
+	if a := got["2"]; a.Status != 400 || a.code() != "Request_BadRequest" {
+		t.Fatalf("a string that is not base64: %+v; want 400", a)
 	}
 }
