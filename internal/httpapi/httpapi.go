@@ -75,7 +75,8 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		id = directory.NewID()
 		w.Header().Set(httpx.RequestIDHeader, id)
 	}
-	if _, pattern := a.mux.Handler(r); pattern != "" {
+	_, pattern := a.mux.Handler(r)
+	if pattern != "" {
 		httpx.SetRoute(r.Context(), pattern) // before authentication: a 401 counts for its route
 	}
 	if cid := clientRequestID(r); cid != "" {
@@ -95,15 +96,17 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
-	// The bucket is keyed by the token's hash: the secret itself is kept
-	// nowhere, not even in memory.
-	if ok, wait := a.throttle.take(string(directory.HashSecret(secret))); !ok {
-		a.writeError(w, r, throttled(wait))
-		return
+	// A batch's requests are throttled one by one, as Graph does, not
+	// its envelope.
+	if pattern != batchPattern {
+		if err := a.throttle.take(actor.TenantID, secret); err != nil {
+			a.writeError(w, r, err)
+			return
+		}
 	}
 	r = r.WithContext(directory.WithActor(ctx, actor))
 
-	if _, pattern := a.mux.Handler(r); pattern == "" {
+	if pattern == "" {
 		a.writeError(w, r, a.noRoute(w, r))
 		return
 	}

@@ -71,6 +71,8 @@ func (a *API) routeTable() []route {
 		{"PATCH /v1.0/organization/{id}", a.handleUpdateOrganization},
 		{"GET /v1.0/policies/externalIdentitiesPolicy", a.handleGetPolicy},
 		{"PATCH /v1.0/policies/externalIdentitiesPolicy", a.handleUpdatePolicy},
+
+		{batchPattern, a.handleBatch},
 	}
 }
 

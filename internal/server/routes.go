@@ -19,7 +19,8 @@ func (s *Server) routes() (http.Handler, error) {
 
 	// JSON API in the shape of Microsoft Graph (internal/httpapi):
 	if s.deps.Service != nil {
-		mux.Handle("/v1.0/", httpapi.New(s.deps.Service, httpapi.Options{Logger: s.deps.Logger, Clock: s.deps.Clock, BaseURL: s.deps.BaseURL}))
+		mux.Handle("/v1.0/", httpapi.New(s.deps.Service, httpapi.Options{Logger: s.deps.Logger, Clock: s.deps.Clock, BaseURL: s.deps.BaseURL,
+			RateLimit: s.deps.APIRateLimit}))
 	}
 
 	// The OpenID Connect provider of every tenant (internal/oidcprovider),
