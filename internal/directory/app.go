@@ -49,12 +49,22 @@ type AppRole struct {
 	Description string
 }
 
-// AppRoleAssignment grants a user one role of an application.
+// AppRoleAssignment grants a principal one role of an application:
+// a user, a group (whose members hold the role), or an application (a
+// permission of orgdir's API, ResourceID OrgdirAPIAppID).
 type AppRoleAssignment struct {
-	ID          string
-	TenantID    string
-	PrincipalID string // the user
-	ResourceID  string // the application
-	AppRoleID   string
-	CreatedAt   time.Time
+	ID            string
+	TenantID      string
+	PrincipalID   string // the user, group or application
+	PrincipalType string // User, Group or ServicePrincipal, as Graph names them
+	ResourceID    string // the application (or OrgdirAPIAppID)
+	AppRoleID     string
+	CreatedAt     time.Time
 }
+
+// Principal types of app role assignments, as Graph names them.
+const (
+	PrincipalUser             = "User"
+	PrincipalGroup            = "Group"
+	PrincipalServicePrincipal = "ServicePrincipal"
+)

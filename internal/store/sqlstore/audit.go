@@ -8,7 +8,7 @@ import (
 )
 
 const auditCols = `e.id, e.tenant_id, e.time, e.activity, e.category, e.operation_type, e.correlation_id,
-	e.initiator_user_id, e.initiator_display_name, e.initiator_upn, e.initiator_app_name,
+	e.initiator_user_id, e.initiator_display_name, e.initiator_upn, e.initiator_app_name, e.initiator_app_id,
 	e.result, e.result_reason, e.additional_details`
 
 func scanAudit(r scanner) (*directory.AuditEvent, error) {
@@ -16,7 +16,7 @@ func scanAudit(r scanner) (*directory.AuditEvent, error) {
 	var at scanTime
 	var details string
 	err := r.Scan(&e.ID, &e.TenantID, &at, &e.Activity, &e.Category, &e.OperationType, &e.CorrelationID,
-		&e.Initiator.UserID, &e.Initiator.DisplayName, &e.Initiator.UPN, &e.Initiator.AppName,
+		&e.Initiator.UserID, &e.Initiator.DisplayName, &e.Initiator.UPN, &e.Initiator.AppName, &e.Initiator.AppID,
 		&e.Result, &e.ResultReason, &details)
 	if err != nil {
 		return nil, err
@@ -36,10 +36,10 @@ func (t *tx) AppendAudit(ctx context.Context, e *directory.AuditEvent) error {
 		return err
 	}
 	_, err = t.exec(ctx, `INSERT INTO audit_events (id, tenant_id, time, activity, category, operation_type,
-		correlation_id, initiator_user_id, initiator_display_name, initiator_upn, initiator_app_name,
-		result, result_reason, additional_details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		correlation_id, initiator_user_id, initiator_display_name, initiator_upn, initiator_app_name, initiator_app_id,
+		result, result_reason, additional_details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, e.TenantID, t.d.timeArg(e.Time), e.Activity, e.Category, e.OperationType, e.CorrelationID,
-		e.Initiator.UserID, e.Initiator.DisplayName, e.Initiator.UPN, e.Initiator.AppName,
+		e.Initiator.UserID, e.Initiator.DisplayName, e.Initiator.UPN, e.Initiator.AppName, e.Initiator.AppID,
 		e.Result, e.ResultReason, details)
 	if err != nil {
 		return t.fail(err, "audit event")

@@ -8,7 +8,7 @@ import (
 
 func (f *fx) assignment(tenantID, userID, appID, roleID string) *directory.AppRoleAssignment {
 	f.t.Helper()
-	a := &directory.AppRoleAssignment{ID: directory.NewID(), TenantID: tenantID, PrincipalID: userID, ResourceID: appID, AppRoleID: roleID, CreatedAt: base}
+	a := &directory.AppRoleAssignment{ID: directory.NewID(), TenantID: tenantID, PrincipalID: userID, PrincipalType: directory.PrincipalUser, ResourceID: appID, AppRoleID: roleID, CreatedAt: base}
 	f.write(func(tx directory.Tx) error { return tx.CreateAppRoleAssignment(f.ctx, a) })
 	return a
 }
