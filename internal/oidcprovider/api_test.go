@@ -1,0 +1,157 @@
+package oidcprovider_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/orgdir/orgdir/internal/demo"
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+// apiCall is one call of the Graph-shaped API with a bearer token.
+func (w *world) apiCall(method, path, token string, body any) (int, map[string]any) {
+	w.t.Helper()
+	var b []byte
+	if body != nil {
+		b, _ = json.Marshal(body)
+	}
+	req, _ := http.NewRequest(method, w.srv.URL+path, bytes.NewReader(b))
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := w.srv.Client().Do(req)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+// adminToken is an opaque API token of Contoso's Global Administrator.
+func (w *world) adminToken() string {
+	w.t.Helper()
+	tok, _, err := w.svc.CreateAccessToken(w.as(w.d.ContosoAdmin), w.d.Contoso.ID, w.d.ContosoAdmin.ID, "test", time.Hour)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return tok
+}
+
+// grant grants the Falcon Portal a permission of orgdir's API through
+// Graph's appRoleAssignedTo, as an administrator's script would.
+func (w *world) grant(admin, permission string) {
+	w.t.Helper()
+	p, _ := directory.LookupAPIPermission(permission)
+	status, body := w.apiCall(http.MethodPost, "/v1.0/servicePrincipals/"+directory.OrgdirAPIAppID+"/appRoleAssignedTo", admin,
+		map[string]any{"principalId": w.d.App.ID, "resourceId": directory.OrgdirAPIAppID, "appRoleId": p.ID})
+	if status != http.StatusCreated || body["principalType"] != "ServicePrincipal" || body["appRoleId"] != p.ID {
+		w.t.Fatalf("grant %s: %d %v", permission, status, body)
+	}
+}
+
+// daemonToken is a client credentials token of the Falcon Portal for
+// orgdir's API, taken with x/oauth2 as a daemon would.
+func (w *world) daemonToken() string {
+	w.t.Helper()
+	cc := clientcredentials.Config{ClientID: w.d.App.ID, ClientSecret: w.secret, TokenURL: w.webRP().conf.Endpoint.TokenURL,
+		Scopes: []string{directory.OrgdirAPIAppID + "/.default"}}
+	tok, err := cc.Token(w.ctx)
+	if err != nil {
+		w.t.Fatalf("client credentials: %v", err)
+	}
+	return tok.AccessToken
+}
+
+func TestDaemonCallsTheAPIWithClientCredentials(t *testing.T) {
+	eachStore(t, func(t *testing.T, w *world) {
+		admin := w.adminToken()
+		w.grant(admin, directory.PermUserReadAll)
+		tok := w.daemonToken()
+		if status, body := w.apiCall(http.MethodGet, "/v1.0/users", tok, nil); status != http.StatusOK || len(body["value"].([]any)) == 0 {
+			t.Fatalf("GET /v1.0/users with User.Read.All: %d %v", status, body)
+		}
+		newUser := map[string]any{"displayName": "Made by the daemon", "userPrincipalName": "daemon-made@" + demo.ContosoDomain,
+			"accountEnabled": true}
+		status, body := w.apiCall(http.MethodPost, "/v1.0/users", tok, newUser)
+		if e, _ := body["error"].(map[string]any); status != http.StatusForbidden || e["code"] != "Authorization_RequestDenied" {
+			t.Fatalf("POST /v1.0/users with User.Read.All: %d %v", status, body)
+		}
+		// With ReadWrite, in a new token (a token carries its roles).
+		w.grant(admin, directory.PermUserReadWriteAll)
+		status, body = w.apiCall(http.MethodPost, "/v1.0/users", w.daemonToken(), newUser)
+		if status != http.StatusCreated {
+			t.Fatalf("POST /v1.0/users with User.ReadWrite.All: %d %v", status, body)
+		}
+		created, _ := body["id"].(string)
+		// The audit log names the application as the initiator.
+		status, body = w.apiCall(http.MethodGet, "/v1.0/auditLogs/directoryAudits?$top=999", admin, nil)
+		var events []map[string]any
+		all, _ := body["value"].([]any)
+		for _, e := range all {
+			ev := e.(map[string]any)
+			for _, tr := range ev["targetResources"].([]any) {
+				if tr.(map[string]any)["id"] == created {
+					events = append(events, ev)
+				}
+			}
+		}
+		if status != http.StatusOK || len(events) != 1 {
+			t.Fatalf("audit of the new user: %d, %d events", status, len(events))
+		}
+		by := events[0]["initiatedBy"].(map[string]any)
+		app, _ := by["app"].(map[string]any)
+		if by["user"] != nil || app["appId"] != w.d.App.ID || app["displayName"] != w.d.App.DisplayName || app["servicePrincipalId"] != w.d.App.ID {
+			t.Errorf("initiatedBy %v, want the app %s", by, w.d.App.ID)
+		}
+		// A token whose audience is the app itself is not one for the API.
+		cc := clientcredentials.Config{ClientID: w.d.App.ID, ClientSecret: w.secret, TokenURL: w.webRP().conf.Endpoint.TokenURL,
+			Scopes: []string{w.d.App.ID + "/.default"}}
+		own, err := cc.Token(w.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if status, body := w.apiCall(http.MethodGet, "/v1.0/users", own.AccessToken, nil); status != http.StatusUnauthorized {
+			t.Errorf("a token for the app itself: %d %v", status, body)
+		}
+		// A tampered token is refused.
+		if status, _ := w.apiCall(http.MethodGet, "/v1.0/users", tok[:len(tok)-4]+"AAAA", nil); status != http.StatusUnauthorized {
+			t.Errorf("a tampered token: %d", status)
+		}
+		// A token past exp is refused.
+		w.clock.Advance(2 * time.Hour)
+		if status, _ := w.apiCall(http.MethodGet, "/v1.0/users", tok, nil); status != http.StatusUnauthorized {
+			t.Errorf("an expired token: %d", status)
+		}
+	})
+}
+
+func TestDelegatedTokenForTheAPIActsAsTheUserUntilRevoked(t *testing.T) {
+	eachStore(t, func(t *testing.T, w *world) {
+		r := w.webRP()
+		r.conf.Scopes = append(r.conf.Scopes, directory.OrgdirAPIAppID+"/User.Read")
+		s := r.codeFlow(w, w.browser(), demo.AdaUPN, demo.AdaPassword)
+		status, me := w.apiCall(http.MethodGet, "/v1.0/me", s.tok.AccessToken, nil)
+		if status != http.StatusOK || me["id"] != w.d.AdaGuest.ID {
+			t.Fatalf("GET /v1.0/me: %d %v, want Ada's guest %s", status, me, w.d.AdaGuest.ID)
+		}
+		// A guest's directory roles: no listing of the tenant's users.
+		if status, _ := w.apiCall(http.MethodGet, "/v1.0/users", s.tok.AccessToken, nil); status != http.StatusForbidden {
+			t.Errorf("a guest lists users: %d", status)
+		}
+		if err := w.svc.RevokeSignInSessions(w.as(w.d.ContosoAdmin), w.d.Contoso.ID, w.d.AdaGuest.ID); err != nil {
+			t.Fatal(err)
+		}
+		w.clock.Advance(time.Second)
+		if status, body := w.apiCall(http.MethodGet, "/v1.0/me", s.tok.AccessToken, nil); status != http.StatusUnauthorized {
+			t.Errorf("after revokeSignInSessions: %d %v", status, body)
+		}
+	})
+}
