@@ -23,7 +23,17 @@ type Application struct {
 	AppRoleAssignmentRequired bool
 	// PasswordCredentials are the client secrets, kept as hashes only.
 	PasswordCredentials []PasswordCredential
+	// GroupMembershipClaims is Graph's: "" (None), SecurityGroup or All.
+	// When set, the app's tokens carry the user's groups (object ids);
+	// orgdir's groups are all security groups, so both give the same.
+	GroupMembershipClaims string
 }
+
+// Values of groupMembershipClaims that orgdir issues groups for.
+const (
+	GroupClaimsSecurityGroup = "SecurityGroup"
+	GroupClaimsAll           = "All"
+)
 
 // PasswordCredential is one client secret of an application (Graph's
 // passwordCredential). The secret itself is shown once, by

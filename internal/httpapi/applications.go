@@ -49,6 +49,7 @@ func applicationObject(app *directory.Application) graphjson.Object {
 		{"appId", app.ID},
 		{"displayName", app.DisplayName},
 		{"createdDateTime", graphjson.Timestamp(app.CreatedAt)},
+		{"groupMembershipClaims", graphjson.StrOrNull(app.GroupMembershipClaims)},
 		{"appRoles", appRoles(app)},
 		{"passwordCredentials", passwordCredentials(app)},
 		{"publicClient", graphjson.Object{{"redirectUris", uris(app.PublicClientRedirectURIs)}}},

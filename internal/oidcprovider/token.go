@@ -110,7 +110,7 @@ func (p *Provider) signInTokens(r *http.Request, issue *directory.TokenIssue, wi
 	if forAPI(scopes) {
 		// A token for orgdir's API, acting as the user there; the app's
 		// roles are the app's business, not the API's.
-		at.Audience, at.Roles = jwt.Audience{directory.OrgdirAPIAppID}, nil
+		at.Audience, at.Roles, at.Groups = jwt.Audience{directory.OrgdirAPIAppID}, nil, nil
 	}
 	// An access token names no person's e-mail: resource servers ask
 	// userinfo for it.

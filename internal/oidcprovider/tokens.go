@@ -33,6 +33,7 @@ type tokenClaims struct {
 	IdentityProvider  string   `json:"idp,omitempty"`
 	Account           *int     `json:"acct,omitempty"`
 	Roles             []string `json:"roles,omitempty"`
+	Groups            []string `json:"groups,omitempty"`
 	Nonce             string   `json:"nonce,omitempty"`
 	AuthTime          int64    `json:"auth_time,omitempty"`
 	SessionID         string   `json:"sid,omitempty"`
@@ -57,7 +58,7 @@ func (p *Provider) signInClaims(in *directory.AppSignIn, now time.Time, ttl time
 		Claims: jwt.Claims{Issuer: p.svc.Issuer(in.TenantID), Subject: in.Subject, Audience: jwt.Audience{in.AppID},
 			IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(ttl))},
 		Version: "2.0", TenantID: in.TenantID, ObjectID: in.UserID, Name: in.Name, PreferredUsername: in.PreferredUsername,
-		Email: in.Email, IdentityProvider: in.IdentityProvider, Account: &acct, Roles: in.Roles, SessionID: in.SessionID,
+		Email: in.Email, IdentityProvider: in.IdentityProvider, Account: &acct, Roles: in.Roles, Groups: in.Groups, SessionID: in.SessionID,
 	}
 	if !in.AuthTime.IsZero() {
 		c.AuthTime = in.AuthTime.Unix()

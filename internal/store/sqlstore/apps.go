@@ -7,14 +7,15 @@ import (
 )
 
 const appCols = `id, tenant_id, display_name, app_roles, created_at, web_redirect_uris, web_logout_url,
-	spa_redirect_uris, public_client_redirect_uris, app_role_assignment_required, password_credentials`
+	spa_redirect_uris, public_client_redirect_uris, app_role_assignment_required, password_credentials,
+	group_membership_claims`
 
 func scanApp(r scanner) (*directory.Application, error) {
 	var a directory.Application
 	var created scanTime
 	var roles, web, spa, public, creds string
 	if err := r.Scan(&a.ID, &a.TenantID, &a.DisplayName, &roles, &created, &web, &a.WebLogoutURL,
-		&spa, &public, &a.AppRoleAssignmentRequired, &creds); err != nil {
+		&spa, &public, &a.AppRoleAssignmentRequired, &creds, &a.GroupMembershipClaims); err != nil {
 		return nil, err
 	}
 	a.CreatedAt = created.Time
@@ -65,9 +66,9 @@ func (t *tx) CreateApplication(ctx context.Context, a *directory.Application) er
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO applications (`+appCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = t.exec(ctx, `INSERT INTO applications (`+appCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.TenantID, a.DisplayName, l[0], t.d.timeArg(a.CreatedAt), l[1], a.WebLogoutURL, l[2], l[3],
-		a.AppRoleAssignmentRequired, l[4])
+		a.AppRoleAssignmentRequired, l[4], a.GroupMembershipClaims)
 	if err != nil {
 		return t.fail(err, "application")
 	}
@@ -81,8 +82,8 @@ func (t *tx) UpdateApplication(ctx context.Context, a *directory.Application) er
 	}
 	return t.execOne(ctx, "application", `UPDATE applications SET display_name = ?, app_roles = ?, web_redirect_uris = ?,
 		web_logout_url = ?, spa_redirect_uris = ?, public_client_redirect_uris = ?, app_role_assignment_required = ?,
-		password_credentials = ? WHERE tenant_id = ? AND id = ?`,
-		a.DisplayName, l[0], l[1], a.WebLogoutURL, l[2], l[3], a.AppRoleAssignmentRequired, l[4], a.TenantID, a.ID)
+		password_credentials = ?, group_membership_claims = ? WHERE tenant_id = ? AND id = ?`,
+		a.DisplayName, l[0], l[1], a.WebLogoutURL, l[2], l[3], a.AppRoleAssignmentRequired, l[4], a.GroupMembershipClaims, a.TenantID, a.ID)
 }
 
 func (t *tx) GetApplication(ctx context.Context, tenantID, id string) (*directory.Application, error) {

@@ -31,7 +31,12 @@ CREATE UNIQUE INDEX api_permission_grants_unique ON api_permission_grants (tenan
 -- by its appId (Graph's initiatedBy.app.appId).
 ALTER TABLE audit_events ADD COLUMN initiator_app_id TEXT NOT NULL DEFAULT '';
 
+-- Graph's groupMembershipClaims of an application: '' (None),
+-- SecurityGroup or All; the groups claim is issued only when set.
+ALTER TABLE applications ADD COLUMN group_membership_claims TEXT NOT NULL DEFAULT '';
+
 -- +goose Down
+ALTER TABLE applications DROP COLUMN group_membership_claims;
 ALTER TABLE audit_events DROP COLUMN initiator_app_id;
 DROP TABLE api_permission_grants;
 DROP TABLE group_app_role_assignments;
