@@ -155,3 +155,58 @@ func TestDelegatedTokenForTheAPIActsAsTheUserUntilRevoked(t *testing.T) {
 		}
 	})
 }
+
+func TestRolesThroughAGroupAndGroupsClaimInTheIDToken(t *testing.T) {
+	eachStore(t, func(t *testing.T, w *world) {
+		admin := w.adminToken()
+		sys := w.as(w.d.ContosoAdmin)
+		app, err := w.svc.CreateApplication(sys, w.d.Contoso.ID, "Falcon Board", []directory.AppRole{{DisplayName: "Board reader", Value: "Board.Read"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.UpdateApplication(sys, w.d.Contoso.ID, app.ID, directory.ApplicationPatch{WebRedirectURIs: &[]string{webCallback}}); err != nil {
+			t.Fatal(err)
+		}
+		secret, _, err := w.svc.AddApplicationPassword(sys, w.d.Contoso.ID, app.ID, "test", time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Through Graph: the group gets the role, the app asks for groups.
+		status, body := w.apiCall(http.MethodPost, "/v1.0/servicePrincipals/"+app.ID+"/appRoleAssignedTo", admin,
+			map[string]any{"principalId": w.d.Group.ID, "resourceId": app.ID, "appRoleId": app.AppRoles[0].ID})
+		if status != http.StatusCreated || body["principalType"] != "Group" {
+			t.Fatalf("assign the group: %d %v", status, body)
+		}
+		if status, body := w.apiCall(http.MethodPatch, "/v1.0/applications/"+app.ID, admin, map[string]any{"groupMembershipClaims": "SecurityGroup"}); status != http.StatusNoContent {
+			t.Fatalf("PATCH groupMembershipClaims: %d %v", status, body)
+		}
+		r := w.rp(app.ID, secret, webCallback)
+		s := r.codeFlow(w, w.browser(), demo.AdaUPN, demo.AdaPassword)
+		var c struct {
+			Roles  []string `json:"roles"`
+			Groups []string `json:"groups"`
+		}
+		if err := s.idToken.Claims(&c); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Roles) != 1 || c.Roles[0] != "Board.Read" || len(c.Groups) != 1 || c.Groups[0] != w.d.Group.ID {
+			t.Errorf("ID token roles %v groups %v, want [Board.Read] through %s", c.Roles, c.Groups, w.d.Group.ID)
+		}
+		// Out of the group: the next token has neither.
+		if err := w.svc.RemoveGroupMember(sys, w.d.Contoso.ID, w.d.Group.ID, w.d.AdaGuest.ID); err != nil {
+			t.Fatal(err)
+		}
+		next, err := r.refresh(w, s.tok.RefreshToken)
+		if err != nil {
+			t.Fatalf("refresh: %v", err)
+		}
+		after := r.verify(w, next, "")
+		c.Roles, c.Groups = nil, nil
+		if err := after.idToken.Claims(&c); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Roles) != 0 || len(c.Groups) != 0 {
+			t.Errorf("after leaving the group: roles %v groups %v", c.Roles, c.Groups)
+		}
+	})
+}
