@@ -244,3 +244,15 @@ func (o *op) apiRoles(tenantID, appID string) ([]string, error) {
 	slices.Sort(out)
 	return out, nil
 }
+
+// APIServicePrincipal returns orgdir's API as a service principal of
+// tenantID (its app roles are the permissions), to the tenant's members,
+// so a script can find a permission's id as it would Graph's.
+func (s *Service) APIServicePrincipal(ctx context.Context, tenantID string) (*Application, error) {
+	return readResult(s, ctx, func(o *op) (*Application, error) {
+		if _, err := o.permittedTenant(tenantID, permRead); err != nil {
+			return nil, err
+		}
+		return OrgdirAPIApplication(tenantID), nil
+	})
+}

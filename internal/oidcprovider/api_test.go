@@ -210,3 +210,23 @@ func TestRolesThroughAGroupAndGroupsClaimInTheIDToken(t *testing.T) {
 		}
 	})
 }
+
+func TestTheAPIServicePrincipalListsItsPermissions(t *testing.T) {
+	eachStore(t, func(t *testing.T, w *world) {
+		status, body := w.apiCall(http.MethodGet, "/v1.0/servicePrincipals/"+directory.OrgdirAPIAppID, w.adminToken(), nil)
+		if status != http.StatusOK || body["appId"] != directory.OrgdirAPIAppID {
+			t.Fatalf("GET the API's service principal: %d %v", status, body)
+		}
+		roles, _ := body["appRoles"].([]any)
+		found := map[string]string{}
+		for _, r := range roles {
+			m := r.(map[string]any)
+			found[m["value"].(string)] = m["id"].(string)
+		}
+		for _, p := range directory.APIPermissions {
+			if found[p.Value] != p.ID {
+				t.Errorf("permission %s: id %q, want %s", p.Value, found[p.Value], p.ID)
+			}
+		}
+	})
+}
