@@ -43,6 +43,9 @@ func appOperations() appCan {
 			_, err := w.svc.CreateGroup(ctx, w.contoso.ID, "Daemon group", "")
 			return err
 		},
+		"add a group member": func(ctx context.Context, w *oauthWorld) error {
+			return w.svc.AddGroupMember(ctx, w.contoso.ID, w.team.ID, w.contosoAdmin.ID)
+		},
 		"read the audit log": func(ctx context.Context, w *oauthWorld) error {
 			_, err := w.svc.ListAudit(ctx, w.contoso.ID, directory.AuditQuery{})
 			return err
@@ -78,9 +81,9 @@ func testAppPermissions(t *testing.T, ns NewStore) {
 		"":                                  nil,
 		directory.PermUserReadAll:           {"list users"},
 		directory.PermUserReadWriteAll:      {"list users", "create a user"},
-		directory.PermGroupReadWriteAll:     {"list groups", "create a group"},
+		directory.PermGroupReadWriteAll:     {"list groups", "create a group", "add a group member"},
 		directory.PermAuditLogReadAll:       {"read the audit log"},
-		directory.PermDirectoryReadWriteAll: {"list users", "create a user", "list groups", "create a group", "list applications"},
+		directory.PermDirectoryReadWriteAll: {"list users", "create a user", "list groups", "create a group", "add a group member", "list applications"},
 	}
 	for perm, want := range allowed {
 		t.Run("With"+perm, func(t *testing.T) {
