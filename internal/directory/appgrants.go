@@ -26,8 +26,10 @@ func (s *Service) AssignAppRoleTo(ctx context.Context, tenantID, resourceID, pri
 		return s.grantAPIPermission(ctx, tenantID, principalID, appRoleID)
 	}
 	kind, err := readResult(s, ctx, func(o *op) (string, error) {
-		if !o.c.inTenant(tenantID) {
-			return "", notFound("principal")
+		// Refused before the principal is looked up, so that the answer
+		// does not tell a user from a group from nothing.
+		if err := o.c.requireObject(tenantID, permManage, "application"); err != nil {
+			return "", err
 		}
 		if _, err := o.tx.GetUser(o.ctx, tenantID, principalID); err == nil {
 			return PrincipalUser, nil

@@ -109,6 +109,11 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, throttled(wait))
 		return
 	}
+	if actor.AppID != "" && (r.URL.Path == "/v1.0/me" || strings.HasPrefix(r.URL.Path, "/v1.0/me/")) {
+		a.writeError(w, r, &apiError{status: http.StatusBadRequest, code: "BadRequest",
+			message: "/me request is only valid with delegated authentication flow."})
+		return
+	}
 	r = r.WithContext(directory.WithActor(ctx, actor))
 
 	if _, pattern := a.mux.Handler(r); pattern == "" {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -226,6 +227,41 @@ func TestTheAPIServicePrincipalListsItsPermissions(t *testing.T) {
 		for _, p := range directory.APIPermissions {
 			if found[p.Value] != p.ID {
 				t.Errorf("permission %s: id %q, want %s", p.Value, found[p.Value], p.ID)
+			}
+		}
+	})
+}
+
+// An app acting as itself has no user: the /me routes and everything else
+// answer a refusal or an answer, never a 500.
+func TestAnAppTokenNeverBreaksARoute(t *testing.T) {
+	eachStore(t, func(t *testing.T, w *world) {
+		w.grant(w.adminToken(), directory.PermDirectoryReadWriteAll)
+		tok := w.daemonToken()
+		for _, c := range []struct{ method, path string }{
+			{"GET", "/v1.0/me"}, {"GET", "/v1.0/me/memberOf"}, {"GET", "/v1.0/me/appRoleAssignments"},
+			{"GET", "/v1.0/me/organizations"}, {"POST", "/v1.0/me/exportPersonalData"},
+			{"POST", "/v1.0/me/revokeSignInSessions"}, {"GET", "/v1.0/me/organizations/" + w.d.Contoso.ID},
+			{"POST", "/v1.0/me/organizations/" + w.d.Contoso.ID + "/leave"},
+			{"GET", "/v1.0/organization"}, {"GET", "/v1.0/policies/externalIdentitiesPolicy"},
+			{"GET", "/v1.0/directory/deletedItems/microsoft.graph.user"}, {"GET", "/v1.0/applications"},
+			{"GET", "/v1.0/servicePrincipals"}, {"GET", "/v1.0/groups"}, {"GET", "/v1.0/auditLogs/signIns"},
+			{"GET", "/v1.0/users/" + w.d.AdaGuest.ID + "/memberOf"}, {"GET", "/v1.0/users/" + w.d.AdaGuest.ID + "/appRoleAssignments"},
+			{"POST", "/v1.0/users/" + w.d.AdaGuest.ID + "/exportPersonalData"},
+			{"POST", "/v1.0/users/" + w.d.AdaGuest.ID + "/revokeSignInSessions"},
+			{"GET", "/v1.0/groups/" + w.d.Group.ID + "/members"},
+		} {
+			var body any
+			if c.method == "POST" {
+				body = map[string]any{}
+			}
+			status, resp := w.apiCall(c.method, c.path, tok, body)
+			if status >= 500 {
+				t.Errorf("%s %s with an app token: %d %v", c.method, c.path, status, resp)
+			}
+			// As Graph: /me has no meaning without a user.
+			if e, _ := resp["error"].(map[string]any); strings.HasPrefix(c.path, "/v1.0/me") && (status != http.StatusBadRequest || e["code"] != "BadRequest") {
+				t.Errorf("%s %s with an app token: %d %v, want 400 BadRequest", c.method, c.path, status, resp)
 			}
 		}
 	})

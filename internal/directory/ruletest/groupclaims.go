@@ -79,6 +79,12 @@ func testGroupClaims(t *testing.T, ns NewStore) {
 		if e := directory.AsError(err); err == nil || e.Kind != directory.KindForbidden && e.Kind != directory.KindNotFound {
 			t.Errorf("a guest assigns a group: %v", err)
 		}
+		// The same answer for a principal that does not exist: a guest
+		// learns nothing of what the id is.
+		_, err2 := w.svc.AssignAppRoleTo(w.as(w.adaGuest), w.contoso.ID, w.app.ID, directory.NewID(), writer(w).ID)
+		if directory.AsError(err).Kind != directory.AsError(err2).Kind || directory.AsError(err).Message != directory.AsError(err2).Message {
+			t.Errorf("a guest: %v for a group, %v for nothing", err, err2)
+		}
 		_, err = w.svc.AssignAppRoleTo(w.as(w.fabrikamAdmin), w.contoso.ID, w.app.ID, w.team.ID, writer(w).ID)
 		wantKind(t, err, directory.KindNotFound)
 		_, err = w.svc.AssignAppRoleTo(w.as(w.fabrikamAdmin), w.fabrikam.ID, w.app.ID, w.team.ID, writer(w).ID)
