@@ -212,7 +212,8 @@ type APIAccess struct {
 // orgdir's API, read again now: a delegated token acts as its user while
 // its grant stands (leave, delete, disable and revocation end it, exactly
 // as at userinfo); an app-only token acts as its application while the
-// app exists, with the permissions of its roles still granted.
+// app exists, with the permissions of its roles still granted (both read
+// by every operation, see loadAppCaller).
 func (s *Service) AuthenticateAPIAccess(ctx context.Context, a APIAccess) (Actor, error) {
 	if a.GrantID != "" {
 		in, err := s.GrantSignIn(ctx, a.TenantID, a.GrantID)
@@ -224,8 +225,10 @@ func (s *Service) AuthenticateAPIAccess(ctx context.Context, a APIAccess) (Actor
 		}
 		return UserActor(a.TenantID, in.UserID), nil
 	}
-	if err := s.AppTokenValid(ctx, a.TenantID, a.AppID); err != nil {
-		return Actor{}, unauthenticated("the access token is no longer valid: " + AsError(err).Message)
+	// Whether the app still exists, and which of its roles are still
+	// granted, is read in each operation's own transaction (loadAppCaller).
+	if !ValidID(a.AppID) || !ValidID(a.TenantID) {
+		return Actor{}, unauthenticated("the access token is not valid")
 	}
 	return AppActor(a.TenantID, a.AppID, slices.Clone(a.Roles)), nil
 }
