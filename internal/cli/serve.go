@@ -128,7 +128,7 @@ the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
 		jobs.RunPurge(ctx, svc, e.prog.Clock, *interval, *batch, logger, m)
 	}()
 	if smtpCfg.Enabled() {
-		d := &mail.Deliverer{Outbox: svc, Transport: &mail.Sender{Config: smtpCfg}, Clock: e.prog.Clock, Log: logger, Record: m.MailDelivery}
+		d := &mail.Deliverer{Queue: svc, Transport: &mail.Sender{Config: smtpCfg}, Clock: e.prog.Clock, Log: logger, Record: m.MailDelivery}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

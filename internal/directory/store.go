@@ -184,11 +184,23 @@ type OutboxTx interface {
 	// ListOutbox lists a tenant's messages newest first (creation time,
 	// then id); p.AfterID is the last message of the previous page.
 	ListOutbox(ctx context.Context, tenantID string, p Page) ([]*OutboxMessage, error)
+	// ListUnsentMail returns the oldest pending or sending messages of
+	// every tenant, oldest first.
 	ListUnsentMail(ctx context.Context, limit int) ([]*OutboxMessage, error)
-	// MailBacklog counts unsent messages of every tenant and returns the
-	// creation time of the oldest (nil when none wait).
+	// MailBacklog counts pending and sending messages of every tenant and
+	// returns the creation time of the oldest (nil when none wait).
 	MailBacklog(ctx context.Context) (int, *time.Time, error)
-	MarkMailSent(ctx context.Context, id string, at time.Time) error
+	// ClaimMail, in a Write, first fails the sending messages whose lease
+	// ended after c.MaxAttempts attempts, then leases up to c.Limit
+	// messages due at now (pending or sending with an ended lease), soonest
+	// due first: each becomes MailSending with one more attempt and
+	// NextAttemptAt now+c.Lease. Concurrent claims never return the same
+	// message while its lease holds.
+	ClaimMail(ctx context.Context, now time.Time, c MailClaim) ([]*OutboxMessage, error)
+	// FinishMailAttempt records the outcome of attempt (the message's
+	// Attempts when it was claimed) at time at. Unknown id is KindNotFound;
+	// a message no longer sending under that attempt is KindConflict.
+	FinishMailAttempt(ctx context.Context, id string, attempt int, at time.Time, out MailOutcome) error
 	// DeleteMailTo removes a tenant's messages to an address (erasure);
 	// tenantID "" is the messages of no tenant (one-time passcodes).
 	DeleteMailTo(ctx context.Context, tenantID, address string) error

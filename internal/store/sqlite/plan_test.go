@@ -143,9 +143,16 @@ func TestEveryListingUsesAnIndex(t *testing.T) {
 	}
 	// Writes: explained, then rolled back.
 	writes := map[string]func(tx directory.Tx) error{
-		"DeleteUser":          func(tx directory.Tx) error { return tx.DeleteUser(ctx, tn.ID, u.ID) },
-		"ScrubAuditSubject":   func(tx directory.Tx) error { return tx.ScrubAuditSubject(ctx, u.ID) },
-		"DeleteMailTo":        func(tx directory.Tx) error { return tx.DeleteMailTo(ctx, tn.ID, "x@example.test") },
+		"DeleteUser":        func(tx directory.Tx) error { return tx.DeleteUser(ctx, tn.ID, u.ID) },
+		"ScrubAuditSubject": func(tx directory.Tx) error { return tx.ScrubAuditSubject(ctx, u.ID) },
+		"DeleteMailTo":      func(tx directory.Tx) error { return tx.DeleteMailTo(ctx, tn.ID, "x@example.test") },
+		"ClaimMail": func(tx directory.Tx) error {
+			_, err := tx.ClaimMail(ctx, now, directory.MailClaim{Limit: 1, Lease: time.Minute, MaxAttempts: 8})
+			return err
+		},
+		"FinishMailAttempt": func(tx directory.Tx) error {
+			return ignoreNotFound(tx.FinishMailAttempt(ctx, u.ID, 1, now, directory.MailOutcome{State: directory.MailSent}))
+		},
 		"DeleteEmailIdentity": func(tx directory.Tx) error { return ignoreNotFound(tx.DeleteEmailIdentity(ctx, u.ID)) },
 		"CountOneTimeCodes":   func(tx directory.Tx) error { _, err := tx.CountOneTimeCodesSince(ctx, "x", now); return err },
 		"GetEmailIdentityByEm": func(tx directory.Tx) error {

@@ -34,6 +34,7 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 		{"Audit", auditTests},
 		{"SignInLog", signInTests},
 		{"Outbox", outboxTests},
+		{"MailQueue", mailQueueTests},
 		{"AccessTokens", accessTokenTests},
 		{"Sessions", sessionTests},
 		{"OneTimeCodes", oneTimeCodeTests},
