@@ -106,6 +106,8 @@ func commands() []command {
 		{"group add-member", "add a user to a group", runGroupAddMember},
 		{"app create", "create an application with its app roles", runAppCreate},
 		{"app assign", "assign an app role to a user", runAppAssign},
+		{"app assign-group", "assign an app role to a group (its members hold it)", runAppAssignGroup},
+		{"app grant", "grant an application a permission of orgdir's API (User.Read.All, …)", runAppGrant},
 		{"invite", "invite an e-mail address as a guest; prints the redeem URL", runInvite},
 		{"invitation redeem", "redeem an invitation on behalf of a home identity", runInvitationRedeem},
 		// API tokens (token.go).

@@ -37,6 +37,7 @@ type ApplicationPatch struct {
 	SPARedirectURIs           *[]string
 	PublicClientRedirectURIs  *[]string
 	AppRoleAssignmentRequired *bool
+	GroupMembershipClaims     *string // None (or ""), SecurityGroup or All
 }
 
 // ValidRedirectURI checks one redirect or logout URI: absolute, https (http
@@ -97,6 +98,21 @@ func validRedirectURIs(field string, uris []string) ([]string, error) {
 // validPatch checks every field of p before anything is written.
 func validAppPatch(p ApplicationPatch) (ApplicationPatch, error) {
 	var err error
+	if p.GroupMembershipClaims != nil {
+		switch v := *p.GroupMembershipClaims; {
+		case v == "" || strings.EqualFold(v, "None"):
+			v = ""
+			p.GroupMembershipClaims = &v
+		case strings.EqualFold(v, GroupClaimsSecurityGroup):
+			v = GroupClaimsSecurityGroup
+			p.GroupMembershipClaims = &v
+		case strings.EqualFold(v, GroupClaimsAll):
+			v = GroupClaimsAll
+			p.GroupMembershipClaims = &v
+		default:
+			return p, Invalidf("groupMembershipClaims", "groupMembershipClaims must be None, SecurityGroup or All, not %q", v)
+		}
+	}
 	if p.DisplayName != nil {
 		name, err := validDisplayName("displayName", *p.DisplayName)
 		if err != nil {
@@ -181,6 +197,12 @@ func (s *Service) UpdateApplication(ctx context.Context, tenantID, id string, p 
 			if m, ok := changed("Web.LogoutUrl", a.WebLogoutURL, *p.WebLogoutURL); ok {
 				props = append(props, m)
 				a.WebLogoutURL = *p.WebLogoutURL
+			}
+		}
+		if p.GroupMembershipClaims != nil {
+			if m, ok := changed("GroupMembershipClaims", a.GroupMembershipClaims, *p.GroupMembershipClaims); ok {
+				props = append(props, m)
+				a.GroupMembershipClaims = *p.GroupMembershipClaims
 			}
 		}
 		if p.AppRoleAssignmentRequired != nil {

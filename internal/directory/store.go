@@ -143,6 +143,14 @@ type AppTx interface {
 	GetAppRoleAssignment(ctx context.Context, tenantID, id string) (*AppRoleAssignment, error)
 	DeleteAppRoleAssignment(ctx context.Context, tenantID, id string) error
 	ListAppRoleAssignments(ctx context.Context, tenantID, userID string) ([]*AppRoleAssignment, error)
+	// A group's app role assignments (PrincipalType Group), and the
+	// permissions of orgdir's API granted to an application (PrincipalType
+	// ServicePrincipal). GetAppRoleAssignment and DeleteAppRoleAssignment
+	// find an assignment of any principal type by its id.
+	CreateGroupAppRoleAssignment(ctx context.Context, a *AppRoleAssignment) error
+	ListGroupAppRoleAssignments(ctx context.Context, tenantID, groupID string) ([]*AppRoleAssignment, error)
+	CreateAPIPermissionGrant(ctx context.Context, a *AppRoleAssignment) error
+	ListAPIPermissionGrants(ctx context.Context, tenantID, appID string) ([]*AppRoleAssignment, error)
 }
 
 // RoleTx keeps directory role assignments.

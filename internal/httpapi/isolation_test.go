@@ -131,6 +131,9 @@ func TestTenantIsolationOnEveryRoute(t *testing.T) {
 		"POST /v1.0/applications/{id}/addPassword":    {"/v1.0/applications/" + f.app.ID + "/addPassword", map[string]any{}, notFound},
 		"POST /v1.0/applications/{id}/removePassword": {"/v1.0/applications/" + f.app.ID + "/removePassword", map[string]any{"keyId": f.app.ID}, notFound},
 		"PATCH /v1.0/servicePrincipals/{id}":          {"/v1.0/servicePrincipals/" + f.app.ID, map[string]any{"appRoleAssignmentRequired": true}, notFound},
+		"POST /v1.0/servicePrincipals/{id}/appRoleAssignedTo": {"/v1.0/servicePrincipals/" + f.app.ID + "/appRoleAssignedTo",
+			map[string]any{"principalId": contosoAdmin, "resourceId": f.app.ID, "appRoleId": f.app.AppRoles[0].ID}, notFound},
+		"DELETE /v1.0/servicePrincipals/{id}/appRoleAssignedTo/{assignmentId}": {"/v1.0/servicePrincipals/" + f.app.ID + "/appRoleAssignedTo/" + f.assignment.ID, nil, notFound},
 
 		"GET /v1.0/directory/deletedItems/microsoft.graph.user": {"/v1.0/directory/deletedItems/microsoft.graph.user", nil, ok(200)},
 		"GET /v1.0/directory/deletedItems/graph.user":           {"/v1.0/directory/deletedItems/graph.user", nil, ok(200)},

@@ -97,6 +97,15 @@ func TestEveryListingUsesAnIndex(t *testing.T) {
 	cases["ListMemberOf"] = func(tx directory.Tx) error { _, err := tx.ListMemberOf(ctx, tn.ID, u.ID); return err }
 	cases["ListAppRoleAssignments"] = func(tx directory.Tx) error { _, err := tx.ListAppRoleAssignments(ctx, tn.ID, u.ID); return err }
 	cases["ListRoles"] = func(tx directory.Tx) error { _, err := tx.ListRoles(ctx, tn.ID, u.ID); return err }
+	cases["ListGroupAppRoleAssignments"] = func(tx directory.Tx) error {
+		_, err := tx.ListGroupAppRoleAssignments(ctx, tn.ID, g.ID)
+		return err
+	}
+	cases["ListAPIPermissionGrants"] = func(tx directory.Tx) error { _, err := tx.ListAPIPermissionGrants(ctx, tn.ID, u.ID); return err }
+	cases["GetAppRoleAssignment"] = func(tx directory.Tx) error {
+		_, err := tx.GetAppRoleAssignment(ctx, tn.ID, u.ID)
+		return ignoreNotFound(err)
+	}
 	cases["ListInvitationsByUser"] = func(tx directory.Tx) error { _, err := tx.ListInvitationsByUser(ctx, tn.ID, u.ID); return err }
 	cases["GetInvitationByTokenHash"] = func(tx directory.Tx) error {
 		_, err := tx.GetInvitationByTokenHash(ctx, []byte("x"))
@@ -168,6 +177,7 @@ func TestEveryListingUsesAnIndex(t *testing.T) {
 	bad := regexp.MustCompile(`^SCAN |USE TEMP B-TREE FOR (ORDER BY|RIGHT PART OF ORDER BY|LAST TERM OF ORDER BY)`)
 	smallSorts := map[string]bool{
 		"ListMemberOf": true, "ListAppRoleAssignments": true, "ListInvitationsByUser": true,
+		"ListGroupAppRoleAssignments": true, "ListAPIPermissionGrants": true,
 		"GetLatestOneTimeCode": true, "ListAudit by target": true, "ListUsersByHome user": true, "ListUsersByHome identity": true,
 		"ListMailTo": true, "ListAccessTokens": true, "ListSessions home": true, "ListSessions identity": true,
 		"DeleteUnboundEmailIdentities": true,
@@ -180,6 +190,7 @@ func TestEveryListingUsesAnIndex(t *testing.T) {
 	// Lists of one user's objects must start from that user.
 	perUser := map[string]string{
 		"ListMemberOf": "user_id=?", "ListAppRoleAssignments": "principal_id=?", "ListRoles": "user_id=?",
+		"ListGroupAppRoleAssignments": "group_id=?", "ListAPIPermissionGrants": "app_id=?",
 		"ListInvitationsByUser": "user_id=?", "ListUsersByHome user": "home_user_id=?",
 		"ListUsersByHome identity": "home_email_identity_id=?",
 		"ListMailTo":               "outbox_by_address", "ListAccessTokens": "user_id=?", "ListSessions home": "home_user_id=?",

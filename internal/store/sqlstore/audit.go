@@ -9,7 +9,7 @@ import (
 )
 
 const auditCols = `e.id, e.tenant_id, e.time, e.activity, e.category, e.operation_type, e.correlation_id,
-	e.initiator_user_id, e.initiator_display_name, e.initiator_upn, e.initiator_app_name,
+	e.initiator_user_id, e.initiator_display_name, e.initiator_upn, e.initiator_app_name, e.initiator_app_id,
 	e.result, e.result_reason, e.additional_details`
 
 func scanAudit(r scanner) (*directory.AuditEvent, error) {
@@ -17,7 +17,7 @@ func scanAudit(r scanner) (*directory.AuditEvent, error) {
 	var at scanTime
 	var details string
 	err := r.Scan(&e.ID, &e.TenantID, &at, &e.Activity, &e.Category, &e.OperationType, &e.CorrelationID,
-		&e.Initiator.UserID, &e.Initiator.DisplayName, &e.Initiator.UPN, &e.Initiator.AppName,
+		&e.Initiator.UserID, &e.Initiator.DisplayName, &e.Initiator.UPN, &e.Initiator.AppName, &e.Initiator.AppID,
 		&e.Result, &e.ResultReason, &details)
 	if err != nil {
 		return nil, err
@@ -36,7 +36,7 @@ func (t *tx) AppendAudit(ctx context.Context, e *directory.AuditEvent) error {
 }
 
 // auditChunk is how many events (or targets) one multi-row INSERT writes:
-// 14 parameters a row stays under both databases' limits.
+// 15 parameters a row stays under both databases' limits.
 const auditChunk = 500
 
 // AppendAudits writes the events with one multi-row INSERT into each table
@@ -44,19 +44,19 @@ const auditChunk = 500
 func (t *tx) AppendAudits(ctx context.Context, events []*directory.AuditEvent) error {
 	for b := 0; b < len(events); b += auditChunk {
 		chunk := events[b:min(b+auditChunk, len(events))]
-		args := make([]any, 0, 14*len(chunk))
+		args := make([]any, 0, 15*len(chunk))
 		for _, e := range chunk {
 			details, err := toJSON(e.AdditionalDetails)
 			if err != nil {
 				return err
 			}
 			args = append(args, e.ID, e.TenantID, t.d.timeArg(e.Time), e.Activity, e.Category, e.OperationType, e.CorrelationID,
-				e.Initiator.UserID, e.Initiator.DisplayName, e.Initiator.UPN, e.Initiator.AppName,
+				e.Initiator.UserID, e.Initiator.DisplayName, e.Initiator.UPN, e.Initiator.AppName, e.Initiator.AppID,
 				e.Result, e.ResultReason, details)
 		}
 		_, err := t.exec(ctx, `INSERT INTO audit_events (id, tenant_id, time, activity, category, operation_type,
-			correlation_id, initiator_user_id, initiator_display_name, initiator_upn, initiator_app_name,
-			result, result_reason, additional_details) VALUES `+valueRows(len(chunk), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), args...)
+			correlation_id, initiator_user_id, initiator_display_name, initiator_upn, initiator_app_name, initiator_app_id,
+			result, result_reason, additional_details) VALUES `+valueRows(len(chunk), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), args...)
 		if err != nil {
 			return t.fail(err, "audit event")
 		}

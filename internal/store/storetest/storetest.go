@@ -29,6 +29,7 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 		{"Invitations", invitationTests},
 		{"Groups", groupTests},
 		{"Applications", applicationTests},
+		{"AppGrants", appGrantTests},
 		{"Roles", roleTests},
 		{"Audit", auditTests},
 		{"SignInLog", signInTests},
