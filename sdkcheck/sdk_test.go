@@ -14,7 +14,7 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
 
 	"github.com/orgdir/orgdir/internal/directory"
-	"github.com/orgdir/orgdir/internal/httpapi"
+	"github.com/orgdir/orgdir/internal/server"
 	"github.com/orgdir/orgdir/internal/store/sqlite"
 )
 
@@ -38,6 +38,7 @@ type fixture struct {
 	admin, ada, guest *directory.User
 	group             *directory.Group
 	client            *msgraphsdk.GraphServiceClient
+	adapter           *msgraphsdk.GraphRequestAdapter
 	ctx               context.Context
 }
 
@@ -83,13 +84,18 @@ func newFixture(t *testing.T) *fixture {
 	f.guest, err = svc.Redeem(directory.WithActor(ctx, directory.UserActor(f.fabrikam.ID, f.ada.ID)), res.RedeemToken)
 	check(t, err)
 
-	srv := httptest.NewServer(httpapi.New(svc, httpapi.Options{}))
+	// The whole server, as orgdir serve runs it: the one pipeline (gzip,
+	// request ids, $batch's inner requests) is part of what the SDK meets.
+	handler, err := server.New(server.Deps{Service: svc, BaseURL: "http://orgdir.test"})
+	check(t, err)
+	srv := httptest.NewServer(handler.Handler())
 	t.Cleanup(srv.Close)
 	token, _, err := svc.CreateAccessToken(sys, f.contoso.ID, f.admin.ID, "sdkcheck", time.Hour)
 	check(t, err)
 	adapter, err := msgraphsdk.NewGraphRequestAdapter(authentication.NewBaseBearerTokenAuthenticationProvider(staticToken(token)))
 	check(t, err)
 	adapter.SetBaseUrl(srv.URL + "/v1.0")
+	f.adapter = adapter
 	f.client = msgraphsdk.NewGraphServiceClient(adapter)
 	return f
 }

@@ -16,6 +16,7 @@ func TestAdminErasesAUsersPersonalData(t *testing.T) {
 	admin.signIn(demo.ContosoAdminUPN, demo.ContosoAdminPass)
 	newUser := func(local, name string) {
 		admin.open("/admin")
+		admin.click(`nav.side a[href$="/users"]`)
 		admin.click(`a[href$="/users/new"]`)
 		admin.fill("#upn", local+"@"+demo.ContosoDomain)
 		admin.fill("#displayName", name)

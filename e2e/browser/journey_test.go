@@ -54,7 +54,7 @@ func TestSeedJourney(t *testing.T) {
 
 	admin.signIn(demo.ContosoAdminUPN, demo.ContosoAdminPass)
 	admin.click(`a[href="/admin"]`)
-	admin.sees("Users")
+	admin.sees("pending invitations", "deleted users")
 	admin.click(`nav.side a[href$="/deleted"]`)
 	guestRow := `tr[data-upn^="ada_fabrikam.example"]`
 	admin.sees("Deleted users", "Ada Lovelace", "30")

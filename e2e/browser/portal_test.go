@@ -25,6 +25,10 @@ func TestAdminPortalPagesOpen(t *testing.T) {
 	admin := j.person("admin")
 	admin.signIn(demo.ContosoAdminUPN, demo.ContosoAdminPass)
 	admin.open("/admin")
+	// One tenant: the portal opens on its overview.
+	admin.sees("Contoso", "members", "guests", "pending invitations", "deleted users", "Next purge", "Sign-ins, last 7 days")
+	admin.shot("overview")
+	admin.click(`nav.side a[href$="/users"]`)
 	admin.sees("Users", "Contoso Admin", "Ada Lovelace")
 	admin.shot("users")
 	for _, p := range []struct{ href, heading string }{
@@ -33,6 +37,7 @@ func TestAdminPortalPagesOpen(t *testing.T) {
 		{"/apps", "Applications"},
 		{"/settings", "Tenant settings"},
 		{"/audit", "Audit log"},
+		{"/signins", "Sign-in logs"},
 		{"/outbox", "E-mail outbox"},
 	} {
 		if st := admin.click(`nav.side a[href$="` + p.href + `"]`); st != http.StatusOK {
@@ -65,6 +70,7 @@ func TestRestoreClashAsksForANewUserName(t *testing.T) {
 	admin.signIn(demo.ContosoAdminUPN, demo.ContosoAdminPass)
 	newBob := func(name string) {
 		admin.open("/admin")
+		admin.click(`nav.side a[href$="/users"]`)
 		admin.click(`a[href$="/users/new"]`)
 		admin.fill("#upn", "bob@"+demo.ContosoDomain)
 		admin.fill("#displayName", name)

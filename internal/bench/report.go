@@ -52,7 +52,10 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // Report is the outcome of a run.
 type Report struct {
-	Database      string
+	Database string
+	// Over, when set, says what the rows ran against instead of the
+	// seeded tenant (RunOIDC: the demo tenant over HTTP).
+	Over          string
 	Users         int // seeded users of the tenant
 	Guests        int // of which guests
 	Concurrency   int
@@ -77,6 +80,7 @@ type Report struct {
 func (r *Report) MarshalJSON() ([]byte, error) {
 	type report struct {
 		Database      string  `json:"database"`
+		Over          string  `json:"against,omitempty"`
 		Users         int     `json:"users"`
 		Guests        int     `json:"guests"`
 		Concurrency   int     `json:"concurrency"`
@@ -94,7 +98,7 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		TotalMS       float64 `json:"totalMs"`
 	}
 	out := report{
-		Database: r.Database, Users: r.Users, Guests: r.Guests, Concurrency: r.Concurrency,
+		Database: r.Database, Over: r.Over, Users: r.Users, Guests: r.Guests, Concurrency: r.Concurrency,
 		OpsPerRow: r.Ops, GOMAXPROCS: r.GOMAXPROCS, CPUs: r.CPUs, LoadAvg: r.LoadAvg,
 		SeedMS: ms(r.SeedElapsed), SeedPerSecond: r.seedRate(), Analyzed: r.Analyzed, Rows: r.Rows,
 		PeakHeapBytes: r.PeakHeapBytes, PeakRSSBytes: r.PeakRSSBytes, TotalMS: ms(r.Total),
@@ -117,8 +121,12 @@ func (r *Report) seedRate() float64 {
 func (r *Report) WriteTable(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "database:    %s\n", r.Database)
-	fmt.Fprintf(&b, "tenant:      %d users (%d of them guests), seeded through the store in %s (%.0f user rows/s, the guests' home users included)\n",
-		r.Users, r.Guests, round(r.SeedElapsed), r.seedRate())
+	if r.Over != "" {
+		fmt.Fprintf(&b, "against:     %s\n", r.Over)
+	} else {
+		fmt.Fprintf(&b, "tenant:      %d users (%d of them guests), seeded through the store in %s (%.0f user rows/s, the guests' home users included)\n",
+			r.Users, r.Guests, round(r.SeedElapsed), r.seedRate())
+	}
 	if r.Analyzed {
 		fmt.Fprintf(&b, "             then ANALYZE, as autovacuum would soon after an import\n")
 	}

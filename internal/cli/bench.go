@@ -20,7 +20,13 @@ It works in a new SQLite file in a temporary directory, or a new file at
 of that database; it removes what it created when it ends. Existing data is
 never read or written: if ORGDIR_DATABASE names the server's SQLite file,
 the bench refuses it; a postgres:// URL gets a schema of its own. Progress
-goes to stderr. See docs/performance.md.`)
+goes to stderr. See docs/performance.md.
+
+With --oidc it measures the OpenID Connect provider instead: the real server
+on a loopback port over a new store seeded as serve --demo, and
+--concurrency HTTP clients in this process calling the token endpoint
+(client credentials; refresh, each client rotating its own refresh token)
+and the JWKS.`)
 	database := f.String("database", "", "new SQLite file `path` (must not exist), or a postgres:// URL to work in a new schema of; empty means a temporary file")
 	users := f.Int("users", bench.DefaultUsers, "users to seed the tenant with (one in five a guest)")
 	conc := f.Int("concurrency", runtime.NumCPU(), "callers running each operation at once")
@@ -29,6 +35,7 @@ goes to stderr. See docs/performance.md.`)
 	purge := f.Int("purge", bench.DefaultPurge, "expired users the purge row purges")
 	analyze := f.Bool("analyze", true, "on PostgreSQL, ANALYZE the tables after seeding, as autovacuum would soon after an import; false measures a server right after a bulk import")
 	asJSON := f.Bool("json", false, "print the report as JSON")
+	oidc := f.Bool("oidc", false, "measure the token endpoint and the JWKS over HTTP instead of the directory operations")
 	if err := f.parse(e, args); err != nil {
 		return err
 	}
@@ -51,7 +58,11 @@ goes to stderr. See docs/performance.md.`)
 	if *ops > 0 {
 		cfg.Duration = 0
 	}
-	rep, err := bench.Run(ctx, cfg)
+	run := bench.Run
+	if *oidc {
+		run = bench.RunOIDC
+	}
+	rep, err := run(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -120,3 +120,32 @@ func TestBenchOnPostgresDropsItsSchema(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchOIDCDrivesTheTokenEndpointOverHTTP: --oidc runs the real
+// server and counts only answers that carried tokens (bench errors on
+// anything else), so every row ran its operations.
+func TestBenchOIDCDrivesTheTokenEndpointOverHTTP(t *testing.T) {
+	out, errOut, err := run(t, "bench", "--oidc", "--ops", "8", "--concurrency", "2", "--json")
+	if err != nil {
+		t.Fatalf("bench --oidc: %v\n%s", err, errOut)
+	}
+	var rep struct {
+		Against string `json:"against"`
+		Rows    []struct {
+			Name  string `json:"name"`
+			Count int    `json:"count"`
+		} `json:"operations"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("no JSON report: %v\n%s", err, out)
+	}
+	want := []string{bench.RowClientCredentials, bench.RowRefresh, bench.RowJWKS}
+	if len(rep.Rows) != len(want) || !strings.Contains(rep.Against, "HTTP") {
+		t.Fatalf("report %+v, want rows %v against HTTP", rep, want)
+	}
+	for i, name := range want {
+		if rep.Rows[i].Name != name || rep.Rows[i].Count != 8 {
+			t.Errorf("row %d: %+v, want %q with 8 operations", i, rep.Rows[i], name)
+		}
+	}
+}

@@ -113,6 +113,8 @@ func commands() []command {
 		{"app secret add", "add a client secret to an application; prints it once", runAppSecretAdd},
 		{"app secret list", "list an application's client secrets (hint and expiry)", runAppSecretList},
 		{"app secret remove", "remove a client secret of an application", runAppSecretRemove},
+		{"app assign-group", "assign an app role to a group (its members hold it)", runAppAssignGroup},
+		{"app grant", "grant an application a permission of orgdir's API (User.Read.All, …)", runAppGrant},
 		{"invite", "invite an e-mail address as a guest; prints the redeem URL", runInvite},
 		{"invitation redeem", "redeem an invitation on behalf of a home identity", runInvitationRedeem},
 		// API tokens (token.go).

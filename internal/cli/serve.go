@@ -13,6 +13,7 @@ import (
 	"github.com/orgdir/orgdir/internal/clientaddr"
 	"github.com/orgdir/orgdir/internal/demo"
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/httpapi"
 	"github.com/orgdir/orgdir/internal/jobs"
 	"github.com/orgdir/orgdir/internal/mail"
 	"github.com/orgdir/orgdir/internal/metrics"
@@ -30,6 +31,8 @@ the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
 	batch := f.Int("purge-batch", 500, "at most this many deleted users purged per batch")
 	logLevel := f.String("log-level", "info", "least severe log `level`: debug, info, warn or error")
 	metricsAddr := f.String("metrics-addr", "", "`host:port` of a separate listener serving Prometheus metrics at /metrics; empty serves none")
+	apiRate := f.Float64("api-rate", httpapi.DefaultRatePerSecond, "API requests per second each token may make in its tenant (all its tenant's tokens together: twice that); 0 turns API throttling off")
+	apiBurst := f.Int("api-burst", httpapi.DefaultRateBurst, "API requests a token may make at once before --api-rate applies (its tenant: twice that); 0 turns API throttling off")
 	trusted := f.String("trusted-proxies", "", "comma-separated `networks` (CIDR, or single addresses) of the reverse proxies whose X-Forwarded-For names the client; empty trusts none")
 	smtpCfg := mail.Config{}
 	f.StringVar(&smtpCfg.Host, "smtp-host", "", "SMTP `host` that sends e-mail with STARTTLS; empty keeps e-mail in the outbox the admin portal shows")
@@ -45,6 +48,9 @@ the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
 	}
 	if *batch < 1 {
 		return usageErrorf("serve: --purge-batch must be at least 1, got %d", *batch)
+	}
+	if *apiRate < 0 || *apiBurst < 0 {
+		return usageErrorf("serve: --api-rate and --api-burst must not be negative (0 turns throttling off), got %v and %d", *apiRate, *apiBurst)
 	}
 	if err := smtpCfg.Validate(); err != nil {
 		return usageErrorf("serve: %v", err)
@@ -114,6 +120,7 @@ the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
 		EchoPasscodes: demoPasscodes(*withDemo && !smtpCfg.Enabled(), e.stdout),
 
 		TrustedProxies: proxies,
+		APIRateLimit:   httpapi.RateLimit{PerSecond: *apiRate, Burst: *apiBurst, Off: *apiRate == 0 || *apiBurst == 0},
 	})
 	if err != nil {
 		return err
@@ -128,7 +135,7 @@ the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
 		jobs.RunPurge(ctx, svc, e.prog.Clock, *interval, *batch, logger, m)
 	}()
 	if smtpCfg.Enabled() {
-		d := &mail.Deliverer{Outbox: svc, Transport: &mail.Sender{Config: smtpCfg}, Clock: e.prog.Clock, Log: logger, Record: m.MailDelivery}
+		d := &mail.Deliverer{Queue: svc, Transport: &mail.Sender{Config: smtpCfg}, Clock: e.prog.Clock, Log: logger, Record: m.MailDelivery}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -6,12 +6,17 @@ import "context"
 //   - a user object acting in its tenant: TenantID and UserID;
 //   - a person without a home tenant here, signed in by e-mail passcode:
 //     EmailIdentityID;
+//   - an application acting as itself with an app-only token of orgdir's
+//     API: TenantID and AppID, with the permissions its token carries
+//     (AppRoles, values such as User.Read.All);
 //   - orgdir itself (the CLI, the purge job, the demo seed): System names it,
 //     and it may do anything.
 type Actor struct {
 	TenantID        string
 	UserID          string
 	EmailIdentityID string
+	AppID           string
+	AppRoles        []string
 	System          string
 }
 
@@ -20,6 +25,13 @@ func SystemActor(name string) Actor { return Actor{System: name} }
 
 // UserActor is the user userID acting in tenantID.
 func UserActor(tenantID, userID string) Actor { return Actor{TenantID: tenantID, UserID: userID} }
+
+// AppActor is application appID of tenantID acting as itself, with the
+// permissions of orgdir's API its token carries. It holds only those of
+// them still granted when it acts.
+func AppActor(tenantID, appID string, roles []string) Actor {
+	return Actor{TenantID: tenantID, AppID: appID, AppRoles: roles}
+}
 
 // EmailActor is a person signed in with an e-mail one-time passcode.
 func EmailActor(emailIdentityID string) Actor { return Actor{EmailIdentityID: emailIdentityID} }

@@ -26,7 +26,17 @@ type Application struct {
 	AppRoleAssignmentRequired bool
 	// PasswordCredentials are the client secrets, kept as hashes only.
 	PasswordCredentials []PasswordCredential
+	// GroupMembershipClaims is Graph's: "" (None), SecurityGroup or All.
+	// When set, the app's tokens carry the user's groups (object ids);
+	// orgdir's groups are all security groups, so both give the same.
+	GroupMembershipClaims string
 }
+
+// Values of groupMembershipClaims that orgdir issues groups for.
+const (
+	GroupClaimsSecurityGroup = "SecurityGroup"
+	GroupClaimsAll           = "All"
+)
 
 // PasswordCredential is one client secret of an application (Graph's
 // passwordCredential). The secret itself is shown once, by
@@ -52,12 +62,22 @@ type AppRole struct {
 	Description string
 }
 
-// AppRoleAssignment grants a user one role of an application.
+// AppRoleAssignment grants a principal one role of an application:
+// a user, a group (whose members hold the role), or an application (a
+// permission of orgdir's API, ResourceID OrgdirAPIAppID).
 type AppRoleAssignment struct {
-	ID          string
-	TenantID    string
-	PrincipalID string // the user
-	ResourceID  string // the application
-	AppRoleID   string
-	CreatedAt   time.Time
+	ID            string
+	TenantID      string
+	PrincipalID   string // the user, group or application
+	PrincipalType string // User, Group or ServicePrincipal, as Graph names them
+	ResourceID    string // the application (or OrgdirAPIAppID)
+	AppRoleID     string
+	CreatedAt     time.Time
 }
+
+// Principal types of app role assignments, as Graph names them.
+const (
+	PrincipalUser             = "User"
+	PrincipalGroup            = "Group"
+	PrincipalServicePrincipal = "ServicePrincipal"
+)

@@ -38,6 +38,7 @@ type ApplicationPatch struct {
 	SPARedirectURIs           *[]string
 	PublicClientRedirectURIs  *[]string
 	AppRoleAssignmentRequired *bool
+	GroupMembershipClaims     *string // None (or ""), SecurityGroup or All
 }
 
 // ValidRedirectURI checks one redirect or logout URI: absolute, https (http
@@ -98,6 +99,21 @@ func validRedirectURIs(field string, uris []string) ([]string, error) {
 // validPatch checks every field of p before anything is written.
 func validAppPatch(p ApplicationPatch) (ApplicationPatch, error) {
 	var err error
+	if p.GroupMembershipClaims != nil {
+		switch v := *p.GroupMembershipClaims; {
+		case v == "" || strings.EqualFold(v, "None"):
+			v = ""
+			p.GroupMembershipClaims = &v
+		case strings.EqualFold(v, GroupClaimsSecurityGroup):
+			v = GroupClaimsSecurityGroup
+			p.GroupMembershipClaims = &v
+		case strings.EqualFold(v, GroupClaimsAll):
+			v = GroupClaimsAll
+			p.GroupMembershipClaims = &v
+		default:
+			return p, Invalidf("groupMembershipClaims", "groupMembershipClaims must be None, SecurityGroup or All, not %q", v)
+		}
+	}
 	if p.DisplayName != nil {
 		name, err := validDisplayName("displayName", *p.DisplayName)
 		if err != nil {
@@ -203,6 +219,12 @@ func (o *op) updateApp(tenantID string, a *Application, p ApplicationPatch) (*Ap
 		if m, ok := changed("Web.HomePageUrl", a.WebHomePageURL, *p.WebHomePageURL); ok {
 			props = append(props, m)
 			a.WebHomePageURL = *p.WebHomePageURL
+		}
+	}
+	if p.GroupMembershipClaims != nil {
+		if m, ok := changed("GroupMembershipClaims", a.GroupMembershipClaims, *p.GroupMembershipClaims); ok {
+			props = append(props, m)
+			a.GroupMembershipClaims = *p.GroupMembershipClaims
 		}
 	}
 	if p.AppRoleAssignmentRequired != nil {

@@ -62,7 +62,7 @@ func (s *Service) CreateApplication(ctx context.Context, tenantID, displayName s
 // application loads an app the caller may see: members see every app of
 // their tenant, a guest only those they hold a role of.
 func (o *op) application(tenantID, id string) (*Application, error) {
-	return visibleObject(o, tenantID, id, "application", o.tx.GetApplication, func(a *Application) (bool, error) {
+	return visibleObject(o, permRead, tenantID, id, "application", o.tx.GetApplication, func(a *Application) (bool, error) {
 		mine, err := o.tx.ListAppRoleAssignments(o.ctx, tenantID, o.c.user.ID)
 		return slices.ContainsFunc(mine, func(x *AppRoleAssignment) bool { return x.ResourceID == a.ID }), err
 	})
@@ -104,6 +104,9 @@ func (s *Service) AssignAppRole(ctx context.Context, tenantID, userID, appID, ap
 		if err := o.requireUserChange(tenantID, userID); err != nil {
 			return err
 		}
+		if err := o.c.require(tenantID, permManage); err != nil { // an app: Directory.ReadWrite.All
+			return err
+		}
 		u, err := o.liveUser(tenantID, userID)
 		if err != nil {
 			return err
@@ -123,7 +126,7 @@ func (s *Service) AssignAppRole(ctx context.Context, tenantID, userID, appID, ap
 		if slices.ContainsFunc(have, func(x *AppRoleAssignment) bool { return x.ResourceID == a.ID && x.AppRoleID == appRoleID }) {
 			return Errorf(KindConflict, "%s already has the role %s of %s", u.DisplayName, a.AppRoles[i].DisplayName, a.DisplayName)
 		}
-		out = &AppRoleAssignment{ID: s.newID(), TenantID: tenantID, PrincipalID: u.ID, ResourceID: a.ID, AppRoleID: appRoleID, CreatedAt: o.now}
+		out = &AppRoleAssignment{ID: s.newID(), TenantID: tenantID, PrincipalID: u.ID, PrincipalType: PrincipalUser, ResourceID: a.ID, AppRoleID: appRoleID, CreatedAt: o.now}
 		if err := o.tx.CreateAppRoleAssignment(o.ctx, out); err != nil {
 			return err
 		}

@@ -42,9 +42,12 @@ type AppSignIn struct {
 	// a passcode guest.
 	IdentityProvider string
 	Guest            bool     // acct: 1 for a guest, 0 for a member
-	Roles            []string // values of the app roles assigned to the user
-	AuthTime         time.Time
-	SessionID        string // sid
+	Roles            []string // values of the app roles assigned to the user, directly or through a group
+	// Groups are the object ids of the user's groups, only for an app
+	// whose groupMembershipClaims is set (as Entra's groups claim).
+	Groups    []string
+	AuthTime  time.Time
+	SessionID string // sid
 }
 
 // Issuer is the v2.0 issuer of a tenant: {base-url}/{tenant-id}/v2.0.
@@ -184,6 +187,31 @@ func (o *op) appClaims(t *Tenant, app *Application, u *User) (*AppSignIn, error)
 			roles = append(roles, app.AppRoles[i].Value)
 		}
 	}
+	// Roles assigned to a group the user is in (directly: orgdir's groups
+	// do not nest) count as the user's, for the claim and for
+	// assignment-required; read now, so a membership removed shows in the
+	// next token.
+	groups, err := o.tx.ListMemberOf(o.ctx, u.TenantID, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	var groupIDs []string
+	for _, g := range groups {
+		groupIDs = append(groupIDs, g.ID)
+		gas, err := o.tx.ListGroupAppRoleAssignments(o.ctx, u.TenantID, g.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, ga := range gas {
+			if ga.ResourceID != app.ID {
+				continue
+			}
+			assigned = true
+			if i := slices.IndexFunc(app.AppRoles, func(r AppRole) bool { return r.ID == ga.AppRoleID }); i >= 0 && app.AppRoles[i].Value != "" {
+				roles = append(roles, app.AppRoles[i].Value)
+			}
+		}
+	}
 	if app.AppRoleAssignmentRequired && !assigned {
 		return nil, appRefusal(CodeNotAssigned, t.Contact(), "you are not assigned to "+app.DisplayName+"; ask an administrator of "+t.DisplayName+" for access")
 	}
@@ -191,6 +219,10 @@ func (o *op) appClaims(t *Tenant, app *Application, u *User) (*AppSignIn, error)
 	in := &AppSignIn{TenantID: u.TenantID, AppID: app.ID, AppName: app.DisplayName, UserID: u.ID,
 		Subject: pairwiseSubject(app.ID, u.ID), Name: u.DisplayName, PreferredUsername: u.UserPrincipalName,
 		Email: u.Mail, Guest: u.UserType == Guest, Roles: slices.Compact(roles)}
+	if app.GroupMembershipClaims != "" {
+		slices.Sort(groupIDs)
+		in.Groups = groupIDs
+	}
 	switch {
 	case u.HomeEmailIdentityID != "":
 		in.IdentityProvider = "mail"

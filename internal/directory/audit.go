@@ -33,6 +33,10 @@ const (
 	ActivityUpdateServicePrincipal = "Update service principal"
 	ActivityAddAppRoleAssignment   = "Add app role assignment grant to user"
 	ActivityRemoveAppRoleAssign    = "Remove app role assignment from user"
+	ActivityAddAppRoleToGroup      = "Add app role assignment to group"
+	ActivityRemoveAppRoleFromGroup = "Remove app role assignment from group"
+	ActivityAddAppRoleToSP         = "Add app role assignment to service principal"
+	ActivityRemoveAppRoleFromSP    = "Remove app role assignment from service principal"
 	ActivityAddRoleMember          = "Add member to role"
 	ActivityRemoveRoleMember       = "Remove member from role"
 	ActivityUpdateTenant           = "Update company settings"
@@ -75,6 +79,7 @@ type AuditInitiator struct {
 	DisplayName string
 	UPN         string
 	AppName     string // set for non-user initiators
+	AppID       string // set for an application acting as itself (its service principal too)
 }
 
 // AuditTarget is an object the event acted on.

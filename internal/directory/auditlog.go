@@ -88,7 +88,7 @@ func (s *Service) ListAudit(ctx context.Context, tenantID string, q AuditQuery) 
 	}
 	var out []*AuditEvent
 	err := s.read(ctx, func(o *op) error {
-		if err := o.c.require(tenantID, permManage); err != nil {
+		if err := o.c.require(tenantID, permReadAudit); err != nil {
 			return err
 		}
 		if _, err := o.tenant(tenantID); err != nil {
@@ -105,7 +105,7 @@ func (s *Service) ListAudit(ctx context.Context, tenantID string, q AuditQuery) 
 func (s *Service) GetAudit(ctx context.Context, tenantID, id string) (*AuditEvent, error) {
 	var out *AuditEvent
 	err := s.read(ctx, func(o *op) error {
-		if err := o.c.requireObjectTo(tenantID, permManage, "read", "audit event"); err != nil {
+		if err := o.c.requireObjectTo(tenantID, permReadAudit, "read", "audit event"); err != nil {
 			return err
 		}
 		if !ValidID(id) {

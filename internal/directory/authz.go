@@ -24,7 +24,39 @@ const (
 	permInvite               // invite external users: Global/User Administrator, Guest Inviter
 	permManage               // users, groups, apps, assignments, deleted users, audit: Global/User Administrator
 	permSettings             // tenant settings and the Global Administrator role: Global Administrator
+
+	// The same, for one kind of object, so that an application's
+	// permissions can be told apart; for a user each is its general perm.
+	permReadUsers    // permRead, for users
+	permManageUsers  // permManage, for users
+	permReadGroups   // permRead, for groups
+	permManageGroups // permManage, for groups
+	permReadAudit    // permManage, for the audit and sign-in logs
 )
+
+// general is the perm a user needs for p.
+func (p perm) general() perm {
+	switch p {
+	case permReadUsers, permReadGroups:
+		return permRead
+	case permManageUsers, permManageGroups, permReadAudit:
+		return permManage
+	}
+	return p
+}
+
+// appGrants are the permissions of orgdir's API that allow each perm to
+// an application (Graph's); permSettings is never an application's.
+var appGrants = map[perm][]string{
+	permReadUsers:    {PermUserReadAll, PermUserReadWriteAll, PermDirectoryReadWriteAll},
+	permManageUsers:  {PermUserReadWriteAll, PermDirectoryReadWriteAll},
+	permReadGroups:   {PermGroupReadWriteAll, PermDirectoryReadWriteAll},
+	permManageGroups: {PermGroupReadWriteAll, PermDirectoryReadWriteAll},
+	permReadAudit:    {PermAuditLogReadAll},
+	permInvite:       {PermUserReadWriteAll, PermDirectoryReadWriteAll},
+	permRead:         {PermDirectoryReadWriteAll},
+	permManage:       {PermDirectoryReadWriteAll},
+}
 
 // caller is the loaded actor of one operation.
 type caller struct {
@@ -32,6 +64,8 @@ type caller struct {
 	user  *User          // for a user actor: the acting user object
 	roles []Role         // the directory roles of user
 	email *EmailIdentity // for an e-mail actor
+	app   *Application   // for an application actor
+	perms []string       // the app's permissions: its token's, still granted now
 }
 
 var errNoActor = Errorf(KindUnauthenticated, "sign in first")
@@ -68,6 +102,8 @@ func loadCaller(ctx context.Context, tx Tx, allowDisabled bool) (*caller, error)
 			return nil, err
 		}
 		return &caller{actor: a, user: u, roles: roles}, nil
+	case a.AppID != "":
+		return loadAppCaller(ctx, tx, a)
 	case a.EmailIdentityID != "":
 		if !ValidID(a.EmailIdentityID) {
 			return nil, errNoActor
@@ -90,7 +126,7 @@ func (c *caller) hasRole(r Role) bool { return c.user != nil && slices.Contains(
 
 // inTenant reports whether the caller acts inside tenantID.
 func (c *caller) inTenant(tenantID string) bool {
-	return c.system() || (c.user != nil && c.user.TenantID == tenantID)
+	return c.system() || (c.user != nil && c.user.TenantID == tenantID) || (c.app != nil && c.app.TenantID == tenantID)
 }
 
 // isSelf reports whether userID is the acting user object of tenantID.
@@ -106,6 +142,10 @@ func (c *caller) may(tenantID string, p perm) bool {
 	if !c.inTenant(tenantID) {
 		return false
 	}
+	if c.app != nil {
+		return slices.ContainsFunc(appGrants[p], func(v string) bool { return slices.Contains(c.perms, v) })
+	}
+	p = p.general()
 	ga := c.hasRole(RoleGlobalAdministrator)
 	ua := c.hasRole(RoleUserAdministrator)
 	switch p {
@@ -154,7 +194,7 @@ func (c *caller) requireObjectTo(tenantID string, p perm, verb, what string) err
 // read, is KindForbidden: what GET answers 200 for, PATCH must not answer
 // "not found".
 func (o *op) requireUserChange(tenantID, idOrUPN string) error {
-	err := o.c.requireObject(tenantID, permManage, "user")
+	err := o.c.requireObject(tenantID, permManageUsers, "user")
 	if !IsKind(err, KindNotFound) || o.c.user == nil || o.c.user.TenantID != tenantID {
 		return err
 	}
@@ -171,6 +211,8 @@ func (c *caller) initiator() AuditInitiator {
 		return AuditInitiator{AppName: c.actor.System}
 	case c.user != nil:
 		return userInitiator(c.user)
+	case c.app != nil:
+		return AuditInitiator{AppID: c.app.ID, AppName: c.app.DisplayName}
 	}
 	return AuditInitiator{AppName: "orgdir"}
 }
@@ -300,7 +342,7 @@ func (o *op) readableUser(tenantID, idOrUPN string) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !o.c.may(tenantID, permRead) && !o.c.isSelf(tenantID, u.ID) {
+	if !o.c.may(tenantID, permReadUsers) && !o.c.isSelf(tenantID, u.ID) {
 		return nil, notFound("user")
 	}
 	return u, nil
@@ -362,7 +404,7 @@ func (o *op) permittedTenant(tenantID string, p perm) (*Tenant, error) {
 // may see it: members see every one, anyone else only those guestHolds
 // reports they hold. Unknown, malformed and hidden ids are all KindNotFound
 // naming what, so a guest learns nothing of objects it cannot see.
-func visibleObject[T any](o *op, tenantID, id, what string,
+func visibleObject[T any](o *op, p perm, tenantID, id, what string,
 	get func(ctx context.Context, tenantID, id string) (T, error),
 	guestHolds func(x T) (bool, error)) (T, error) {
 	var zero T
@@ -376,8 +418,11 @@ func visibleObject[T any](o *op, tenantID, id, what string,
 	if err != nil {
 		return zero, err
 	}
-	if o.c.may(tenantID, permRead) {
+	if o.c.may(tenantID, p) {
 		return x, nil
+	}
+	if o.c.user == nil {
+		return zero, notFound(what)
 	}
 	held, err := guestHolds(x)
 	if err != nil {
@@ -417,4 +462,32 @@ func (s *Service) Capabilities(ctx context.Context, tenantID string) (Capabiliti
 		return Capabilities{}, nil
 	}
 	return c, err
+}
+
+// loadAppCaller loads an application actor: the app must still be the
+// tenant's, and it holds the permissions of its token that are still
+// granted, so a grant removed ends at once, while a grant added needs a
+// new token (as Entra's tokens carry them).
+func loadAppCaller(ctx context.Context, tx Tx, a Actor) (*caller, error) {
+	if !ValidID(a.AppID) || !ValidID(a.TenantID) {
+		return nil, errNoActor
+	}
+	app, err := tx.GetApplication(ctx, a.TenantID, a.AppID)
+	if IsKind(err, KindNotFound) {
+		return nil, errNoActor
+	}
+	if err != nil {
+		return nil, err
+	}
+	grants, err := tx.ListAPIPermissionGrants(ctx, a.TenantID, a.AppID)
+	if err != nil {
+		return nil, err
+	}
+	var perms []string
+	for _, g := range grants {
+		if p, ok := LookupAPIPermission(g.AppRoleID); ok && slices.Contains(a.AppRoles, p.Value) {
+			perms = append(perms, p.Value)
+		}
+	}
+	return &caller{actor: a, app: app, perms: perms}, nil
 }

@@ -16,7 +16,7 @@ func (s *Service) CreateGroup(ctx context.Context, tenantID, displayName, descri
 		return nil, err
 	}
 	return writeResult(s, ctx, func(o *op) (*Group, error) {
-		if _, err := o.permittedTenant(tenantID, permManage); err != nil {
+		if _, err := o.permittedTenant(tenantID, permManageGroups); err != nil {
 			return nil, err
 		}
 		g := &Group{ID: s.newID(), TenantID: tenantID, DisplayName: name, Description: desc, CreatedAt: o.now}
@@ -30,7 +30,7 @@ func (s *Service) CreateGroup(ctx context.Context, tenantID, displayName, descri
 // group loads a group the caller may see: members see every group of their
 // tenant, a guest only the groups they are in.
 func (o *op) group(tenantID, id string) (*Group, error) {
-	return visibleObject(o, tenantID, id, "group", o.tx.GetGroup, func(g *Group) (bool, error) {
+	return visibleObject(o, permReadGroups, tenantID, id, "group", o.tx.GetGroup, func(g *Group) (bool, error) {
 		mine, err := o.tx.ListMemberOf(o.ctx, tenantID, o.c.user.ID)
 		return slices.ContainsFunc(mine, func(m *Group) bool { return m.ID == g.ID }), err
 	})
@@ -51,7 +51,7 @@ func (s *Service) ListGroups(ctx context.Context, tenantID string, q GroupQuery)
 		return nil, err
 	}
 	return readResult(s, ctx, func(o *op) ([]*Group, error) {
-		if _, err := o.permittedTenant(tenantID, permRead); err != nil {
+		if _, err := o.permittedTenant(tenantID, permReadGroups); err != nil {
 			return nil, err
 		}
 		return o.tx.ListGroups(o.ctx, tenantID, q)
@@ -72,7 +72,7 @@ func (s *Service) RemoveGroupMember(ctx context.Context, tenantID, groupID, user
 
 func (s *Service) changeMembership(ctx context.Context, tenantID, groupID, userID string, add bool) error {
 	return s.write(ctx, func(o *op) error {
-		if err := o.c.requireObject(tenantID, permManage, "group"); err != nil {
+		if err := o.c.requireObject(tenantID, permManageGroups, "group"); err != nil {
 			return err
 		}
 		g, err := o.group(tenantID, groupID)
@@ -116,7 +116,7 @@ func (s *Service) ListGroupMembers(ctx context.Context, tenantID, groupID string
 		if err != nil {
 			return nil, err
 		}
-		if err := o.c.require(tenantID, permRead); err != nil {
+		if err := o.c.require(tenantID, permReadGroups); err != nil {
 			return nil, err
 		}
 		return o.tx.ListGroupMembers(o.ctx, tenantID, g.ID, p)

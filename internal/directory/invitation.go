@@ -55,15 +55,3 @@ type InviteResult struct {
 	RedeemURL   string
 	Resent      bool // the address already had a live invited user here
 }
-
-// OutboxMessage is an e-mail waiting for (or done with) delivery. Messages
-// are written in the transaction that causes them and sent afterwards.
-type OutboxMessage struct {
-	ID        string
-	TenantID  string // empty for messages of no tenant (one-time passcodes)
-	To        string
-	Subject   string
-	Body      string
-	CreatedAt time.Time
-	SentAt    *time.Time
-}

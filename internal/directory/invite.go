@@ -252,6 +252,7 @@ func (s *Service) invitationMail(o *op, t *Tenant, inv *Invitation, link string)
 		ID: s.newID(), TenantID: t.ID, To: inv.InvitedEmail,
 		Subject: fmt.Sprintf("You're invited to the %s organization", t.DisplayName),
 		Body:    b.String(), CreatedAt: o.now,
+		State: MailPending, NextAttemptAt: o.now,
 	}
 }
 

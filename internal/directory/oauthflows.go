@@ -345,9 +345,10 @@ type AppToken struct {
 	TenantID string // tid
 	AppID    string // azp, appid; the token's subject and oid too
 	AppName  string
-	// Roles are the application permissions granted to the app. orgdir
-	// has no app-to-app role assignments yet, so it is always empty.
-	Roles []string
+	// APIRoles are the application permissions of orgdir's API granted
+	// to the app: the roles of its token for orgdir's API. (A token for
+	// the app itself carries none: orgdir has no app-to-app roles.)
+	APIRoles []string
 }
 
 // ClientCredentials authenticates a confidential client of tenantID for
@@ -360,5 +361,14 @@ func (s *Service) ClientCredentials(ctx context.Context, tenantID string, client
 	if err != nil {
 		return nil, invalidClient()
 	}
-	return &AppToken{TenantID: tenantID, AppID: app.ID, AppName: app.DisplayName}, nil
+	var roles []string
+	err = s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		roles, err = s.newOp(ctx, tx, nil).apiRoles(tenantID, app.ID)
+		return err
+	})
+	if err != nil {
+		return nil, wrap(err)
+	}
+	return &AppToken{TenantID: tenantID, AppID: app.ID, AppName: app.DisplayName, APIRoles: roles}, nil
 }

@@ -101,6 +101,7 @@ func (s *Service) SendPasscode(ctx context.Context, address, clientIP string, m 
 			Subject:   "Your " + product + " sign-in code",
 			Body:      fmt.Sprintf("Your one-time code is %s\n\nIt is valid for %d minutes and can be used once. If you did not ask for it, ignore this e-mail.\n", code, int(PasscodeTTL/time.Minute)),
 			CreatedAt: now,
+			State:     MailPending, NextAttemptAt: now,
 		}
 		return tx.EnqueueMail(ctx, msg)
 	})

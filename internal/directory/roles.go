@@ -35,6 +35,9 @@ func (s *Service) changeRole(ctx context.Context, tenantID, userID string, r Rol
 		if err := o.requireUserChange(tenantID, userID); err != nil {
 			return err
 		}
+		if o.c.app != nil { // Graph asks for RoleManagement.ReadWrite.Directory, which orgdir does not grant
+			return Errorf(KindForbidden, "an application may not grant or remove directory roles")
+		}
 		if r == RoleGlobalAdministrator {
 			if err := o.c.require(tenantID, permSettings); err != nil {
 				return Errorf(KindForbidden, "only a Global Administrator may grant or remove Global Administrator")

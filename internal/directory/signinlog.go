@@ -173,7 +173,7 @@ func (s *Service) ListSignIns(ctx context.Context, tenantID string, q SignInQuer
 		return nil, badCursor()
 	}
 	return readResult(s, ctx, func(o *op) ([]*SignInEvent, error) {
-		if err := o.c.require(tenantID, permManage); err != nil {
+		if err := o.c.require(tenantID, permReadAudit); err != nil {
 			return nil, err
 		}
 		if _, err := o.tenant(tenantID); err != nil {
@@ -186,7 +186,7 @@ func (s *Service) ListSignIns(ctx context.Context, tenantID string, q SignInQuer
 // GetSignIn returns one sign-in record of the tenant.
 func (s *Service) GetSignIn(ctx context.Context, tenantID, id string) (*SignInEvent, error) {
 	return readResult(s, ctx, func(o *op) (*SignInEvent, error) {
-		if err := o.c.requireObjectTo(tenantID, permManage, "read", "sign-in"); err != nil {
+		if err := o.c.requireObjectTo(tenantID, permReadAudit, "read", "sign-in"); err != nil {
 			return nil, err
 		}
 		if !ValidID(id) {
@@ -208,7 +208,7 @@ const SignInChartHours = 7 * 24
 // current hour last.
 func (s *Service) SignInActivity(ctx context.Context, tenantID string) ([]SignInHour, error) {
 	return readResult(s, ctx, func(o *op) ([]SignInHour, error) {
-		if err := o.c.require(tenantID, permManage); err != nil {
+		if err := o.c.require(tenantID, permReadAudit); err != nil {
 			return nil, err
 		}
 		if _, err := o.tenant(tenantID); err != nil {

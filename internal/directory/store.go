@@ -45,6 +45,7 @@ type Tx interface {
 	ThrottleTx
 	SigningKeyTx
 	GrantTx
+	PurgeTx
 }
 
 // TenantTx reads and writes tenants.
@@ -81,10 +82,6 @@ type UserTx interface {
 	// home user or an e-mail identity (exactly one of the two is given),
 	// live and deleted.
 	ListUsersByHome(ctx context.Context, homeUserID, emailIdentityID string) ([]*User, error)
-	// ListPurgeable returns at most limit deleted users, of any tenant, whose
-	// PurgeAt is at or before now, earliest first. In a Write on a backend
-	// with row locks, rows locked by another transaction are skipped.
-	ListPurgeable(ctx context.Context, now time.Time, limit int) ([]UserKey, error)
 	// NextPurgeAt returns the earliest PurgeAt of the tenant's deleted
 	// users, nil when none is deleted.
 	NextPurgeAt(ctx context.Context, tenantID string) (*time.Time, error)
@@ -149,6 +146,14 @@ type AppTx interface {
 	// ListAppAssignments returns an application's assignments (to live
 	// and deleted users), oldest first.
 	ListAppAssignments(ctx context.Context, tenantID, appID string) ([]*AppRoleAssignment, error)
+	// A group's app role assignments (PrincipalType Group), and the
+	// permissions of orgdir's API granted to an application (PrincipalType
+	// ServicePrincipal). GetAppRoleAssignment and DeleteAppRoleAssignment
+	// find an assignment of any principal type by its id.
+	CreateGroupAppRoleAssignment(ctx context.Context, a *AppRoleAssignment) error
+	ListGroupAppRoleAssignments(ctx context.Context, tenantID, groupID string) ([]*AppRoleAssignment, error)
+	CreateAPIPermissionGrant(ctx context.Context, a *AppRoleAssignment) error
+	ListAPIPermissionGrants(ctx context.Context, tenantID, appID string) ([]*AppRoleAssignment, error)
 }
 
 // RoleTx keeps directory role assignments.
@@ -179,11 +184,23 @@ type OutboxTx interface {
 	// ListOutbox lists a tenant's messages newest first (creation time,
 	// then id); p.AfterID is the last message of the previous page.
 	ListOutbox(ctx context.Context, tenantID string, p Page) ([]*OutboxMessage, error)
+	// ListUnsentMail returns the oldest pending or sending messages of
+	// every tenant, oldest first.
 	ListUnsentMail(ctx context.Context, limit int) ([]*OutboxMessage, error)
-	// MailBacklog counts unsent messages of every tenant and returns the
-	// creation time of the oldest (nil when none wait).
+	// MailBacklog counts pending and sending messages of every tenant and
+	// returns the creation time of the oldest (nil when none wait).
 	MailBacklog(ctx context.Context) (int, *time.Time, error)
-	MarkMailSent(ctx context.Context, id string, at time.Time) error
+	// ClaimMail, in a Write, first fails the sending messages whose lease
+	// ended after c.MaxAttempts attempts, then leases up to c.Limit
+	// messages due at now (pending or sending with an ended lease), soonest
+	// due first: each becomes MailSending with one more attempt and
+	// NextAttemptAt now+c.Lease. Concurrent claims never return the same
+	// message while its lease holds.
+	ClaimMail(ctx context.Context, now time.Time, c MailClaim) ([]*OutboxMessage, error)
+	// FinishMailAttempt records the outcome of attempt (the message's
+	// Attempts when it was claimed) at time at. Unknown id is KindNotFound;
+	// a message no longer sending under that attempt is KindConflict.
+	FinishMailAttempt(ctx context.Context, id string, attempt int, at time.Time, out MailOutcome) error
 	// DeleteMailTo removes a tenant's messages to an address (erasure);
 	// tenantID "" is the messages of no tenant (one-time passcodes).
 	DeleteMailTo(ctx context.Context, tenantID, address string) error
@@ -290,4 +307,47 @@ type GrantTx interface {
 	// UseRefreshToken marks the token used; one used already is
 	// KindConflict (reuse).
 	UseRefreshToken(ctx context.Context, hash []byte, at time.Time) error
+}
+
+// PurgeTx erases deleted users by the set, for the retention purge: each
+// method does for many users, in a few statements, what the per-user
+// methods named in its comment do for one.
+type PurgeTx interface {
+	// ClaimPurgeable returns at most limit deleted users, of any tenant,
+	// whose PurgeAt is at or before now, earliest first (PurgeAt, then id).
+	// In a Write on a backend with row locks it locks them until the Write
+	// ends and skips rows another transaction holds, so that purge jobs on
+	// several instances take disjoint batches without waiting.
+	ClaimPurgeable(ctx context.Context, now time.Time, limit int) ([]*User, error)
+	// EraseUsers is DeleteUser of every key: the users with their
+	// memberships, app role and directory role assignments, invitations,
+	// passwords, tokens, sessions, OAuth grants (their codes and refresh
+	// tokens) and sign-in records. A key that names no user is
+	// KindNotFound (and, the Write failing, nothing is erased).
+	EraseUsers(ctx context.Context, keys []UserKey) error
+	// ScrubAuditSubjects is ScrubAuditSubject of every object id.
+	ScrubAuditSubjects(ctx context.Context, objectIDs []string) error
+	// AppendAudits is AppendAudit of every event, in one multi-row insert
+	// per table (more for very many events).
+	AppendAudits(ctx context.Context, events []*AuditEvent) error
+	// DeleteUnclaimedMail is DeleteMailTo of every address of a tenant that
+	// no live user of that tenant has as mail (whatever its case): the
+	// e-mail to a purged user's address goes, unless a new user of the
+	// tenant (a new invitation) has the address now.
+	DeleteUnclaimedMail(ctx context.Context, to []MailAddress) error
+	// DeleteUnboundEmailIdentities deletes, of the given e-mail identities,
+	// those no user of any tenant (live or deleted) is bound to any more,
+	// with their sessions, their one-time codes and the messages of no
+	// tenant to their address (DeleteOneTimeCodes, DeleteMailTo("", …),
+	// DeleteEmailIdentity). In a Write on a backend with row locks it locks
+	// the users still bound, as ListUsersByHome does, so that two
+	// transactions erasing one person's last two guests cannot each keep
+	// the identity for the other. Unknown ids are not an error.
+	DeleteUnboundEmailIdentities(ctx context.Context, ids []string) error
+}
+
+// MailAddress is an e-mail address of one tenant's outbox.
+type MailAddress struct {
+	TenantID string
+	Address  string
 }

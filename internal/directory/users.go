@@ -28,7 +28,7 @@ func (s *Service) CreateUser(ctx context.Context, tenantID string, nu NewUser) (
 	}
 	var u *User
 	err = s.write(ctx, func(o *op) error {
-		if err := o.c.require(tenantID, permManage); err != nil {
+		if err := o.c.require(tenantID, permManageUsers); err != nil {
 			return err
 		}
 		t, err := o.tenant(tenantID)
@@ -124,7 +124,7 @@ func (o *op) requireUserListing(tenantID string, q UserQuery) error {
 	if q.OrderBy == OrderByDeletedDateTime && !q.Deleted {
 		return Invalidf("orderBy", "orderBy deletedDateTime is only for deleted users")
 	}
-	p := permRead
+	p := permReadUsers
 	if q.Deleted {
 		p = permManage
 	}

@@ -75,6 +75,10 @@ func PrivacyProfile(t *directory.Tenant) Object {
 // or nil (written null) where it is not to be shown: in a person's export
 // it is the tenant's data, not theirs.
 func AppRoleAssignment(as *directory.AppRoleAssignment, principalName string, resourceName *string) Object {
+	ptype := as.PrincipalType
+	if ptype == "" {
+		ptype = directory.PrincipalUser
+	}
 	return Object{
 		{"@odata.type", "#microsoft.graph.appRoleAssignment"},
 		{"id", as.ID},
@@ -83,7 +87,7 @@ func AppRoleAssignment(as *directory.AppRoleAssignment, principalName string, re
 		{"deletedDateTime", nil},
 		{"principalDisplayName", principalName},
 		{"principalId", as.PrincipalID},
-		{"principalType", "User"},
+		{"principalType", ptype},
 		{"resourceDisplayName", resourceName},
 		{"resourceId", as.ResourceID},
 	}
@@ -100,7 +104,11 @@ func DirectoryAudit(e *directory.AuditEvent) Object {
 			{"userPrincipalName", StrOrNull(e.Initiator.UPN)},
 		}}}
 	} else {
-		initiator = Object{{"app", Object{{"appId", nil}, {"displayName", StrOrNull(e.Initiator.AppName)}}}, {"user", nil}}
+		app := Object{{"appId", StrOrNull(e.Initiator.AppID)}, {"displayName", StrOrNull(e.Initiator.AppName)}}
+		if e.Initiator.AppID != "" { // an application acting as itself: orgdir's app and service principal are one object
+			app = append(app, Member{Key: "servicePrincipalId", Value: e.Initiator.AppID})
+		}
+		initiator = Object{{"app", app}, {"user", nil}}
 	}
 	targets := make([]Object, 0, len(e.Targets))
 	for _, t := range e.Targets {

@@ -3,7 +3,6 @@ package graphjson
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -23,23 +22,7 @@ type Object []Member
 
 // MarshalJSON writes the properties in order.
 func (o Object) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, m := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := Marshal(m.Key)
-		b.Write(k)
-		b.WriteByte(':')
-		v, err := Marshal(m.Value)
-		if err != nil {
-			return nil, fmt.Errorf("property %s: %w", m.Key, err)
-		}
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return o.appendJSON(make([]byte, 0, 64*len(o)))
 }
 
 // Pick keeps the annotations and the properties named in sel (all of them
@@ -74,8 +57,30 @@ func (o Object) Keys() []string {
 }
 
 // Marshal is json.Marshal without HTML escaping: URLs keep their & as
-// Graph writes them.
+// Graph writes them. An Object (every API answer) is written directly,
+// without encoding/json's reflection and copies.
 func Marshal(v any) ([]byte, error) {
+	if o, ok := v.(Object); ok {
+		return o.appendJSON(make([]byte, 0, 64*len(o)))
+	}
+	return marshalStd(v)
+}
+
+// Append appends v's JSON, as Marshal writes it, to b: a caller that
+// keeps its buffer across responses allocates none for the next one.
+func Append(b []byte, v any) ([]byte, error) {
+	if o, ok := v.(Object); ok {
+		return o.appendJSON(b)
+	}
+	j, err := marshalStd(v)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, j...), nil
+}
+
+// marshalStd is encoding/json without HTML escaping.
+func marshalStd(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

@@ -65,6 +65,8 @@ type updateApplicationRequest struct {
 	Web          *platformRequest `json:"web"`
 	SPA          *platformRequest `json:"spa"`
 	PublicClient *platformRequest `json:"publicClient"`
+	// GroupMembershipClaims: None, SecurityGroup or All (Graph's).
+	GroupMembershipClaims *string `json:"groupMembershipClaims"`
 }
 
 func (a *API) handleUpdateApplication(w http.ResponseWriter, r *http.Request) error {
@@ -75,7 +77,7 @@ func (a *API) handleUpdateApplication(w http.ResponseWriter, r *http.Request) er
 	if err := checkODataType(req.ODataType, "#microsoft.graph.application"); err != nil {
 		return err
 	}
-	p := directory.ApplicationPatch{DisplayName: req.DisplayName}
+	p := directory.ApplicationPatch{DisplayName: req.DisplayName, GroupMembershipClaims: req.GroupMembershipClaims}
 	if req.Web != nil {
 		p.WebRedirectURIs, p.WebLogoutURL, p.WebHomePageURL = req.Web.RedirectURIs, req.Web.LogoutURL, req.Web.HomePageURL
 	}

@@ -26,10 +26,14 @@ var assignmentsSpec = odata.Spec{Resource: "appRoleAssignments", Properties: ass
 
 func appRoles(app *directory.Application) []graphjson.Object {
 	roles := make([]graphjson.Object, 0, len(app.AppRoles))
+	members := []string{"User"}
+	if app.ID == directory.OrgdirAPIAppID { // application permissions
+		members = []string{"Application"}
+	}
 	for _, ar := range app.AppRoles {
 		roles = append(roles, graphjson.Object{
 			{"id", ar.ID},
-			{"allowedMemberTypes", []string{"User"}},
+			{"allowedMemberTypes", members},
 			{"description", graphjson.StrOrNull(ar.Description)},
 			{"displayName", ar.DisplayName},
 			{"isEnabled", true},
@@ -49,6 +53,7 @@ func applicationObject(app *directory.Application) graphjson.Object {
 		{"appId", app.ID},
 		{"displayName", app.DisplayName},
 		{"createdDateTime", graphjson.Timestamp(app.CreatedAt)},
+		{"groupMembershipClaims", graphjson.StrOrNull(app.GroupMembershipClaims)},
 		{"appRoles", appRoles(app)},
 		{"passwordCredentials", passwordCredentials(app)},
 		{"publicClient", graphjson.Object{{"redirectUris", uris(app.PublicClientRedirectURIs)}}},
@@ -89,7 +94,12 @@ func (a *API) getApp(w http.ResponseWriter, r *http.Request, spec odata.Spec, re
 	if err != nil {
 		return err
 	}
-	app, err := a.svc.GetApplication(r.Context(), tenant(r), r.PathValue("id"))
+	var app *directory.Application
+	if id := r.PathValue("id"); id == directory.OrgdirAPIAppID && spec.Resource == servicePrincipalsSpec.Resource {
+		app, err = a.svc.APIServicePrincipal(r.Context(), tenant(r))
+	} else {
+		app, err = a.svc.GetApplication(r.Context(), tenant(r), id)
+	}
 	if err != nil {
 		return err
 	}

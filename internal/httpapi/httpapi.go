@@ -31,6 +31,14 @@ type Options struct {
 	// Retry-After); zero values get DefaultRatePerSecond and
 	// DefaultRateBurst.
 	RateLimit RateLimit
+	// Tokens verifies orgdir's own JWT access tokens (the OpenID
+	// provider's); nil: only opaque tokens are accepted.
+	Tokens TokenVerifier
+}
+
+// TokenVerifier returns the actor of a JWT access token of orgdir's API.
+type TokenVerifier interface {
+	AuthenticateAPIToken(ctx context.Context, raw string) (directory.Actor, error)
 }
 
 // API serves the /v1.0/ routes.
@@ -75,7 +83,8 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		id = directory.NewID()
 		w.Header().Set(httpx.RequestIDHeader, id)
 	}
-	if _, pattern := a.mux.Handler(r); pattern != "" {
+	_, pattern := a.mux.Handler(r)
+	if pattern != "" {
 		httpx.SetRoute(r.Context(), pattern) // before authentication: a 401 counts for its route
 	}
 	if cid := clientRequestID(r); cid != "" {
@@ -95,15 +104,22 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
-	// The bucket is keyed by the token's hash: the secret itself is kept
-	// nowhere, not even in memory.
-	if ok, wait := a.throttle.take(string(directory.HashSecret(secret))); !ok {
-		a.writeError(w, r, throttled(wait))
+	// A batch's requests are throttled one by one, as Graph does, not
+	// its envelope.
+	if pattern != batchPattern {
+		if err := a.throttle.take(actor.TenantID, secret); err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+	}
+	if actor.AppID != "" && (r.URL.Path == "/v1.0/me" || strings.HasPrefix(r.URL.Path, "/v1.0/me/")) {
+		a.writeError(w, r, &apiError{status: http.StatusBadRequest, code: "BadRequest",
+			message: "/me request is only valid with delegated authentication flow."})
 		return
 	}
 	r = r.WithContext(directory.WithActor(ctx, actor))
 
-	if _, pattern := a.mux.Handler(r); pattern == "" {
+	if pattern == "" {
 		a.writeError(w, r, a.noRoute(w, r))
 		return
 	}
@@ -120,6 +136,10 @@ func (a *API) authenticate(r *http.Request) (directory.Actor, string, error) {
 	if h == "" || !strings.EqualFold(scheme, "Bearer") || secret == "" {
 		return directory.Actor{}, "", directory.Errorf(directory.KindUnauthenticated,
 			"Access token is empty: send the header Authorization: Bearer <token> (orgdir token create)")
+	}
+	if a.opts.Tokens != nil && !strings.HasPrefix(secret, directory.TokenPrefix) && strings.Count(secret, ".") == 2 && len(secret) <= 16<<10 {
+		actor, err := a.opts.Tokens.AuthenticateAPIToken(r.Context(), secret)
+		return actor, secret, err
 	}
 	actor, err := a.svc.AuthenticateAccessToken(r.Context(), secret)
 	return actor, secret, err

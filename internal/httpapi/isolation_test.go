@@ -131,6 +131,9 @@ func TestTenantIsolationOnEveryRoute(t *testing.T) {
 		"POST /v1.0/applications/{id}/addPassword":    {"/v1.0/applications/" + f.app.ID + "/addPassword", map[string]any{}, notFound},
 		"POST /v1.0/applications/{id}/removePassword": {"/v1.0/applications/" + f.app.ID + "/removePassword", map[string]any{"keyId": f.app.ID}, notFound},
 		"PATCH /v1.0/servicePrincipals/{id}":          {"/v1.0/servicePrincipals/" + f.app.ID, map[string]any{"appRoleAssignmentRequired": true}, notFound},
+		"POST /v1.0/servicePrincipals/{id}/appRoleAssignedTo": {"/v1.0/servicePrincipals/" + f.app.ID + "/appRoleAssignedTo",
+			map[string]any{"principalId": contosoAdmin, "resourceId": f.app.ID, "appRoleId": f.app.AppRoles[0].ID}, notFound},
+		"DELETE /v1.0/servicePrincipals/{id}/appRoleAssignedTo/{assignmentId}": {"/v1.0/servicePrincipals/" + f.app.ID + "/appRoleAssignedTo/" + f.assignment.ID, nil, notFound},
 
 		"GET /v1.0/directory/deletedItems/microsoft.graph.user": {"/v1.0/directory/deletedItems/microsoft.graph.user", nil, ok(200)},
 		"GET /v1.0/directory/deletedItems/graph.user":           {"/v1.0/directory/deletedItems/graph.user", nil, ok(200)},
@@ -149,6 +152,14 @@ func TestTenantIsolationOnEveryRoute(t *testing.T) {
 
 		"GET /v1.0/policies/externalIdentitiesPolicy":   {"/v1.0/policies/externalIdentitiesPolicy", nil, ok(200)},
 		"PATCH /v1.0/policies/externalIdentitiesPolicy": {"/v1.0/policies/externalIdentitiesPolicy", map[string]any{"allowExternalIdentitiesToLeave": true}, ok(204)},
+		// The batch answers 200; its requests at Fabrikam's objects are
+		// refused one by one (batch_test.go checks their statuses).
+		"POST /v1.0/$batch": {"/v1.0/$batch", map[string]any{"requests": []map[string]any{
+			{"id": "1", "method": "GET", "url": "/users/" + ada},
+			{"id": "2", "method": "PATCH", "url": "/users/" + ada, "body": map[string]any{"displayName": "Pwned"}, "headers": map[string]string{"Content-Type": "application/json"}},
+			{"id": "3", "method": "DELETE", "url": "/groups/" + f.group.ID + "/members/" + ada + "/$ref"},
+			{"id": "4", "method": "GET", "url": "/users/ada@fabrikam.example/memberOf"},
+		}}, ok(200)},
 	}
 	// Contoso's own objects with a Fabrikam object in the path or body.
 	mixed := map[string]isolationCase{

@@ -53,6 +53,8 @@ func (a *API) routeTable() []route {
 		{"GET /v1.0/servicePrincipals", a.handleListServicePrincipals},
 		{"GET /v1.0/servicePrincipals/{id}", a.handleGetServicePrincipal},
 		{"PATCH /v1.0/servicePrincipals/{id}", a.handleUpdateServicePrincipal},
+		{"POST /v1.0/servicePrincipals/{id}/appRoleAssignedTo", a.handleAssignedTo},
+		{"DELETE /v1.0/servicePrincipals/{id}/appRoleAssignedTo/{assignmentId}", a.handleUnassignedTo},
 
 		// Graph's SDKs write the type cast short (graph.user); both spellings work.
 		{"GET /v1.0/directory/deletedItems/microsoft.graph.user", a.handleListDeletedUsers},
@@ -71,6 +73,8 @@ func (a *API) routeTable() []route {
 		{"PATCH /v1.0/organization/{id}", a.handleUpdateOrganization},
 		{"GET /v1.0/policies/externalIdentitiesPolicy", a.handleGetPolicy},
 		{"PATCH /v1.0/policies/externalIdentitiesPolicy", a.handleUpdatePolicy},
+
+		{batchPattern, a.handleBatch},
 	}
 }
 

@@ -18,16 +18,25 @@ const (
 	DefaultRateBurst     = 500
 )
 
-// RateLimit configures the per-token throttling of the API.
+// TenantFactor is how many tokens' worth of requests all the tokens of one
+// tenant may send together: Graph limits each app in a tenant and, at
+// twice that, all the apps of the tenant (its assignment service's
+// "per app per tenant" and "per tenant for all apps"), so that several
+// scripts of one tenant cannot take a shared server for themselves.
+const TenantFactor = 2
+
+// RateLimit configures the throttling of the API (orgdir serve --api-rate,
+// --api-burst).
 type RateLimit struct {
-	PerSecond float64 // refill rate; 0 means DefaultRatePerSecond
-	Burst     int     // bucket size; 0 means DefaultRateBurst
+	PerSecond float64 // refill rate of one token; 0 means DefaultRatePerSecond
+	Burst     int     // bucket size of one token; 0 means DefaultRateBurst
 	Off       bool    // no throttling at all
 }
 
-// throttle is a token bucket per API token, in this process's memory: it
-// keeps one token from taking the server for itself. Several instances each
-// apply it, so the limit across them is a multiple of it.
+// throttle keeps token buckets in this process's memory: one per API token
+// in its tenant, and one per tenant at TenantFactor times the token's.
+// Several instances each apply it, so the limit across them is a multiple
+// of it (docs/operations.md says so).
 type throttle struct {
 	rate  float64 // tokens per second
 	burst float64
@@ -40,6 +49,7 @@ type throttle struct {
 type bucket struct {
 	tokens float64
 	at     time.Time // when tokens was computed
+	factor float64   // 1 for a token, TenantFactor for a tenant
 }
 
 // maxBuckets bounds the map: past it, buckets that have refilled to full
@@ -59,34 +69,56 @@ func newThrottle(l RateLimit, clock directory.Clock) *throttle {
 	return &throttle{rate: l.PerSecond, burst: float64(l.Burst), clock: clock, buckets: map[string]*bucket{}}
 }
 
-// take spends one request of key's bucket. When the bucket is empty it
-// returns how long until one request is available again.
-func (t *throttle) take(key string) (ok bool, wait time.Duration) {
+// take spends one request of the token's bucket and one of its tenant's,
+// or neither: a refused request costs nothing. The token's bucket is keyed
+// by its hash, so the secret is kept nowhere, not even in memory.
+func (t *throttle) take(tenantID, secret string) *apiError {
 	if t == nil {
-		return true, 0
+		return nil
 	}
+	tokKey := "k\x00" + tenantID + "\x00" + string(directory.HashSecret(secret))
 	now := t.clock()
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if len(t.buckets) >= maxBuckets-1 {
+		t.forgetFull(now)
+	}
+	tok := t.bucketOf(tokKey, 1, now)
+	ten := t.bucketOf("t\x00"+tenantID, TenantFactor, now)
+	if wait := t.waitFor(tok, now); wait > 0 {
+		return throttled(wait, "with this token")
+	}
+	if wait := t.waitFor(ten, now); wait > 0 {
+		return throttled(wait, "in this tenant")
+	}
+	tok.tokens--
+	ten.tokens--
+	return nil
+}
+
+// bucketOf finds or makes the bucket of key, factor times the token's;
+// t.mu is held.
+func (t *throttle) bucketOf(key string, factor float64, now time.Time) *bucket {
 	b := t.buckets[key]
 	if b == nil {
-		if len(t.buckets) >= maxBuckets {
-			t.forgetFull(now)
-		}
-		b = &bucket{tokens: t.burst, at: now}
+		b = &bucket{tokens: t.burst * factor, at: now, factor: factor}
 		t.buckets[key] = b
 	}
+	return b
+}
+
+// waitFor refills b and says how long until it holds one request (0: now).
+func (t *throttle) waitFor(b *bucket, now time.Time) time.Duration {
 	t.refill(b, now)
 	if b.tokens >= 1 {
-		b.tokens--
-		return true, 0
+		return 0
 	}
-	return false, time.Duration((1 - b.tokens) / t.rate * float64(time.Second))
+	return time.Duration((1 - b.tokens) / (t.rate * b.factor) * float64(time.Second))
 }
 
 func (t *throttle) refill(b *bucket, now time.Time) {
 	if elapsed := now.Sub(b.at).Seconds(); elapsed > 0 {
-		b.tokens = math.Min(t.burst, b.tokens+elapsed*t.rate)
+		b.tokens = math.Min(t.burst*b.factor, b.tokens+elapsed*t.rate*b.factor)
 		b.at = now
 	}
 }
@@ -94,14 +126,15 @@ func (t *throttle) refill(b *bucket, now time.Time) {
 func (t *throttle) forgetFull(now time.Time) {
 	for k, b := range t.buckets {
 		t.refill(b, now)
-		if b.tokens >= t.burst {
+		if b.tokens >= t.burst*b.factor {
 			delete(t.buckets, k)
 		}
 	}
 }
 
-// throttled is the 429 of a token over its limit.
-func throttled(wait time.Duration) *apiError {
+// throttled is the 429 of a request over its limit, as Graph answers it:
+// TooManyRequests with Retry-After in whole seconds.
+func throttled(wait time.Duration, scope string) *apiError {
 	secs := int(math.Ceil(wait.Seconds()))
 	if secs < 1 {
 		secs = 1
@@ -111,5 +144,5 @@ func throttled(wait time.Duration) *apiError {
 		unit = " second"
 	}
 	return &apiError{status: 429, code: "TooManyRequests", retryAfter: strconv.Itoa(secs),
-		message: "Too many requests with this token; retry after " + strconv.Itoa(secs) + unit + ", as the Retry-After header says."}
+		message: "Too many requests " + scope + "; retry after " + strconv.Itoa(secs) + unit + ", as the Retry-After header says."}
 }

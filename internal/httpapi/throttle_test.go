@@ -3,8 +3,11 @@ package httpapi
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/orgdir/orgdir/internal/directory"
 )
 
 func TestATokenOverItsRateIsThrottled(t *testing.T) {
@@ -51,28 +54,58 @@ func TestThrottlingCanBeTurnedOff(t *testing.T) {
 func TestTheDefaultLimitLetsABurstThrough(t *testing.T) {
 	th := newThrottle(RateLimit{}, func() time.Time { return time.Unix(0, 0) })
 	for i := 0; i < DefaultRateBurst; i++ {
-		if ok, _ := th.take("k"); !ok {
-			t.Fatalf("refused request %d of a burst of %d", i+1, DefaultRateBurst)
+		if err := th.take("tenant", "k"); err != nil {
+			t.Fatalf("refused request %d of a burst of %d: %v", i+1, DefaultRateBurst, err)
 		}
 	}
-	ok, wait := th.take("k")
-	if ok || wait <= 0 || wait > time.Second {
-		t.Fatalf("past the burst: ok %v, wait %s", ok, wait)
+	err := th.take("tenant", "k")
+	if err == nil || err.retryAfter != strconv.Itoa(1) {
+		t.Fatalf("past the burst: %v; want a 429 with Retry-After 1 (at least a second)", err)
 	}
-	if s := throttled(wait).retryAfter; s != strconv.Itoa(1) {
-		t.Fatalf("Retry-After %s, want 1 (at least a second)", s)
+}
+
+func TestATenantsTokensShareTwiceOneTokensLimit(t *testing.T) {
+	now := time.Unix(0, 0)
+	th := newThrottle(RateLimit{PerSecond: 1, Burst: 2}, func() time.Time { return now })
+	// Three tokens of one tenant: the tenant's bucket (2 × 2) runs out
+	// before the third token's own does.
+	for _, tok := range []string{"a", "a", "b", "b"} {
+		if err := th.take("contoso", tok); err != nil {
+			t.Fatalf("token %s refused within the tenant's limit: %v", tok, err)
+		}
+	}
+	err := th.take("contoso", "c")
+	if err == nil || !strings.Contains(err.message, "in this tenant") || err.retryAfter != "1" {
+		t.Fatalf("a third token past the tenant's limit: %v; want a 429 naming the tenant, Retry-After 1", err)
+	}
+	// Another tenant, even with the same token value, has its own buckets.
+	if err := th.take("fabrikam", "a"); err != nil {
+		t.Fatalf("another tenant throttled by Contoso's load: %v", err)
+	}
+	// The refused request cost the token nothing: its bucket is still full.
+	now = now.Add(500 * time.Millisecond) // the tenant refills 2/s: one request
+	if err := th.take("contoso", "c"); err != nil {
+		t.Fatalf("after the tenant refilled: %v", err)
+	}
+	if b := th.buckets["k\x00contoso\x00"+string(directory.HashSecret("c"))]; b == nil || b.tokens != 1 {
+		t.Fatalf("token c's bucket %+v; want 1 left of 2 (one request spent, none for the refusal)", b)
 	}
 }
 
 func TestIdleBucketsAreForgotten(t *testing.T) {
 	now := time.Unix(0, 0)
 	th := newThrottle(RateLimit{PerSecond: 1, Burst: 2}, func() time.Time { return now })
-	for i := 0; i < maxBuckets; i++ {
-		th.take(strconv.Itoa(i))
+	for i := 0; i < maxBuckets/2; i++ { // a token and its tenant each
+		if err := th.take(strconv.Itoa(i), "tok"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(th.buckets) != maxBuckets {
+		t.Fatalf("%d buckets; want %d", len(th.buckets), maxBuckets)
 	}
 	now = now.Add(time.Minute)
-	th.take("new")
-	if len(th.buckets) != 1 {
-		t.Fatalf("%d buckets kept; want only the new one", len(th.buckets))
+	_ = th.take("t", "new")
+	if len(th.buckets) != 2 {
+		t.Fatalf("%d buckets kept; want only the new token's and its tenant's", len(th.buckets))
 	}
 }

@@ -33,12 +33,21 @@ type stateKey struct{}
 
 // state is what the pipeline learns about one request on the way.
 type state struct {
-	id    string
-	route string
+	id       string
+	route    string
+	pipeline *Pipeline
 }
 
 // Wrap returns next inside the pipeline.
 func (p *Pipeline) Wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.serve(w, r, next, "", true)
+	})
+}
+
+// serve runs next for one request: outer requests (compress true) come
+// from the connection; inner ones (parent set) from a $batch, see Inner.
+func (p *Pipeline) serve(w http.ResponseWriter, r *http.Request, next http.Handler, parent string, compress bool) {
 	log := p.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -47,36 +56,54 @@ func (p *Pipeline) Wrap(next http.Handler) http.Handler {
 	if now == nil {
 		now = time.Now
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := now()
-		st := &state{id: uuid.NewString(), route: Unrouted}
-		rw := &recorder{ResponseWriter: w, status: http.StatusOK}
-		rw.Header().Set(RequestIDHeader, st.id)
-		r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				log.Error("handler panicked", "method", r.Method, "route", st.route, "request_id", st.id,
-					"panic", v, "stack", string(debug.Stack()))
-				if !rw.wrote {
-					http.Error(rw, "internal error", http.StatusInternalServerError)
-				} else {
-					rw.status = http.StatusInternalServerError
-				}
+	start := now()
+	st := &state{id: uuid.NewString(), route: Unrouted, pipeline: p}
+	rw := &recorder{ResponseWriter: w, status: http.StatusOK}
+	var gz *gzipWriter
+	if compress {
+		rw.Header().Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r) {
+			gz = newGzipWriter(rw)
+		}
+	}
+	rw.Header().Set(RequestIDHeader, st.id)
+	r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
 			}
-			d := now().Sub(start)
-			// The path and query are not logged: they may name people
-			// (a userPrincipalName) or carry a secret (a redeem token).
-			log.Info("request", "method", r.Method, "route", st.route, "status", rw.status,
-				"duration_ms", float64(d.Microseconds())/1000, "request_id", st.id)
-			if p.Observer != nil {
-				p.Observer.ObserveHTTP(st.route, r.Method, rw.status, d)
+			log.Error("handler panicked", "method", r.Method, "route", st.route, "request_id", st.id,
+				"panic", v, "stack", string(debug.Stack()))
+			if gz != nil {
+				gz.abandon() // the 500 below goes out uncompressed
 			}
-		}()
-		next.ServeHTTP(rw, r)
-	})
+			if !rw.wrote {
+				http.Error(rw, "internal error", http.StatusInternalServerError)
+			} else {
+				rw.status = http.StatusInternalServerError
+			}
+		} else if gz != nil {
+			gz.finish()
+		}
+		d := now().Sub(start)
+		attrs := []any{"method", r.Method, "route", st.route, "status", rw.status,
+			"duration_ms", float64(d.Microseconds()) / 1000, "request_id", st.id}
+		if parent != "" {
+			attrs = append(attrs, "batch_request_id", parent)
+		}
+		// The path and query are not logged: they may name people
+		// (a userPrincipalName) or carry a secret (a redeem token).
+		log.Info("request", attrs...)
+		if p.Observer != nil {
+			p.Observer.ObserveHTTP(st.route, r.Method, rw.status, d)
+		}
+	}()
+	if gz != nil {
+		next.ServeHTTP(gz, r)
+		return
+	}
+	next.ServeHTTP(rw, r)
 }
 
 // RequestID returns the pipeline's id of the request of ctx, or "".

@@ -129,7 +129,9 @@ func (s *Sender) Send(ctx context.Context, m *directory.OutboxMessage, now time.
 	if err := w.Close(); err != nil {
 		return rejected(fmt.Errorf("smtp: end of data: %w", err))
 	}
-	return cl.Quit()
+	// The server took the message: a failing QUIT must not send it twice.
+	_ = cl.Quit()
+	return nil
 }
 
 // RejectedError is a failure of one message that trying again will not

@@ -47,7 +47,7 @@ func New() *Metrics {
 		Name: "orgdir_purge_last_success_timestamp_seconds", Help: "When the retention purge last finished a pass without error (Unix time).",
 	})
 	m.mailDeliveries = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "orgdir_mail_deliveries_total", Help: "E-mail delivery attempts, by result (sent, failed).",
+		Name: "orgdir_mail_deliveries_total", Help: "E-mail delivery attempts, by result (sent, retry: failed and scheduled again, failed: given up).",
 	}, []string{"result"})
 	m.signIns = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "orgdir_sign_ins_total", Help: "Sign-ins and refused credential uses, by method (password, passcode, session, token) and result (success, failure, throttled).",
@@ -85,7 +85,7 @@ func (m *Metrics) PurgeRan(n int, err error, at time.Time) {
 	m.purgeLastSuccess.Set(float64(at.UnixNano()) / 1e9)
 }
 
-// MailDelivery records one delivery attempt: "sent" or "failed".
+// MailDelivery records one delivery attempt: "sent", "retry" or "failed".
 func (m *Metrics) MailDelivery(result string) {
 	if m == nil {
 		return
@@ -143,7 +143,7 @@ func (m *Metrics) WatchDirectory(svc *directory.Service) {
 type directoryCollector struct{ svc *directory.Service }
 
 var (
-	queueDepth = prometheus.NewDesc("orgdir_mail_queue_depth", "E-mail messages waiting to be sent.", nil, nil)
+	queueDepth = prometheus.NewDesc("orgdir_mail_queue_depth", "E-mail messages waiting to be sent (pending or being sent; not failed).", nil, nil)
 	queueAge   = prometheus.NewDesc("orgdir_mail_queue_oldest_age_seconds", "Age of the oldest e-mail waiting to be sent (0 when none waits).", nil, nil)
 	sessions   = prometheus.NewDesc("orgdir_active_sessions", "Browser sessions neither ended nor expired.", nil, nil)
 	scrapeErr  = prometheus.NewDesc("orgdir_directory_scrape_error", "1 when the directory's figures could not be read at this scrape.", nil, nil)

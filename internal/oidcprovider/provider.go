@@ -47,6 +47,7 @@ type Provider struct {
 	sessions *websession.Manager
 	pages    *template.Template
 	parsed   sync.Map // signing key id → *rsa.PrivateKey
+	verify   sync.Map // signing key id → verifyKey, for keys seen in the JWKS
 }
 
 // New returns the provider; its pages are parsed here, so a broken

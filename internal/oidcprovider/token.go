@@ -107,6 +107,11 @@ func (p *Provider) signInTokens(r *http.Request, issue *directory.TokenIssue, wi
 	at := p.signInClaims(in, now, p.ttl)
 	at.ID = directory.NewID()
 	at.AuthorizedParty, at.Scope, at.Grant = in.AppID, strings.Join(scopes, " "), issue.GrantID
+	if forAPI(scopes) {
+		// A token for orgdir's API, acting as the user there; the app's
+		// roles are the app's business, not the API's.
+		at.Audience, at.Roles, at.Groups = jwt.Audience{directory.OrgdirAPIAppID}, nil, nil
+	}
 	// An access token names no person's e-mail: resource servers ask
 	// userinfo for it.
 	at.Email, at.IdentityProvider, at.AuthTime = "", in.IdentityProvider, 0
@@ -132,15 +137,27 @@ func (p *Provider) signInTokens(r *http.Request, issue *directory.TokenIssue, wi
 	return resp, nil
 }
 
+// forAPI reports whether scopes ask for orgdir's API (its appId as the
+// resource: "00000003-0000-0000-c000-000000000000/.default", or one of
+// its scopes); a token for it is what the Graph-shaped API accepts.
+func forAPI(scopes []string) bool {
+	return slices.ContainsFunc(scopes, func(s string) bool { return strings.HasPrefix(s, directory.OrgdirAPIAppID+"/") })
+}
+
 // appToken is the access token of a client credentials grant (Entra v2.0
-// app-only: sub and oid are the application, idtyp is app).
+// app-only: sub and oid are the application, idtyp is app). Asked for
+// orgdir's API, its audience is the API and its roles the application
+// permissions granted to the app; otherwise its audience is the app.
 func (p *Provider) appToken(r *http.Request, app *directory.AppToken, scope string) (*oidc.AccessTokenResponse, error) {
 	now := p.now()
 	c := tokenClaims{
-		Version: "2.0", TenantID: app.TenantID, ObjectID: app.AppID, Roles: app.Roles,
+		Version: "2.0", TenantID: app.TenantID, ObjectID: app.AppID,
 		AuthorizedParty: app.AppID, AppID: app.AppID, IDType: "app",
 	}
 	c.Issuer, c.Subject, c.Audience = p.svc.Issuer(app.TenantID), app.AppID, []string{app.AppID}
+	if forAPI(strings.Fields(scope)) {
+		c.Audience, c.Roles = []string{directory.OrgdirAPIAppID}, app.APIRoles
+	}
 	c.ID = directory.NewID()
 	c.IssuedAt, c.NotBefore, c.Expiry = numeric(now), numeric(now), numeric(now.Add(p.ttl))
 	tok, err := p.sign(r.Context(), typeAccessToken, c)

@@ -33,6 +33,7 @@ type tokenClaims struct {
 	IdentityProvider  string   `json:"idp,omitempty"`
 	Account           *int     `json:"acct,omitempty"`
 	Roles             []string `json:"roles,omitempty"`
+	Groups            []string `json:"groups,omitempty"`
 	Nonce             string   `json:"nonce,omitempty"`
 	AuthTime          int64    `json:"auth_time,omitempty"`
 	SessionID         string   `json:"sid,omitempty"`
@@ -57,7 +58,7 @@ func (p *Provider) signInClaims(in *directory.AppSignIn, now time.Time, ttl time
 		Claims: jwt.Claims{Issuer: p.svc.Issuer(in.TenantID), Subject: in.Subject, Audience: jwt.Audience{in.AppID},
 			IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(ttl))},
 		Version: "2.0", TenantID: in.TenantID, ObjectID: in.UserID, Name: in.Name, PreferredUsername: in.PreferredUsername,
-		Email: in.Email, IdentityProvider: in.IdentityProvider, Account: &acct, Roles: in.Roles, SessionID: in.SessionID,
+		Email: in.Email, IdentityProvider: in.IdentityProvider, Account: &acct, Roles: in.Roles, Groups: in.Groups, SessionID: in.SessionID,
 	}
 	if !in.AuthTime.IsZero() {
 		c.AuthTime = in.AuthTime.Unix()
@@ -121,19 +122,9 @@ func (p *Provider) verifyAccessToken(ctx context.Context, t *directory.IssuerTen
 	if typ, _ := h.ExtraHeaders[jose.HeaderType].(string); typ != typeAccessToken {
 		return nil, errBadToken
 	}
-	set, err := p.svc.SigningKeys(ctx)
+	key, err := p.verifyKey(ctx, h.KeyID)
 	if err != nil {
 		return nil, err
-	}
-	var key *rsa.PublicKey
-	for _, k := range set.Verify {
-		if k.ID == h.KeyID {
-			priv, err := p.rsaKey(k)
-			if err != nil {
-				return nil, err
-			}
-			key = &priv.PublicKey
-		}
 	}
 	if key == nil {
 		return nil, errBadToken
@@ -149,6 +140,42 @@ func (p *Provider) verifyAccessToken(ctx context.Context, t *directory.IssuerTen
 		return nil, errBadToken
 	}
 	return &c, nil
+}
+
+// verifyKey is a key's public key if the JWKS lists it now, else nil. A
+// key found once is kept until its RetireAt, when it leaves the JWKS (a
+// key's bytes and times never change under its id), so verifying a token
+// reads the store only for a kid not seen yet: on every request it was
+// half the cost of an API call with a JWT.
+func (p *Provider) verifyKey(ctx context.Context, kid string) (*rsa.PublicKey, error) {
+	now := p.now()
+	if v, ok := p.verify.Load(kid); ok {
+		vk := v.(verifyKey)
+		if now.Before(vk.retireAt) && !now.Before(vk.createdAt) {
+			return vk.key, nil
+		}
+		p.verify.Delete(kid)
+	}
+	set, err := p.svc.SigningKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range set.Verify {
+		if k.ID == kid {
+			priv, err := p.rsaKey(k)
+			if err != nil {
+				return nil, err
+			}
+			p.verify.Store(kid, verifyKey{key: &priv.PublicKey, createdAt: k.CreatedAt, retireAt: k.RetireAt})
+			return &priv.PublicKey, nil
+		}
+	}
+	return nil, nil
+}
+
+type verifyKey struct {
+	key                 *rsa.PublicKey
+	createdAt, retireAt time.Time
 }
 
 // rsaKey is k's private key, parsed once: a key's bytes never change

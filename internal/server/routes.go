@@ -17,11 +17,6 @@ func (s *Server) routes() (http.Handler, error) {
 	mux.Handle("GET /healthz", httpx.Route("GET /healthz", http.HandlerFunc(s.healthz)))
 	mux.Handle("GET /readyz", httpx.Route("GET /readyz", http.HandlerFunc(s.readyz)))
 
-	// JSON API in the shape of Microsoft Graph (internal/httpapi):
-	if s.deps.Service != nil {
-		mux.Handle("/v1.0/", httpapi.New(s.deps.Service, httpapi.Options{Logger: s.deps.Logger, Clock: s.deps.Clock, BaseURL: s.deps.BaseURL}))
-	}
-
 	// The OpenID Connect provider of every tenant (internal/oidcprovider),
 	// under /{tenant}/…, and the web UI (internal/webui), which owns every
 	// other path. The provider's patterns start with a wildcard, which the
@@ -33,6 +28,10 @@ func (s *Server) routes() (http.Handler, error) {
 		if err != nil {
 			return nil, err
 		}
+		// JSON API in the shape of Microsoft Graph (internal/httpapi),
+		// which takes the provider's access tokens for orgdir's API too.
+		mux.Handle("/v1.0/", httpapi.New(s.deps.Service, httpapi.Options{Logger: s.deps.Logger, Clock: s.deps.Clock,
+			BaseURL: s.deps.BaseURL, Tokens: op, RateLimit: s.deps.APIRateLimit}))
 		protocol := http.NewServeMux()
 		for _, rt := range op.Routes() {
 			protocol.Handle(rt.Pattern, httpx.Route(rt.Pattern, rt.Handler))

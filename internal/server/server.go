@@ -12,6 +12,7 @@ import (
 
 	"github.com/orgdir/orgdir/internal/clientaddr"
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/httpapi"
 	"github.com/orgdir/orgdir/internal/httpx"
 )
 
@@ -39,6 +40,9 @@ type Deps struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For the web
 	// UI believes (orgdir serve --trusted-proxies).
 	TrustedProxies clientaddr.Proxies
+	// APIRateLimit throttles the JSON API per token and per tenant
+	// (orgdir serve --api-rate, --api-burst); zero values get its defaults.
+	APIRateLimit httpapi.RateLimit
 }
 
 // Timeouts of the http.Server: slow clients may not hold connections open.

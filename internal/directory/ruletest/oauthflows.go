@@ -206,7 +206,7 @@ func testOAuthFlows(t *testing.T, ns NewStore) {
 	t.Run("ClientCredentials", func(t *testing.T) {
 		w := newOAuthWorld(t, ns)
 		tok := must(w.svc.ClientCredentials(ctx, w.contoso.ID, w.web))(t)
-		if tok.AppID != w.app.ID || tok.TenantID != w.contoso.ID || len(tok.Roles) != 0 {
+		if tok.AppID != w.app.ID || tok.TenantID != w.contoso.ID || len(tok.APIRoles) != 0 {
 			t.Errorf("app token %+v", tok)
 		}
 		for _, c := range []struct {

@@ -108,28 +108,31 @@ func testPurge(t *testing.T, ns NewStore) {
 	})
 
 	t.Run("CrashBetweenBatchesLeavesNoHalfDeletedUser", func(t *testing.T) {
-		for _, okWrites := range []int{0, 1, 2, 3, 4} {
+		// Batches of 2 over 7 users: 4 Writes (2, 2, 2, 1), each a whole
+		// batch or nothing; a crash before the k-th leaves 2(k-1) gone.
+		const batch = 2
+		for _, okWrites := range []int{0, 1, 2, 3} {
 			t.Run(fmt.Sprintf("After%dWrites", okWrites), func(t *testing.T) {
 				w := newWorld(t, ns)
-				deleted := w.deleteMany(5)
+				deleted := w.deleteMany(7)
 				w.clock.Advance(30 * 24 * time.Hour)
 				crashing := &crashingStore{Store: w.store}
 				svc := directory.NewService(crashing, directory.Options{Clock: w.clock.Now, PublicBaseURL: baseURL})
 				crashing.arm(okWrites)
-				n, err := svc.PurgeExpired(w.sys, w.clock.Now(), 2)
+				n, err := svc.PurgeExpired(w.sys, w.clock.Now(), batch)
 				if err == nil || !errors.Is(err, errCrash) {
 					t.Fatalf("PurgeExpired through a crashing store = %d, %v; want the crash", n, err)
 				}
-				if n != okWrites {
-					t.Errorf("purged %d before the crash, want %d", n, okWrites)
+				if n != batch*okWrites {
+					t.Errorf("purged %d before the crash, want %d", n, batch*okWrites)
 				}
 				gone := w.checkWholeOrGone(deleted)
-				if gone != okWrites {
-					t.Errorf("%d users gone after the crash, want %d", gone, okWrites)
+				if gone != batch*okWrites {
+					t.Errorf("%d users gone after the crash, want %d", gone, batch*okWrites)
 				}
 				// A rerun (the next tick, or another instance) finishes.
-				if n := must(w.svc.PurgeExpired(w.sys, w.clock.Now(), 2))(t); n != len(deleted)-okWrites {
-					t.Errorf("rerun purged %d, want %d", n, len(deleted)-okWrites)
+				if n := must(w.svc.PurgeExpired(w.sys, w.clock.Now(), batch))(t); n != len(deleted)-batch*okWrites {
+					t.Errorf("rerun purged %d, want %d", n, len(deleted)-batch*okWrites)
 				}
 				if gone := w.checkWholeOrGone(deleted); gone != len(deleted) {
 					t.Errorf("after the rerun %d of %d users are gone", gone, len(deleted))
@@ -138,24 +141,38 @@ func testPurge(t *testing.T, ns NewStore) {
 		}
 	})
 
-	t.Run("CancelledContextStopsBetweenUsers", func(t *testing.T) {
+	t.Run("CancelledContextStopsBetweenBatches", func(t *testing.T) {
 		w := newWorld(t, ns)
-		deleted := w.deleteMany(5)
+		deleted := w.deleteMany(7)
 		w.clock.Advance(30 * 24 * time.Hour)
 		ctx, cancel := context.WithCancel(w.sys)
 		defer cancel()
-		cs := &cancellingStore{Store: w.store, okWrites: 3, cancel: cancel}
+		// Cancelled after the second of four batches of 2.
+		cs := &cancellingStore{Store: w.store, okWrites: 2, cancel: cancel}
 		svc := directory.NewService(cs, directory.Options{Clock: w.clock.Now})
 		n, err := svc.PurgeExpired(ctx, w.clock.Now(), 2)
 		if err == nil {
 			t.Fatalf("PurgeExpired with a cancelled context = %d, nil", n)
 		}
-		if gone := w.checkWholeOrGone(deleted); gone != n {
-			t.Errorf("%d users gone, but PurgeExpired reported %d", gone, n)
+		if gone := w.checkWholeOrGone(deleted); gone != n || n != 4 {
+			t.Errorf("%d users gone, PurgeExpired reported %d; want 4 (two batches)", gone, n)
 		}
 		if n2 := must(w.svc.PurgeExpired(w.sys, w.clock.Now(), 2))(t); n+n2 != len(deleted) {
 			t.Errorf("purged %d then %d, want %d in all", n, n2, len(deleted))
 		}
+	})
+
+	t.Run("WithoutItsAuditRecordsNothingIsPurged", func(t *testing.T) {
+		w := newWorld(t, ns)
+		w.deleteMany(3)
+		ok(t, w.svc.Leave(w.as(w.ada), w.contoso.ID))
+		w.clock.Advance(31 * 24 * time.Hour)
+		svc := directory.NewService(auditFailingStore{w.store}, directory.Options{Clock: w.clock.Now, PublicBaseURL: baseURL})
+		w.unchanged(func() {
+			if n, err := svc.PurgeExpired(w.sys, w.clock.Now(), 10); err == nil || n != 0 {
+				t.Fatalf("PurgeExpired without the audit log = %d, %v; want nothing purged and an error", n, err)
+			}
+		})
 	})
 
 	t.Run("BadBatchRefused", func(t *testing.T) {

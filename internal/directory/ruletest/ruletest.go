@@ -39,6 +39,8 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 	t.Run("AppSignIn", func(t *testing.T) { testAppSignIn(t, ns) })
 	t.Run("OAuthFlows", func(t *testing.T) { testOAuthFlows(t, ns) })
 	t.Run("OIDCClient", func(t *testing.T) { testOIDCClient(t, ns) })
+	t.Run("AppPermissions", func(t *testing.T) { testAppPermissions(t, ns) })
+	t.Run("GroupClaims", func(t *testing.T) { testGroupClaims(t, ns) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, ns) })
 	t.Run("SignInLog", func(t *testing.T) { testSignInLog(t, ns) })
 	t.Run("Export", func(t *testing.T) { testExport(t, ns) })

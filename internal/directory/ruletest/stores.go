@@ -73,3 +73,7 @@ type auditFailingTx struct{ directory.Tx }
 func (auditFailingTx) AppendAudit(context.Context, *directory.AuditEvent) error {
 	return errors.New("ruletest: audit log unavailable")
 }
+
+func (auditFailingTx) AppendAudits(context.Context, []*directory.AuditEvent) error {
+	return errors.New("ruletest: audit log unavailable")
+}

@@ -88,7 +88,7 @@ func TestListingsUseIndexesAt100kUsers(t *testing.T) {
 		return err
 	}
 	cases["ListUsersByHome"] = func(tx directory.Tx) error { _, err := tx.ListUsersByHome(ctx, ids.user, ""); return err }
-	cases["ListPurgeable"] = func(tx directory.Tx) error { _, err := tx.ListPurgeable(ctx, now, 500); return err }
+	cases["ClaimPurgeable"] = func(tx directory.Tx) error { _, err := tx.ClaimPurgeable(ctx, now, 500); return err }
 	cases["ListGroups"] = func(tx directory.Tx) error {
 		_, err := tx.ListGroups(ctx, ids.tenant, directory.GroupQuery{After: &directory.Group{ID: ids.group, DisplayName: "Group 0500"}})
 		return err
@@ -126,6 +126,27 @@ func TestListingsUseIndexesAt100kUsers(t *testing.T) {
 		"DeleteUser":        func(tx directory.Tx) error { return tx.DeleteUser(ctx, ids.tenant, ids.user) },
 		"ScrubAuditSubject": func(tx directory.Tx) error { return tx.ScrubAuditSubject(ctx, ids.user) },
 		"DeleteMailTo":      func(tx directory.Tx) error { return tx.DeleteMailTo(ctx, ids.tenant, "user7@contoso.example") },
+		"EraseUsers": func(tx directory.Tx) error {
+			return tx.EraseUsers(ctx, []directory.UserKey{{TenantID: ids.tenant, UserID: ids.user}})
+		},
+		"ScrubAuditSubjects": func(tx directory.Tx) error { return tx.ScrubAuditSubjects(ctx, []string{ids.user, ids.group}) },
+		"DeleteUnclaimedMail": func(tx directory.Tx) error {
+			return tx.DeleteUnclaimedMail(ctx, []directory.MailAddress{{TenantID: ids.tenant, Address: "user7@contoso.example"}, {TenantID: ids.tenant, Address: "x@example.test"}})
+		},
+		"DeleteUnboundEmailIdentities": func(tx directory.Tx) error {
+			return tx.DeleteUnboundEmailIdentities(ctx, []string{ids.user, ids.group})
+		},
+		"ClaimMail": func(tx directory.Tx) error {
+			_, err := tx.ClaimMail(ctx, now, directory.MailClaim{Limit: 1, Lease: time.Minute, MaxAttempts: 8})
+			return err
+		},
+		"FinishMailAttempt": func(tx directory.Tx) error {
+			err := tx.FinishMailAttempt(ctx, ids.user, 1, now, directory.MailOutcome{State: directory.MailSent})
+			if directory.KindOf(err) == directory.KindNotFound {
+				return nil
+			}
+			return err
+		},
 	}
 	// Lists of one user's objects may sort them: they are few.
 	smallSorts := map[string]bool{"ListMemberOf": true, "ListAppRoleAssignments": true, "ListInvitationsByUser": true,
@@ -230,8 +251,9 @@ func fill(t *testing.T, db *sql.DB) filled {
 			md5((i % 100 + 1)::text), 'success' FROM generate_series(1, 200000) i`,
 		`INSERT INTO audit_targets (event_id, position, tenant_id, object_id, type)
 		SELECT md5('ev' || i), 0, 't-big', md5((i % 100000 + 1)::text), 'User' FROM generate_series(1, 200000) i`,
-		`INSERT INTO outbox (id, tenant_id, to_address, subject, body, created_at, sent_at)
-		SELECT md5('m' || i), 't-big', 'user' || i || '@contoso.example', 's', 'b', now(), CASE WHEN i % 100 <> 0 THEN now() END
+		`INSERT INTO outbox (id, tenant_id, to_address, subject, body, created_at, sent_at, state, next_attempt_at)
+		SELECT md5('m' || i), 't-big', 'user' || i || '@contoso.example', 's', 'b', now(), CASE WHEN i % 100 <> 0 THEN now() END,
+			CASE WHEN i % 100 <> 0 THEN 'sent' ELSE 'pending' END, now()
 		FROM generate_series(1, 100000) i`,
 		`ANALYZE`,
 	}

@@ -70,10 +70,10 @@ func TestTwoInstancesTakeDisjointPurgeBatches(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	firstHolds, secondDone := make(chan []directory.UserKey, 1), make(chan struct{})
+	firstHolds, secondDone := make(chan []*directory.User, 1), make(chan struct{})
 	go func() {
 		_ = one.Write(ctx, func(tx directory.Tx) error {
-			batch, err := tx.ListPurgeable(ctx, now, 2)
+			batch, err := tx.ClaimPurgeable(ctx, now, 2)
 			firstHolds <- batch
 			if err != nil {
 				return err
@@ -83,20 +83,20 @@ func TestTwoInstancesTakeDisjointPurgeBatches(t *testing.T) {
 		})
 	}()
 	first := <-firstHolds
-	var second []directory.UserKey
+	var second []*directory.User
 	err := two.Write(ctx, func(tx directory.Tx) error {
 		var err error
-		second, err = tx.ListPurgeable(ctx, now, 10)
+		second, err = tx.ClaimPurgeable(ctx, now, 10)
 		return err
 	})
 	close(secondDone)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(first) != 2 || first[0].UserID != ids[0] || first[1].UserID != ids[1] {
+	if len(first) != 2 || first[0].ID != ids[0] || first[1].ID != ids[1] {
 		t.Fatalf("first instance took %v, want the two earliest", first)
 	}
-	if len(second) != 2 || second[0].UserID != ids[2] || second[1].UserID != ids[3] {
+	if len(second) != 2 || second[0].ID != ids[2] || second[1].ID != ids[3] {
 		t.Fatalf("second instance took %v, want the two the first did not lock", second)
 	}
 }

@@ -85,7 +85,7 @@ func TestEveryListingUsesAnIndex(t *testing.T) {
 	cases["GetUserByMail"] = func(tx directory.Tx) error { _, err := tx.GetUserByMail(ctx, tn.ID, "x"); return ignoreNotFound(err) }
 	cases["ListUsersByHome user"] = func(tx directory.Tx) error { _, err := tx.ListUsersByHome(ctx, u.ID, ""); return err }
 	cases["ListUsersByHome identity"] = func(tx directory.Tx) error { _, err := tx.ListUsersByHome(ctx, "", u.ID); return err }
-	cases["ListPurgeable"] = func(tx directory.Tx) error { _, err := tx.ListPurgeable(ctx, now, 10); return err }
+	cases["ClaimPurgeable"] = func(tx directory.Tx) error { _, err := tx.ClaimPurgeable(ctx, now, 10); return err }
 	cases["ListGroups"] = func(tx directory.Tx) error {
 		_, err := tx.ListGroups(ctx, tn.ID, directory.GroupQuery{After: g})
 		return err
@@ -97,6 +97,15 @@ func TestEveryListingUsesAnIndex(t *testing.T) {
 	cases["ListMemberOf"] = func(tx directory.Tx) error { _, err := tx.ListMemberOf(ctx, tn.ID, u.ID); return err }
 	cases["ListAppRoleAssignments"] = func(tx directory.Tx) error { _, err := tx.ListAppRoleAssignments(ctx, tn.ID, u.ID); return err }
 	cases["ListRoles"] = func(tx directory.Tx) error { _, err := tx.ListRoles(ctx, tn.ID, u.ID); return err }
+	cases["ListGroupAppRoleAssignments"] = func(tx directory.Tx) error {
+		_, err := tx.ListGroupAppRoleAssignments(ctx, tn.ID, g.ID)
+		return err
+	}
+	cases["ListAPIPermissionGrants"] = func(tx directory.Tx) error { _, err := tx.ListAPIPermissionGrants(ctx, tn.ID, u.ID); return err }
+	cases["GetAppRoleAssignment"] = func(tx directory.Tx) error {
+		_, err := tx.GetAppRoleAssignment(ctx, tn.ID, u.ID)
+		return ignoreNotFound(err)
+	}
 	cases["ListInvitationsByUser"] = func(tx directory.Tx) error { _, err := tx.ListInvitationsByUser(ctx, tn.ID, u.ID); return err }
 	cases["GetInvitationByTokenHash"] = func(tx directory.Tx) error {
 		_, err := tx.GetInvitationByTokenHash(ctx, []byte("x"))
@@ -134,11 +143,28 @@ func TestEveryListingUsesAnIndex(t *testing.T) {
 	}
 	// Writes: explained, then rolled back.
 	writes := map[string]func(tx directory.Tx) error{
-		"DeleteUser":          func(tx directory.Tx) error { return tx.DeleteUser(ctx, tn.ID, u.ID) },
-		"ScrubAuditSubject":   func(tx directory.Tx) error { return tx.ScrubAuditSubject(ctx, u.ID) },
-		"DeleteMailTo":        func(tx directory.Tx) error { return tx.DeleteMailTo(ctx, tn.ID, "x@example.test") },
+		"DeleteUser":        func(tx directory.Tx) error { return tx.DeleteUser(ctx, tn.ID, u.ID) },
+		"ScrubAuditSubject": func(tx directory.Tx) error { return tx.ScrubAuditSubject(ctx, u.ID) },
+		"DeleteMailTo":      func(tx directory.Tx) error { return tx.DeleteMailTo(ctx, tn.ID, "x@example.test") },
+		"ClaimMail": func(tx directory.Tx) error {
+			_, err := tx.ClaimMail(ctx, now, directory.MailClaim{Limit: 1, Lease: time.Minute, MaxAttempts: 8})
+			return err
+		},
+		"FinishMailAttempt": func(tx directory.Tx) error {
+			return ignoreNotFound(tx.FinishMailAttempt(ctx, u.ID, 1, now, directory.MailOutcome{State: directory.MailSent}))
+		},
 		"DeleteEmailIdentity": func(tx directory.Tx) error { return ignoreNotFound(tx.DeleteEmailIdentity(ctx, u.ID)) },
-		"CountOneTimeCodes":   func(tx directory.Tx) error { _, err := tx.CountOneTimeCodesSince(ctx, "x", now); return err },
+		"EraseUsers": func(tx directory.Tx) error {
+			return tx.EraseUsers(ctx, []directory.UserKey{{TenantID: tn.ID, UserID: u.ID}})
+		},
+		"ScrubAuditSubjects": func(tx directory.Tx) error { return tx.ScrubAuditSubjects(ctx, []string{u.ID, g.ID}) },
+		"DeleteUnclaimedMail": func(tx directory.Tx) error {
+			return tx.DeleteUnclaimedMail(ctx, []directory.MailAddress{{TenantID: tn.ID, Address: u.Mail}, {TenantID: tn.ID, Address: "x@example.test"}})
+		},
+		"DeleteUnboundEmailIdentities": func(tx directory.Tx) error {
+			return tx.DeleteUnboundEmailIdentities(ctx, []string{u.ID, g.ID})
+		},
+		"CountOneTimeCodes": func(tx directory.Tx) error { _, err := tx.CountOneTimeCodesSince(ctx, "x", now); return err },
 		"GetEmailIdentityByEm": func(tx directory.Tx) error {
 			_, err := tx.GetEmailIdentityByEmail(ctx, "x")
 			return ignoreNotFound(err)
@@ -151,17 +177,20 @@ func TestEveryListingUsesAnIndex(t *testing.T) {
 	bad := regexp.MustCompile(`^SCAN |USE TEMP B-TREE FOR (ORDER BY|RIGHT PART OF ORDER BY|LAST TERM OF ORDER BY)`)
 	smallSorts := map[string]bool{
 		"ListMemberOf": true, "ListAppRoleAssignments": true, "ListInvitationsByUser": true,
+		"ListGroupAppRoleAssignments": true, "ListAPIPermissionGrants": true,
 		"GetLatestOneTimeCode": true, "ListAudit by target": true, "ListUsersByHome user": true, "ListUsersByHome identity": true,
 		"ListMailTo": true, "ListAccessTokens": true, "ListSessions home": true, "ListSessions identity": true,
+		"DeleteUnboundEmailIdentities": true,
 	}
 	// ListUnsentMail reads its partial index (unsent mail only) in order.
 	allowedScans := map[string]bool{"SCAN outbox USING INDEX outbox_unsent": true}
 	// A batched update reads its own VALUES list (the CTE v), then finds
 	// each row it names by primary key.
-	valuesScan := regexp.MustCompile(`^SCAN (CONSTANT ROW|\d+ CONSTANT ROWS|v)$`)
+	valuesScan := regexp.MustCompile(`^SCAN (CONSTANT ROW|\d+ CONSTANT ROWS|\d+-ROW VALUES CLAUSE|v)$`)
 	// Lists of one user's objects must start from that user.
 	perUser := map[string]string{
 		"ListMemberOf": "user_id=?", "ListAppRoleAssignments": "principal_id=?", "ListRoles": "user_id=?",
+		"ListGroupAppRoleAssignments": "group_id=?", "ListAPIPermissionGrants": "app_id=?",
 		"ListInvitationsByUser": "user_id=?", "ListUsersByHome user": "home_user_id=?",
 		"ListUsersByHome identity": "home_email_identity_id=?",
 		"ListMailTo":               "outbox_by_address", "ListAccessTokens": "user_id=?", "ListSessions home": "home_user_id=?",

@@ -7,14 +7,15 @@ import (
 )
 
 const appCols = `id, tenant_id, display_name, app_roles, created_at, web_redirect_uris, web_logout_url,
-	spa_redirect_uris, public_client_redirect_uris, app_role_assignment_required, password_credentials, web_home_page_url`
+	spa_redirect_uris, public_client_redirect_uris, app_role_assignment_required, password_credentials,
+	group_membership_claims, web_home_page_url`
 
 func scanApp(r scanner) (*directory.Application, error) {
 	var a directory.Application
 	var created scanTime
 	var roles, web, spa, public, creds string
 	if err := r.Scan(&a.ID, &a.TenantID, &a.DisplayName, &roles, &created, &web, &a.WebLogoutURL,
-		&spa, &public, &a.AppRoleAssignmentRequired, &creds, &a.WebHomePageURL); err != nil {
+		&spa, &public, &a.AppRoleAssignmentRequired, &creds, &a.GroupMembershipClaims, &a.WebHomePageURL); err != nil {
 		return nil, err
 	}
 	a.CreatedAt = created.Time
@@ -65,9 +66,9 @@ func (t *tx) CreateApplication(ctx context.Context, a *directory.Application) er
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO applications (`+appCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = t.exec(ctx, `INSERT INTO applications (`+appCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.TenantID, a.DisplayName, l[0], t.d.timeArg(a.CreatedAt), l[1], a.WebLogoutURL, l[2], l[3],
-		a.AppRoleAssignmentRequired, l[4], a.WebHomePageURL)
+		a.AppRoleAssignmentRequired, l[4], a.GroupMembershipClaims, a.WebHomePageURL)
 	if err != nil {
 		return t.fail(err, "application")
 	}
@@ -81,8 +82,8 @@ func (t *tx) UpdateApplication(ctx context.Context, a *directory.Application) er
 	}
 	return t.execOne(ctx, "application", `UPDATE applications SET display_name = ?, app_roles = ?, web_redirect_uris = ?,
 		web_logout_url = ?, spa_redirect_uris = ?, public_client_redirect_uris = ?, app_role_assignment_required = ?,
-		password_credentials = ?, web_home_page_url = ? WHERE tenant_id = ? AND id = ?`,
-		a.DisplayName, l[0], l[1], a.WebLogoutURL, l[2], l[3], a.AppRoleAssignmentRequired, l[4], a.WebHomePageURL, a.TenantID, a.ID)
+		password_credentials = ?, group_membership_claims = ?, web_home_page_url = ? WHERE tenant_id = ? AND id = ?`,
+		a.DisplayName, l[0], l[1], a.WebLogoutURL, l[2], l[3], a.AppRoleAssignmentRequired, l[4], a.GroupMembershipClaims, a.WebHomePageURL, a.TenantID, a.ID)
 }
 
 func (t *tx) GetApplication(ctx context.Context, tenantID, id string) (*directory.Application, error) {
@@ -123,12 +124,19 @@ const assignmentCols = `id, tenant_id, principal_id, resource_id, app_role_id, c
 func scanAssignment(r scanner) (*directory.AppRoleAssignment, error) {
 	var a directory.AppRoleAssignment
 	var created scanTime
-	if err := r.Scan(&a.ID, &a.TenantID, &a.PrincipalID, &a.ResourceID, &a.AppRoleID, &created); err != nil {
+	if err := r.Scan(&a.ID, &a.TenantID, &a.PrincipalID, &a.ResourceID, &a.AppRoleID, &created, &a.PrincipalType); err != nil {
 		return nil, err
 	}
 	a.CreatedAt = created.Time
 	return &a, nil
 }
+
+// The columns of each assignment table, in the order of scanAssignment.
+const (
+	userAssignmentSelect  = `SELECT ` + assignmentCols + `, 'User' FROM app_role_assignments`
+	groupAssignmentSelect = `SELECT id, tenant_id, group_id, resource_id, app_role_id, created_at, 'Group' FROM group_app_role_assignments`
+	apiGrantSelect        = `SELECT id, tenant_id, app_id, '` + directory.OrgdirAPIAppID + `', permission_id, created_at, 'ServicePrincipal' FROM api_permission_grants`
+)
 
 // CreateAppRoleAssignment is KindNotFound unless the user and the
 // application are the tenant's, and KindConflict for a duplicate grant.
@@ -149,34 +157,85 @@ func (t *tx) CreateAppRoleAssignment(ctx context.Context, a *directory.AppRoleAs
 }
 
 func (t *tx) GetAppRoleAssignment(ctx context.Context, tenantID, id string) (*directory.AppRoleAssignment, error) {
-	a, err := scanAssignment(t.queryRow(ctx, `SELECT `+assignmentCols+` FROM app_role_assignments
-		WHERE tenant_id = ? AND id = ?`, tenantID, id))
+	const where = ` WHERE tenant_id = ? AND id = ?`
+	a, err := scanAssignment(t.queryRow(ctx, userAssignmentSelect+where+` UNION ALL `+groupAssignmentSelect+where+
+		` UNION ALL `+apiGrantSelect+where, tenantID, id, tenantID, id, tenantID, id))
 	if err != nil {
 		return nil, t.fail(err, "app role assignment")
 	}
 	return a, nil
 }
 
+// DeleteAppRoleAssignment deletes the assignment id of any principal
+// type (ids are unique across the three tables: the domain makes them).
 func (t *tx) DeleteAppRoleAssignment(ctx context.Context, tenantID, id string) error {
-	return t.execOne(ctx, "app role assignment", `DELETE FROM app_role_assignments WHERE tenant_id = ? AND id = ?`, tenantID, id)
+	for _, table := range []string{"app_role_assignments", "group_app_role_assignments", "api_permission_grants"} {
+		res, err := t.exec(ctx, `DELETE FROM `+table+` WHERE tenant_id = ? AND id = ?`, tenantID, id)
+		if err != nil {
+			return t.fail(err, "app role assignment")
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return t.fail(err, "app role assignment")
+		} else if n > 0 {
+			return nil
+		}
+	}
+	return notFound("app role assignment")
+}
+
+// CreateGroupAppRoleAssignment is KindNotFound unless the group and the
+// application are the tenant's, and KindConflict for a duplicate.
+func (t *tx) CreateGroupAppRoleAssignment(ctx context.Context, a *directory.AppRoleAssignment) error {
+	if _, err := t.GetGroup(ctx, a.TenantID, a.PrincipalID); err != nil {
+		return err
+	}
+	if _, err := t.GetApplication(ctx, a.TenantID, a.ResourceID); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, `INSERT INTO group_app_role_assignments (id, tenant_id, group_id, resource_id, app_role_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, a.ID, a.TenantID, a.PrincipalID, a.ResourceID, a.AppRoleID, t.d.timeArg(a.CreatedAt))
+	if err != nil {
+		return t.fail(err, "app role assignment")
+	}
+	return nil
+}
+
+func (t *tx) ListGroupAppRoleAssignments(ctx context.Context, tenantID, groupID string) ([]*directory.AppRoleAssignment, error) {
+	return t.listAssignments(ctx, groupAssignmentSelect+` WHERE tenant_id = ? AND group_id = ? ORDER BY created_at, id`, tenantID, groupID)
+}
+
+// CreateAPIPermissionGrant is KindNotFound unless the application is the
+// tenant's, and KindConflict for a duplicate.
+func (t *tx) CreateAPIPermissionGrant(ctx context.Context, a *directory.AppRoleAssignment) error {
+	if _, err := t.GetApplication(ctx, a.TenantID, a.PrincipalID); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, `INSERT INTO api_permission_grants (id, tenant_id, app_id, permission_id, created_at)
+		VALUES (?, ?, ?, ?, ?)`, a.ID, a.TenantID, a.PrincipalID, a.AppRoleID, t.d.timeArg(a.CreatedAt))
+	if err != nil {
+		return t.fail(err, "app role assignment")
+	}
+	return nil
+}
+
+func (t *tx) ListAPIPermissionGrants(ctx context.Context, tenantID, appID string) ([]*directory.AppRoleAssignment, error) {
+	return t.listAssignments(ctx, apiGrantSelect+` WHERE tenant_id = ? AND app_id = ? ORDER BY created_at, id`, tenantID, appID)
 }
 
 // ListAppRoleAssignments returns the user's assignments, live or deleted
 // user alike (the domain hides them while the user is deleted).
 func (t *tx) ListAppRoleAssignments(ctx context.Context, tenantID, userID string) ([]*directory.AppRoleAssignment, error) {
-	return t.assignments(ctx, `SELECT `+assignmentCols+` FROM app_role_assignments
-		WHERE tenant_id = ? AND principal_id = ? ORDER BY created_at, id`, tenantID, userID)
+	return t.listAssignments(ctx, userAssignmentSelect+` WHERE tenant_id = ? AND principal_id = ? ORDER BY created_at, id`, tenantID, userID)
 }
 
-// ListAppAssignments returns the assignments of one application, to live
-// and deleted users alike (the domain hides the deleted).
+// ListAppAssignments returns the users' assignments of one application,
+// live and deleted users alike (the domain hides the deleted).
 func (t *tx) ListAppAssignments(ctx context.Context, tenantID, appID string) ([]*directory.AppRoleAssignment, error) {
-	return t.assignments(ctx, `SELECT `+assignmentCols+` FROM app_role_assignments
-		WHERE tenant_id = ? AND resource_id = ? ORDER BY created_at, id`, tenantID, appID)
+	return t.listAssignments(ctx, userAssignmentSelect+` WHERE tenant_id = ? AND resource_id = ? ORDER BY created_at, id`, tenantID, appID)
 }
 
-func (t *tx) assignments(ctx context.Context, query string, args ...any) ([]*directory.AppRoleAssignment, error) {
-	rows, err := t.query(ctx, query, args...)
+func (t *tx) listAssignments(ctx context.Context, q string, args ...any) ([]*directory.AppRoleAssignment, error) {
+	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return nil, t.fail(err, "app role assignment")
 	}

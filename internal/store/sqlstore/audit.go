@@ -2,13 +2,14 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
 const auditCols = `e.id, e.tenant_id, e.time, e.activity, e.category, e.operation_type, e.correlation_id,
-	e.initiator_user_id, e.initiator_display_name, e.initiator_upn, e.initiator_app_name,
+	e.initiator_user_id, e.initiator_display_name, e.initiator_upn, e.initiator_app_name, e.initiator_app_id,
 	e.result, e.result_reason, e.additional_details`
 
 func scanAudit(r scanner) (*directory.AuditEvent, error) {
@@ -16,7 +17,7 @@ func scanAudit(r scanner) (*directory.AuditEvent, error) {
 	var at scanTime
 	var details string
 	err := r.Scan(&e.ID, &e.TenantID, &at, &e.Activity, &e.Category, &e.OperationType, &e.CorrelationID,
-		&e.Initiator.UserID, &e.Initiator.DisplayName, &e.Initiator.UPN, &e.Initiator.AppName,
+		&e.Initiator.UserID, &e.Initiator.DisplayName, &e.Initiator.UPN, &e.Initiator.AppName, &e.Initiator.AppID,
 		&e.Result, &e.ResultReason, &details)
 	if err != nil {
 		return nil, err
@@ -31,32 +32,64 @@ func scanAudit(r scanner) (*directory.AuditEvent, error) {
 // AppendAudit writes the event and its targets. Targets go to their own
 // table, indexed by object id, so that scrubbing a purged user is cheap.
 func (t *tx) AppendAudit(ctx context.Context, e *directory.AuditEvent) error {
-	details, err := toJSON(e.AdditionalDetails)
-	if err != nil {
-		return err
-	}
-	_, err = t.exec(ctx, `INSERT INTO audit_events (id, tenant_id, time, activity, category, operation_type,
-		correlation_id, initiator_user_id, initiator_display_name, initiator_upn, initiator_app_name,
-		result, result_reason, additional_details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, e.TenantID, t.d.timeArg(e.Time), e.Activity, e.Category, e.OperationType, e.CorrelationID,
-		e.Initiator.UserID, e.Initiator.DisplayName, e.Initiator.UPN, e.Initiator.AppName,
-		e.Result, e.ResultReason, details)
-	if err != nil {
-		return t.fail(err, "audit event")
-	}
-	for i, tg := range e.Targets {
-		props, err := toJSON(tg.ModifiedProperties)
-		if err != nil {
-			return err
+	return t.AppendAudits(ctx, []*directory.AuditEvent{e})
+}
+
+// auditChunk is how many events (or targets) one multi-row INSERT writes:
+// 15 parameters a row stays under both databases' limits.
+const auditChunk = 500
+
+// AppendAudits writes the events with one multi-row INSERT into each table
+// per auditChunk rows.
+func (t *tx) AppendAudits(ctx context.Context, events []*directory.AuditEvent) error {
+	for b := 0; b < len(events); b += auditChunk {
+		chunk := events[b:min(b+auditChunk, len(events))]
+		args := make([]any, 0, 15*len(chunk))
+		for _, e := range chunk {
+			details, err := toJSON(e.AdditionalDetails)
+			if err != nil {
+				return err
+			}
+			args = append(args, e.ID, e.TenantID, t.d.timeArg(e.Time), e.Activity, e.Category, e.OperationType, e.CorrelationID,
+				e.Initiator.UserID, e.Initiator.DisplayName, e.Initiator.UPN, e.Initiator.AppName, e.Initiator.AppID,
+				e.Result, e.ResultReason, details)
 		}
-		_, err = t.exec(ctx, `INSERT INTO audit_targets (event_id, position, tenant_id, object_id, type,
-			display_name, upn, modified_properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.ID, i, e.TenantID, tg.ID, tg.Type, tg.DisplayName, tg.UPN, props)
+		_, err := t.exec(ctx, `INSERT INTO audit_events (id, tenant_id, time, activity, category, operation_type,
+			correlation_id, initiator_user_id, initiator_display_name, initiator_upn, initiator_app_name, initiator_app_id,
+			result, result_reason, additional_details) VALUES `+valueRows(len(chunk), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), args...)
 		if err != nil {
 			return t.fail(err, "audit event")
 		}
 	}
-	return nil
+	var args []any
+	rows := 0
+	flush := func() error {
+		if rows == 0 {
+			return nil
+		}
+		_, err := t.exec(ctx, `INSERT INTO audit_targets (event_id, position, tenant_id, object_id, type,
+			display_name, upn, modified_properties) VALUES `+valueRows(rows, "(?, ?, ?, ?, ?, ?, ?, ?)"), args...)
+		args, rows = args[:0], 0
+		if err != nil {
+			return t.fail(err, "audit event")
+		}
+		return nil
+	}
+	for _, e := range events {
+		for i, tg := range e.Targets {
+			props, err := toJSON(tg.ModifiedProperties)
+			if err != nil {
+				return err
+			}
+			args = append(args, e.ID, i, e.TenantID, tg.ID, tg.Type, tg.DisplayName, tg.UPN, props)
+			if rows++; rows == auditChunk {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return flush()
 }
 
 func (t *tx) GetAudit(ctx context.Context, tenantID, id string) (*directory.AuditEvent, error) {
@@ -171,19 +204,41 @@ func (t *tx) ScrubAuditSubject(ctx context.Context, objectID string) error {
 	if objectID == "" {
 		return directory.Invalidf("objectID", "an object id is required")
 	}
+	return t.scrubSubjects(ctx, []string{objectID})
+}
+
+// ScrubAuditSubjects is ScrubAuditSubject of many objects with the same
+// statements, each naming a chunk of them in an IN list.
+func (t *tx) ScrubAuditSubjects(ctx context.Context, objectIDs []string) error {
+	for _, id := range objectIDs {
+		if id == "" {
+			return directory.Invalidf("objectIDs", "every object id is required; one is empty")
+		}
+	}
+	ids := uniqueStrings(objectIDs)
+	for b := 0; b < len(ids); b += setChunk {
+		if err := t.scrubSubjects(ctx, ids[b:min(b+setChunk, len(ids))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *tx) scrubSubjects(ctx context.Context, objectIDs []string) error {
+	in, ids := marks(len(objectIDs)), anys(objectIDs)
 	if _, err := t.exec(ctx, `UPDATE audit_events SET initiator_display_name = '', initiator_upn = ''
-		WHERE initiator_user_id = ? AND (initiator_display_name <> '' OR initiator_upn <> '')`, objectID); err != nil {
+		WHERE initiator_user_id IN (`+in+`) AND (initiator_display_name <> '' OR initiator_upn <> '')`, ids...); err != nil {
 		return t.fail(err, "audit event")
 	}
-	if err := t.scrubDetails(ctx, objectID); err != nil {
+	if err := t.scrubDetails(ctx, in, ids); err != nil {
 		return err
 	}
 	if _, err := t.exec(ctx, `UPDATE audit_targets SET display_name = '', upn = ''
-		WHERE object_id = ? AND (display_name <> '' OR upn <> '')`, objectID); err != nil {
+		WHERE object_id IN (`+in+`) AND (display_name <> '' OR upn <> '')`, ids...); err != nil {
 		return t.fail(err, "audit event")
 	}
-	rows, err := t.query(ctx, `SELECT event_id, position, modified_properties FROM audit_targets
-		WHERE object_id = ? AND modified_properties <> '[]'`, objectID)
+	rows, err := t.query(ctx, `SELECT event_id, position, object_id, modified_properties FROM audit_targets
+		WHERE object_id IN (`+in+`) AND modified_properties <> '[]'`, ids...)
 	if err != nil {
 		return t.fail(err, "audit event")
 	}
@@ -191,7 +246,7 @@ func (t *tx) ScrubAuditSubject(ctx context.Context, objectID string) error {
 	for rows.Next() {
 		var u scrubbedTarget
 		var props string
-		if err := rows.Scan(&u.event, &u.pos, &props); err != nil {
+		if err := rows.Scan(&u.event, &u.pos, &u.object, &props); err != nil {
 			rows.Close()
 			return t.fail(err, "audit event")
 		}
@@ -222,20 +277,19 @@ func (t *tx) ScrubAuditSubject(ctx context.Context, objectID string) error {
 	rows.Close()
 	for b := 0; b < len(updates); b += scrubBatch {
 		batch := updates[b:min(b+scrubBatch, len(updates))]
-		args := make([]any, 0, 3*len(batch)+1)
+		args := make([]any, 0, 4*len(batch))
 		for _, u := range batch {
-			args = append(args, u.event, u.pos, u.props)
+			args = append(args, u.event, u.pos, u.object, u.props)
 		}
-		args = append(args, objectID)
 		// A VALUES list joined on the primary key: the same SQL on SQLite
 		// (UPDATE … FROM, 3.33+) and PostgreSQL. The casts give v's columns
 		// the types of the table's; object_id bounds the rows looked at
-		// to the subject's whichever way the planner runs the join
-		// (SQLite, without statistics, walks the subject's rows for a
+		// to the subjects' whichever way the planner runs the join
+		// (SQLite, without statistics, walks a subject's rows for a
 		// big batch).
-		if _, err := t.exec(ctx, `WITH v (event_id, position, props) AS (VALUES `+valueRows(len(batch), "(CAST(? AS TEXT), CAST(? AS INTEGER), ?)")+`)
+		if _, err := t.exec(ctx, `WITH v (event_id, position, object_id, props) AS (VALUES `+valueRows(len(batch), "(CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT), ?)")+`)
 			UPDATE audit_targets SET modified_properties = v.props FROM v
-			WHERE audit_targets.object_id = ? AND audit_targets.event_id = v.event_id AND audit_targets.position = v.position`, args...); err != nil {
+			WHERE audit_targets.object_id = v.object_id AND audit_targets.event_id = v.event_id AND audit_targets.position = v.position`, args...); err != nil {
 			return t.fail(err, "audit event")
 		}
 	}
@@ -251,9 +305,10 @@ const scrubBatch = 100
 
 // scrubbedTarget is the rewritten modified properties of one audit target.
 type scrubbedTarget struct {
-	event string
-	pos   int
-	props string
+	event  string
+	pos    int
+	object string
+	props  string
 }
 
 // valueRows is n copies of row, comma-separated, for a VALUES list.
@@ -262,15 +317,15 @@ func valueRows(n int, row string) string {
 }
 
 // scrubDetails blanks the additionalDetails values of every event that
-// names objectID, as initiator or target. They are free text: whatever a
+// names one of ids (the IN list in), as initiator or target. They are free text: whatever a
 // caller put there (an address, a former name) must not outlive the
 // person. The keys stay, so the record still says what kind of detail it
 // had.
-func (t *tx) scrubDetails(ctx context.Context, objectID string) error {
+func (t *tx) scrubDetails(ctx context.Context, in string, ids []any) error {
 	rows, err := t.query(ctx, `SELECT id, additional_details FROM audit_events
-		WHERE initiator_user_id = ? AND additional_details <> '[]'
+		WHERE initiator_user_id IN (`+in+`) AND additional_details <> '[]'
 		UNION ALL SELECT e.id, e.additional_details FROM audit_targets tg JOIN audit_events e ON e.id = tg.event_id
-		WHERE tg.object_id = ? AND e.additional_details <> '[]'`, objectID, objectID)
+		WHERE tg.object_id IN (`+in+`) AND e.additional_details <> '[]'`, append(slices.Clip(ids), ids...)...)
 	if err != nil {
 		return t.fail(err, "audit event")
 	}

@@ -9,21 +9,35 @@ import (
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
-const outboxCols = `id, tenant_id, to_address, subject, body, created_at, sent_at`
+const outboxCols = `id, tenant_id, to_address, subject, body, created_at, sent_at, state, attempts, next_attempt_at, last_error`
 
 func scanMail(r scanner) (*directory.OutboxMessage, error) {
 	var m directory.OutboxMessage
-	var created, sent scanTime
-	if err := r.Scan(&m.ID, &m.TenantID, &m.To, &m.Subject, &m.Body, &created, &sent); err != nil {
+	var created, sent, next scanTime
+	if err := r.Scan(&m.ID, &m.TenantID, &m.To, &m.Subject, &m.Body, &created, &sent,
+		&m.State, &m.Attempts, &next, &m.LastError); err != nil {
 		return nil, err
 	}
-	m.CreatedAt, m.SentAt = created.Time, sent.Ptr()
+	m.CreatedAt, m.SentAt, m.NextAttemptAt = created.Time, sent.Ptr(), next.Time
 	return &m, nil
 }
 
+// EnqueueMail writes m as it is; an empty State is MailPending (MailSent
+// when m has a SentAt) and a zero NextAttemptAt its CreatedAt, both set
+// on m too.
 func (t *tx) EnqueueMail(ctx context.Context, m *directory.OutboxMessage) error {
-	_, err := t.exec(ctx, `INSERT INTO outbox (`+outboxCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		m.ID, m.TenantID, m.To, m.Subject, m.Body, t.d.timeArg(m.CreatedAt), t.d.nullTimeArg(m.SentAt))
+	if m.State == "" {
+		m.State = directory.MailPending
+		if m.SentAt != nil {
+			m.State = directory.MailSent
+		}
+	}
+	if m.NextAttemptAt.IsZero() {
+		m.NextAttemptAt = m.CreatedAt
+	}
+	_, err := t.exec(ctx, `INSERT INTO outbox (`+outboxCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.ID, m.TenantID, m.To, m.Subject, m.Body, t.d.timeArg(m.CreatedAt), t.d.nullTimeArg(m.SentAt),
+		string(m.State), m.Attempts, t.d.timeArg(m.NextAttemptAt), m.LastError)
 	if err != nil {
 		return t.fail(err, "mail")
 	}
@@ -50,20 +64,23 @@ func (t *tx) ListOutbox(ctx context.Context, tenantID string, p directory.Page) 
 		ORDER BY created_at DESC, id DESC LIMIT ?`, tenantID, tenantID, p.AfterID, limit)
 }
 
+// unsent is the condition of the partial indexes outbox_unsent and
+// outbox_due: the messages still to deliver.
+const unsent = `state IN ('pending', 'sending')`
+
 // ListUnsentMail returns the oldest unsent messages of every tenant.
 func (t *tx) ListUnsentMail(ctx context.Context, limit int) ([]*directory.OutboxMessage, error) {
 	if limit < 1 {
 		return nil, directory.Invalidf("limit", "limit must be at least 1, not %d", limit)
 	}
-	return t.listMail(ctx, `SELECT `+outboxCols+` FROM outbox WHERE sent_at IS NULL ORDER BY created_at, id LIMIT ?`+
-		t.d.skipLocked(t.write), limit)
+	return t.listMail(ctx, `SELECT `+outboxCols+` FROM outbox WHERE `+unsent+` ORDER BY created_at, id LIMIT ?`, limit)
 }
 
 func (t *tx) MailBacklog(ctx context.Context) (int, *time.Time, error) {
 	var n int
 	var oldest scanTime
 	// The partial index outbox_unsent holds exactly these rows.
-	err := t.queryRow(ctx, `SELECT count(*), min(created_at) FROM outbox WHERE sent_at IS NULL`).Scan(&n, &oldest)
+	err := t.queryRow(ctx, `SELECT count(*), min(created_at) FROM outbox WHERE `+unsent).Scan(&n, &oldest)
 	if err != nil {
 		return 0, nil, t.fail(err, "mail")
 	}
@@ -88,10 +105,6 @@ func (t *tx) listMail(ctx context.Context, query string, args ...any) ([]*direct
 		return nil, t.fail(err, "mail")
 	}
 	return out, nil
-}
-
-func (t *tx) MarkMailSent(ctx context.Context, id string, at time.Time) error {
-	return t.execOne(ctx, "mail", `UPDATE outbox SET sent_at = ? WHERE id = ?`, t.d.timeArg(at), id)
 }
 
 // ListMailTo returns a tenant's messages to address, whatever its case,

@@ -291,33 +291,6 @@ func (t *tx) ListUsersByHome(ctx context.Context, homeUserID, emailIdentityID st
 	return nil, directory.Invalidf("home", "exactly one of a home user and an e-mail identity must be given")
 }
 
-// ListPurgeable skips rows other transactions hold locked, so that purge
-// jobs on several instances take disjoint batches.
-func (t *tx) ListPurgeable(ctx context.Context, now time.Time, limit int) ([]directory.UserKey, error) {
-	if limit < 1 {
-		return nil, directory.Invalidf("limit", "limit must be at least 1, not %d", limit)
-	}
-	rows, err := t.query(ctx, `SELECT tenant_id, id FROM users
-		WHERE deleted_at IS NOT NULL AND purge_at <= ?
-		ORDER BY purge_at, id LIMIT ?`+t.d.skipLocked(t.write), t.d.timeArg(now), limit)
-	if err != nil {
-		return nil, t.fail(err, "user")
-	}
-	defer rows.Close()
-	var out []directory.UserKey
-	for rows.Next() {
-		var k directory.UserKey
-		if err := rows.Scan(&k.TenantID, &k.UserID); err != nil {
-			return nil, t.fail(err, "user")
-		}
-		out = append(out, k)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, t.fail(err, "user")
-	}
-	return out, nil
-}
-
 func (t *tx) NextPurgeAt(ctx context.Context, tenantID string) (*time.Time, error) {
 	var at scanTime
 	err := t.queryRow(ctx, `SELECT MIN(purge_at) FROM users WHERE tenant_id = ? AND deleted_at IS NOT NULL`, tenantID).Scan(&at)

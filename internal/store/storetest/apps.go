@@ -8,7 +8,7 @@ import (
 
 func (f *fx) assignment(tenantID, userID, appID, roleID string) *directory.AppRoleAssignment {
 	f.t.Helper()
-	a := &directory.AppRoleAssignment{ID: directory.NewID(), TenantID: tenantID, PrincipalID: userID, ResourceID: appID, AppRoleID: roleID, CreatedAt: base}
+	a := &directory.AppRoleAssignment{ID: directory.NewID(), TenantID: tenantID, PrincipalID: userID, PrincipalType: directory.PrincipalUser, ResourceID: appID, AppRoleID: roleID, CreatedAt: base}
 	f.write(func(tx directory.Tx) error { return tx.CreateAppRoleAssignment(f.ctx, a) })
 	return a
 }
@@ -24,6 +24,7 @@ var applicationTests = map[string]func(*testing.T, *fx){
 		a.SPARedirectURIs = []string{"https://spa.example/"}
 		a.PublicClientRedirectURIs = []string{"http://127.0.0.1/"}
 		a.AppRoleAssignmentRequired = true
+		a.GroupMembershipClaims = directory.GroupClaimsAll
 		a.PasswordCredentials = []directory.PasswordCredential{{KeyID: directory.NewID(), DisplayName: "ci", Hint: "ods",
 			StartDateTime: base, EndDateTime: base.AddDate(2, 0, 0), SecretHash: directory.HashSecret("ods_x")}}
 		f.write(func(tx directory.Tx) error { return tx.UpdateApplication(f.ctx, a) })

@@ -68,6 +68,16 @@ var auditTests = map[string]func(*testing.T, *fx){
 			wantKind(t, err, directory.KindNotFound)
 			return nil
 		})
+		// An application's own event keeps its appId.
+		byApp := auditEvent(tn.ID, base, directory.ActivityAddUser, directory.AuditTarget{ID: directory.NewID(), Type: "User"})
+		byApp.Initiator = directory.AuditInitiator{AppID: directory.NewID(), AppName: "Nightly Sync"}
+		f.appendAudit(byApp)
+		f.read(func(tx directory.Tx) error {
+			got, err := tx.GetAudit(f.ctx, tn.ID, byApp.ID)
+			wantNoErr(t, err)
+			sameJSON(t, got, byApp)
+			return nil
+		})
 	},
 	"ListIsNewestFirstAndPagesThroughTies": func(t *testing.T, f *fx) {
 		tn := f.tenant()

@@ -112,8 +112,8 @@ var purgeTests = map[string]func(*testing.T, *fx){
 		purgeable := func(now time.Time, limit int) []directory.UserKey {
 			var got []directory.UserKey
 			f.read(func(tx directory.Tx) error {
-				var err error
-				got, err = tx.ListPurgeable(f.ctx, now, limit)
+				users, err := tx.ClaimPurgeable(f.ctx, now, limit)
+				got = userKeys(users)
 				return err
 			})
 			return got
@@ -126,7 +126,7 @@ var purgeTests = map[string]func(*testing.T, *fx){
 			sameJSON(t, purgeable(now.Add(-time.Microsecond).In(zone), 10), []directory.UserKey{key(first), key(second)})
 		}
 		f.read(func(tx directory.Tx) error {
-			_, err := tx.ListPurgeable(f.ctx, now, 0)
+			_, err := tx.ClaimPurgeable(f.ctx, now, 0)
 			wantKind(t, err, directory.KindInvalid)
 			return nil
 		})
@@ -135,13 +135,13 @@ var purgeTests = map[string]func(*testing.T, *fx){
 		tn := f.tenant()
 		u := f.user(tn.ID, deleted(base))
 		f.write(func(tx directory.Tx) error {
-			got, err := tx.ListPurgeable(f.ctx, *u.PurgeAt, 10)
+			got, err := tx.ClaimPurgeable(f.ctx, *u.PurgeAt, 10)
 			wantNoErr(t, err)
-			sameJSON(t, got, []directory.UserKey{{TenantID: tn.ID, UserID: u.ID}})
+			sameJSON(t, got, []*directory.User{u})
 			return tx.DeleteUser(f.ctx, tn.ID, u.ID)
 		})
 		f.write(func(tx directory.Tx) error {
-			got, err := tx.ListPurgeable(f.ctx, *u.PurgeAt, 10)
+			got, err := tx.ClaimPurgeable(f.ctx, *u.PurgeAt, 10)
 			wantNoErr(t, err)
 			if len(got) != 0 {
 				t.Fatalf("purged user still purgeable: %v", got)
@@ -149,4 +149,12 @@ var purgeTests = map[string]func(*testing.T, *fx){
 			return nil
 		})
 	},
+}
+
+func userKeys(users []*directory.User) []directory.UserKey {
+	var out []directory.UserKey
+	for _, u := range users {
+		out = append(out, directory.UserKey{TenantID: u.TenantID, UserID: u.ID})
+	}
+	return out
 }

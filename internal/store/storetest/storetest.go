@@ -29,10 +29,12 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 		{"Invitations", invitationTests},
 		{"Groups", groupTests},
 		{"Applications", applicationTests},
+		{"AppGrants", appGrantTests},
 		{"Roles", roleTests},
 		{"Audit", auditTests},
 		{"SignInLog", signInTests},
 		{"Outbox", outboxTests},
+		{"MailQueue", mailQueueTests},
 		{"AccessTokens", accessTokenTests},
 		{"Sessions", sessionTests},
 		{"OneTimeCodes", oneTimeCodeTests},
@@ -42,6 +44,7 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 		{"TenantIsolation", isolationTests},
 		{"DeleteUser", deleteUserTests},
 		{"Purgeable", purgeTests},
+		{"EraseBySet", setEraseTests},
 		{"Transactions", txTests},
 	}
 	for _, g := range groups {
