@@ -179,7 +179,7 @@ func runAppSet(ctx context.Context, e *env, args []string) error {
 }
 
 func runAppAssignments(ctx context.Context, e *env, args []string) error {
-	f := newFlags("app assignments", "Lists who is assigned to an application (users), with their role.")
+	f := newFlags("app assignments", "Lists who is assigned to an application (users and groups), with their role.")
 	db := addDBFlags(f)
 	tenant := tenantFlag(f)
 	app := appFlag(f)
@@ -196,7 +196,11 @@ func runAppAssignments(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		for _, x := range list {
-			fmt.Fprintf(e.stdout, "%s  %s  %s\n", x.User.UserPrincipalName, x.RoleName, x.Assignment.ID)
+			who := "user " + x.User.UserPrincipalName
+			if x.Group != nil {
+				who = "group " + x.Group.DisplayName
+			}
+			fmt.Fprintf(e.stdout, "%s  %s  %s\n", who, x.RoleName, x.Assignment.ID)
 		}
 		return nil
 	})

@@ -56,6 +56,19 @@ func (s *Service) MyApps(ctx context.Context, tenantID string) ([]MyApp, error) 
 		if err != nil {
 			return nil, err
 		}
+		// A role assigned to a group the user is in is the user's, as
+		// at sign-in (appClaims).
+		groups, err := o.tx.ListMemberOf(o.ctx, tenantID, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range groups {
+			gas, err := o.tx.ListGroupAppRoleAssignments(o.ctx, tenantID, g.ID)
+			if err != nil {
+				return nil, err
+			}
+			grants = append(grants, gas...)
+		}
 		var ids []string
 		roles := map[string][]string{} // app id → role ids held
 		for _, g := range grants {
@@ -88,15 +101,17 @@ func (s *Service) MyApps(ctx context.Context, tenantID string) ([]MyApp, error) 
 	})
 }
 
-// AppAssignee is one assignment of an application, with its user.
+// AppAssignee is one assignment of an application, with its user or
+// group.
 type AppAssignee struct {
 	Assignment *AppRoleAssignment
-	User       *User
+	User       *User  // nil for a group's
+	Group      *Group // nil for a user's
 	RoleName   string // the role's display name
 }
 
-// ListAppAssignees lists who is assigned to an application (users; app
-// role assignments to groups are not in the model yet), oldest first, to
+// ListAppAssignees lists who is assigned to an application (users and
+// groups), oldest first, to
 // the tenant's members. Deleted users' assignments stay hidden until a
 // restore brings them back.
 func (s *Service) ListAppAssignees(ctx context.Context, tenantID, appID string) ([]AppAssignee, error) {
@@ -114,6 +129,21 @@ func (s *Service) ListAppAssignees(ctx context.Context, tenantID, appID string) 
 		}
 		out := []AppAssignee{}
 		for _, x := range list {
+			name := defaultAppRole().DisplayName
+			if i := slices.IndexFunc(a.AppRoles, func(r AppRole) bool { return r.ID == x.AppRoleID }); i >= 0 {
+				name = a.AppRoles[i].DisplayName
+			}
+			if x.PrincipalType == "Group" {
+				g, err := o.tx.GetGroup(o.ctx, tenantID, x.PrincipalID)
+				if IsKind(err, KindNotFound) {
+					continue
+				}
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, AppAssignee{Assignment: x, Group: g, RoleName: name})
+				continue
+			}
 			u, err := o.tx.GetUser(o.ctx, tenantID, x.PrincipalID)
 			if IsKind(err, KindNotFound) {
 				continue
@@ -123,10 +153,6 @@ func (s *Service) ListAppAssignees(ctx context.Context, tenantID, appID string) 
 			}
 			if u.Deleted() {
 				continue
-			}
-			name := defaultAppRole().DisplayName
-			if i := slices.IndexFunc(a.AppRoles, func(r AppRole) bool { return r.ID == x.AppRoleID }); i >= 0 {
-				name = a.AppRoles[i].DisplayName
 			}
 			out = append(out, AppAssignee{Assignment: x, User: u, RoleName: name})
 		}

@@ -143,8 +143,8 @@ type AppTx interface {
 	GetAppRoleAssignment(ctx context.Context, tenantID, id string) (*AppRoleAssignment, error)
 	DeleteAppRoleAssignment(ctx context.Context, tenantID, id string) error
 	ListAppRoleAssignments(ctx context.Context, tenantID, userID string) ([]*AppRoleAssignment, error)
-	// ListAppAssignments returns an application's assignments (to live
-	// and deleted users), oldest first.
+	// ListAppAssignments returns an application's assignments to users
+	// (live and deleted) and to groups, oldest first.
 	ListAppAssignments(ctx context.Context, tenantID, appID string) ([]*AppRoleAssignment, error)
 	// A group's app role assignments (PrincipalType Group), and the
 	// permissions of orgdir's API granted to an application (PrincipalType

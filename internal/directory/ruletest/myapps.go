@@ -1,6 +1,8 @@
 package ruletest
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/orgdir/orgdir/internal/directory"
@@ -64,9 +66,21 @@ func testMyApps(t *testing.T, ns NewStore) {
 		if len(list) != 2 || roles[w.adaGuest.ID] != "Reader" || roles[bob.ID] != "Writer" {
 			t.Fatalf("assignees = %v", roles)
 		}
+		// A group assigned is listed, and its members get the tile.
+		must(w.svc.AssignAppRoleTo(admin, w.contoso.ID, w.app.ID, w.team.ID, w.app.AppRoles[1].ID))(t)
+		list = must(w.svc.ListAppAssignees(admin, w.contoso.ID, w.app.ID))(t)
+		if len(list) != 3 || !slices.ContainsFunc(list, func(x directory.AppAssignee) bool { return x.Group != nil && x.Group.ID == w.team.ID }) {
+			t.Fatalf("with the group, assignees = %+v", list)
+		}
+		carol := w.member(w.contoso, "carol", "Carol")
+		ok(t, w.svc.AddGroupMember(admin, w.contoso.ID, w.team.ID, carol.ID))
+		tiles := must(w.svc.MyApps(w.as(carol), w.contoso.ID))(t)
+		if len(tiles) != 1 || tiles[0].AppID != w.app.ID || strings.Join(tiles[0].Roles, ",") != "Writer" {
+			t.Errorf("Carol's tiles through the group = %+v", tiles)
+		}
 		// A deleted user is not listed; another tenant's admin sees nothing.
 		ok(t, w.svc.DeleteUser(admin, w.contoso.ID, bob.ID))
-		if list := must(w.svc.ListAppAssignees(admin, w.contoso.ID, w.app.ID))(t); len(list) != 1 {
+		if list := must(w.svc.ListAppAssignees(admin, w.contoso.ID, w.app.ID))(t); len(list) != 2 { // Ada and the group
 			t.Errorf("after deleting Bob, assignees = %+v", list)
 		}
 		_, err := w.svc.ListAppAssignees(w.as(w.fabrikamAdmin), w.contoso.ID, w.app.ID)

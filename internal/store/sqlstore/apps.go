@@ -228,10 +228,12 @@ func (t *tx) ListAppRoleAssignments(ctx context.Context, tenantID, userID string
 	return t.listAssignments(ctx, userAssignmentSelect+` WHERE tenant_id = ? AND principal_id = ? ORDER BY created_at, id`, tenantID, userID)
 }
 
-// ListAppAssignments returns the users' assignments of one application,
-// live and deleted users alike (the domain hides the deleted).
+// ListAppAssignments returns the assignments of one application to users
+// (live and deleted alike: the domain hides the deleted) and to groups.
 func (t *tx) ListAppAssignments(ctx context.Context, tenantID, appID string) ([]*directory.AppRoleAssignment, error) {
-	return t.listAssignments(ctx, userAssignmentSelect+` WHERE tenant_id = ? AND resource_id = ? ORDER BY created_at, id`, tenantID, appID)
+	const where = ` WHERE tenant_id = ? AND resource_id = ?`
+	return t.listAssignments(ctx, userAssignmentSelect+where+` UNION ALL `+groupAssignmentSelect+where+` ORDER BY 6, 1`,
+		tenantID, appID, tenantID, appID)
 }
 
 func (t *tx) listAssignments(ctx context.Context, q string, args ...any) ([]*directory.AppRoleAssignment, error) {
