@@ -101,3 +101,27 @@ func TestApplicationClientSettingsRefuseBadInput(t *testing.T) {
 		t.Errorf("the application changed:\n%s\n%s", before, after)
 	}
 }
+
+// TestApplicationHomePageURL: web.homePageUrl (where My Apps opens the
+// app) is set, read back, refused when not a valid URL, and cleared by "".
+func TestApplicationHomePageURL(t *testing.T) {
+	e := newEnv(t)
+	admin := e.adminToken
+	app := "/v1.0/applications/" + e.app.ID
+	e.do("PATCH", app, admin, map[string]any{"web": map[string]any{"homePageUrl": "https://ledger.contoso.example/"}}).want(t, http.StatusNoContent)
+	got := e.get(app, admin).want(t, http.StatusOK)
+	if !strings.Contains(string(got.raw), `"homePageUrl":"https://ledger.contoso.example/"`) &&
+		!strings.Contains(string(got.raw), `"homePageUrl": "https://ledger.contoso.example/"`) {
+		t.Fatalf("the application does not show its home page: %s", got.raw)
+	}
+	bad := e.do("PATCH", app, admin, map[string]any{"web": map[string]any{"homePageUrl": "http://ledger.contoso.example/"}}).want(t, http.StatusBadRequest)
+	if !strings.Contains(string(bad.raw), "web.homePageUrl") {
+		t.Errorf("the refusal does not name web.homePageUrl: %s", bad.raw)
+	}
+	e.do("PATCH", app, admin, map[string]any{"spa": map[string]any{"homePageUrl": "https://x.example/"}}).want(t, http.StatusBadRequest)
+	e.do("PATCH", app, admin, map[string]any{"web": map[string]any{"homePageUrl": ""}}).want(t, http.StatusNoContent)
+	got = e.get(app, admin).want(t, http.StatusOK)
+	if strings.Contains(string(got.raw), "ledger.contoso.example/\"") {
+		t.Errorf("the home page was not cleared: %s", got.raw)
+	}
+}
