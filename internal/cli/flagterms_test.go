@@ -84,7 +84,7 @@ func TestTenantSetHelpDoesNotClaimDefaultsItNeverApplies(t *testing.T) {
 			t.Errorf("tenant set --help says %q:\n%s", bad, out)
 		}
 	}
-	if strings.Count(out, "unchanged if not given") != 5 {
+	if strings.Count(out, "unchanged if not given") != 6 {
 		t.Errorf("tenant set --help should say of each setting that it stays unchanged if not given:\n%s", out)
 	}
 	create, _, _ := run(t, "tenant", "create", "--help")

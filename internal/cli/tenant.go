@@ -71,7 +71,8 @@ func runTenantSet(ctx context.Context, e *env, args []string) error {
 	email := f.String("privacy-email", "", "privacy contact `address` shown to guests who need the administrator (empty clears it)")
 	statement := f.String("privacy-url", "", "privacy statement `URL`, http or https (empty clears it)")
 	retention := f.Int("retention-days", 0, fmt.Sprintf("`days` a deleted user stays restorable (%d to %d); applies to users deleted from now on", directory.MinRetentionDays, directory.MaxRetentionDays))
-	f.keepUnlessGiven("name", "allow-leave", "privacy-email", "privacy-url", "retention-days")
+	tokenMinutes := f.Int("access-token-minutes", 0, fmt.Sprintf("`minutes` the access and ID tokens of the tenant's apps live (%d to %d); applies to tokens issued from now on", directory.MinAccessTokenMinutes, directory.MaxAccessTokenMinutes))
+	f.keepUnlessGiven("name", "allow-leave", "privacy-email", "privacy-url", "retention-days", "access-token-minutes")
 	if err := f.parse(e, args); err != nil {
 		return err
 	}
@@ -91,8 +92,11 @@ func runTenantSet(ctx context.Context, e *env, args []string) error {
 	if f.given("retention-days") {
 		p.RetentionDays = retention
 	}
+	if f.given("access-token-minutes") {
+		p.AccessTokenMinutes = tokenMinutes
+	}
 	if p == (directory.TenantPatch{}) {
-		return usageErrorf("tenant set: nothing to change; give at least one of --name, --allow-leave, --privacy-email, --privacy-url, --retention-days")
+		return usageErrorf("tenant set: nothing to change; give at least one of --name, --allow-leave, --privacy-email, --privacy-url, --retention-days, --access-token-minutes")
 	}
 	return e.withTenant(ctx, db, *tenant, func(ctx context.Context, svc *directory.Service, t *directory.Tenant) error {
 		t, err := svc.UpdateTenant(ctx, t.ID, p)
@@ -107,8 +111,8 @@ func runTenantSet(ctx context.Context, e *env, args []string) error {
 
 func printTenantSettings(w io.Writer, t *directory.Tenant) {
 	s := t.Settings
-	fmt.Fprintf(w, "  guests may leave: %s\n  retention of deleted users: %d days\n  privacy contact: %s\n  privacy statement: %s\n",
-		yesNo(s.AllowExternalUsersToLeave), s.RetentionDays, orDash(s.PrivacyContactEmail), orDash(s.PrivacyStatementURL))
+	fmt.Fprintf(w, "  guests may leave: %s\n  retention of deleted users: %d days\n  access and ID tokens live: %d minutes\n  privacy contact: %s\n  privacy statement: %s\n",
+		yesNo(s.AllowExternalUsersToLeave), s.RetentionDays, s.AccessTokenMinutes, orDash(s.PrivacyContactEmail), orDash(s.PrivacyStatementURL))
 }
 
 func yesNo(b bool) string {

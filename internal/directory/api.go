@@ -26,6 +26,7 @@ type TenantPatch struct {
 	PrivacyContactEmail       *string
 	PrivacyStatementURL       *string
 	RetentionDays             *int
+	AccessTokenMinutes        *int
 }
 
 // Organization is one tenant a person belongs to, as My Account lists it.

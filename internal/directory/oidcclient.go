@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 )
 
 // What the protocol layer (internal/oidcprovider) asks of the domain
@@ -17,6 +18,9 @@ type IssuerTenant struct {
 	ID          string
 	DisplayName string
 	Contact     *Contact
+	// AccessTokenLifetime is how long the tenant's access and ID tokens
+	// live: its setting, within the service's TokenMaxLifetime.
+	AccessTokenLifetime time.Duration
 }
 
 // ResolveIssuerTenant finds the tenant that ref names in a protocol path:
@@ -46,7 +50,8 @@ func (s *Service) ResolveIssuerTenant(ctx context.Context, ref string) (*IssuerT
 	if err != nil {
 		return nil, wrap(err)
 	}
-	return &IssuerTenant{ID: t.ID, DisplayName: t.DisplayName, Contact: t.Contact()}, nil
+	ttl := min(time.Duration(t.Settings.AccessTokenMinutes)*time.Minute, s.opts.TokenMaxLifetime)
+	return &IssuerTenant{ID: t.ID, DisplayName: t.DisplayName, Contact: t.Contact(), AccessTokenLifetime: ttl}, nil
 }
 
 // AppClient is an application as an OpenID Connect client sees itself:

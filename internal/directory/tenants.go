@@ -132,6 +132,13 @@ func (s *Service) UpdateTenant(ctx context.Context, tenantID string, p TenantPat
 			}
 			nt.Settings.RetentionDays = *p.RetentionDays
 		}
+		if p.AccessTokenMinutes != nil {
+			if m := *p.AccessTokenMinutes; m < MinAccessTokenMinutes || m > MaxAccessTokenMinutes {
+				return Invalidf("accessTokenLifetimeInMinutes", "accessTokenLifetimeInMinutes must be between %d and %d minutes, not %d",
+					MinAccessTokenMinutes, MaxAccessTokenMinutes, m)
+			}
+			nt.Settings.AccessTokenMinutes = *p.AccessTokenMinutes
+		}
 		if p.AllowExternalUsersToLeave != nil {
 			nt.Settings.AllowExternalUsersToLeave = *p.AllowExternalUsersToLeave
 		}
@@ -158,6 +165,8 @@ func (s *Service) UpdateTenant(ctx context.Context, tenantID string, p TenantPat
 		add(&company, m, ok)
 		m, ok = changed("deletedUserRetentionDays", old.Settings.RetentionDays, nt.Settings.RetentionDays)
 		add(&company, m, ok)
+		m, ok = changed("accessTokenLifetimeInMinutes", old.Settings.AccessTokenMinutes, nt.Settings.AccessTokenMinutes)
+		add(&policy, m, ok)
 		m, ok = changed("allowExternalIdentitiesToLeave", old.Settings.AllowExternalUsersToLeave, nt.Settings.AllowExternalUsersToLeave)
 		add(&policy, m, ok)
 		t = &nt

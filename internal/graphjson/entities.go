@@ -7,6 +7,12 @@ import "github.com/orgdir/orgdir/internal/directory"
 // Graph names extension properties, since Graph has no such setting.
 const RetentionProperty = "extension_orgdir_deletedUserRetentionInDays"
 
+// AccessTokenLifetimeProperty is the organization's lifetime of the
+// access and ID tokens its OpenID Connect provider issues, in minutes
+// (Entra sets it with a token lifetime policy, which Graph v1.0 keeps
+// elsewhere; one number per tenant is all orgdir has).
+const AccessTokenLifetimeProperty = "extension_orgdir_accessTokenLifetimeInMinutes"
+
 // User renders a user as Graph's microsoft.graph.user.
 func User(u *directory.User) Object {
 	ids := make([]Object, 0, len(u.Identities))
@@ -59,6 +65,7 @@ func Organization(t *directory.Tenant) Object {
 		}}},
 		{"privacyProfile", PrivacyProfile(t)},
 		{RetentionProperty, t.Settings.RetentionDays},
+		{AccessTokenLifetimeProperty, t.Settings.AccessTokenMinutes},
 	}
 }
 

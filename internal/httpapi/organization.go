@@ -46,15 +46,17 @@ type organizationPatch struct {
 		ContactEmail *string `json:"contactEmail"`
 		StatementURL *string `json:"statementUrl"`
 	} `json:"privacyProfile"`
-	RetentionDays *int `json:"extension_orgdir_deletedUserRetentionInDays"`
+	RetentionDays      *int `json:"extension_orgdir_deletedUserRetentionInDays"`
+	AccessTokenMinutes *int `json:"extension_orgdir_accessTokenLifetimeInMinutes"`
 }
 
 // organizationPatchProperties are the request properties of the
 // TenantPatch fields whose names differ.
 var organizationPatchProperties = map[string]string{
-	"retentionDays":       graphjson.RetentionProperty,
-	"privacyContactEmail": "privacyProfile.contactEmail",
-	"privacyStatementUrl": "privacyProfile.statementUrl",
+	"retentionDays":                graphjson.RetentionProperty,
+	"accessTokenLifetimeInMinutes": graphjson.AccessTokenLifetimeProperty,
+	"privacyContactEmail":          "privacyProfile.contactEmail",
+	"privacyStatementUrl":          "privacyProfile.statementUrl",
 }
 
 func (a *API) handleUpdateOrganization(w http.ResponseWriter, r *http.Request) error {
@@ -70,7 +72,7 @@ func (a *API) handleUpdateOrganization(w http.ResponseWriter, r *http.Request) e
 	if err := checkODataType(req.ODataType, "#microsoft.graph.organization"); err != nil {
 		return err
 	}
-	p := directory.TenantPatch{DisplayName: req.DisplayName, RetentionDays: req.RetentionDays}
+	p := directory.TenantPatch{DisplayName: req.DisplayName, RetentionDays: req.RetentionDays, AccessTokenMinutes: req.AccessTokenMinutes}
 	if pp := req.PrivacyProfile; pp != nil {
 		p.PrivacyContactEmail, p.PrivacyStatementURL = pp.ContactEmail, pp.StatementURL
 	}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -259,6 +260,44 @@ func TestSinglePageAppsMayCallTheTokenEndpoint(t *testing.T) {
 		resp.Body.Close()
 		if resp.Header.Get("Access-Control-Allow-Origin") != "" {
 			t.Error("authorize answers CORS")
+		}
+	})
+}
+
+// TestTokensLiveAsLongAsTheTenantSays: Contoso's admin sets 15 minutes;
+// the next app-only token and the next sign-in's ID and access tokens
+// expire 15 minutes after they were issued, and expires_in says so.
+func TestTokensLiveAsLongAsTheTenantSays(t *testing.T) {
+	eachStore(t, func(t *testing.T, w *world) {
+		minutes := 15
+		if _, err := w.svc.UpdateTenant(w.as(w.d.ContosoAdmin), w.d.Contoso.ID, directory.TenantPatch{AccessTokenMinutes: &minutes}); err != nil {
+			t.Fatal(err)
+		}
+		r := w.webRP()
+		cc := clientcredentials.Config{ClientID: w.d.App.ID, ClientSecret: w.secret, TokenURL: r.conf.Endpoint.TokenURL,
+			Scopes: []string{w.d.App.ID + "/.default"}}
+		tok, err := cc.Token(w.ctx)
+		if err != nil {
+			t.Fatalf("client credentials: %v", err)
+		}
+		// x/oauth2 turns expires_in into Expiry, by the real clock.
+		if left := time.Until(tok.Expiry); left > 16*time.Minute || left < 13*time.Minute {
+			t.Errorf("client credentials: expires_in gives %s, want about 15m", left)
+		}
+		v := r.provider.Verifier(&gooidc.Config{ClientID: w.d.App.ID, Now: w.clock.Now})
+		at, err := v.Verify(w.ctx, tok.AccessToken)
+		if err != nil {
+			t.Fatalf("access token: %v", err)
+		}
+		if life := at.Expiry.Sub(at.IssuedAt); life != 15*time.Minute {
+			t.Errorf("app-only access token lives %s, want 15m", life)
+		}
+		s := r.codeFlow(w, w.browser(), demo.AdaUPN, demo.AdaPassword)
+		if life := s.idToken.Expiry.Sub(s.idToken.IssuedAt); life != 15*time.Minute {
+			t.Errorf("ID token lives %s, want 15m", life)
+		}
+		if left := time.Until(s.tok.Expiry); left > 16*time.Minute || left < 13*time.Minute {
+			t.Errorf("the sign-in's access token expires in %s, want about 15m", left)
 		}
 	})
 }

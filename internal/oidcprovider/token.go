@@ -58,7 +58,7 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request, t *directory.Is
 		if err != nil {
 			return withBasic(err, basic)
 		}
-		resp, err = p.signInTokens(r, issue, true)
+		resp, err = p.signInTokens(r, t, issue, true)
 		if err != nil {
 			return err
 		}
@@ -70,7 +70,7 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request, t *directory.Is
 		if err != nil {
 			return withBasic(err, basic)
 		}
-		resp, err = p.signInTokens(r, issue, false)
+		resp, err = p.signInTokens(r, t, issue, false)
 		if err != nil {
 			return err
 		}
@@ -79,7 +79,7 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request, t *directory.Is
 		if err != nil {
 			return withBasic(err, basic)
 		}
-		resp, err = p.appToken(r, app, f.Get("scope"))
+		resp, err = p.appToken(r, t, app, f.Get("scope"))
 		if err != nil {
 			return err
 		}
@@ -100,11 +100,11 @@ func withBasic(err error, basic bool) error {
 
 // signInTokens are the access token, ID token (when openid was asked
 // for) and next refresh token of a user's grant.
-func (p *Provider) signInTokens(r *http.Request, issue *directory.TokenIssue, withNonce bool) (*oidc.AccessTokenResponse, error) {
-	now := p.now()
+func (p *Provider) signInTokens(r *http.Request, t *directory.IssuerTenant, issue *directory.TokenIssue, withNonce bool) (*oidc.AccessTokenResponse, error) {
+	now, ttl := p.now(), p.lifetime(t)
 	in := issue.SignIn
 	scopes := issue.Scopes
-	at := p.signInClaims(in, now, p.ttl)
+	at := p.signInClaims(in, now, ttl)
 	at.ID = directory.NewID()
 	at.AuthorizedParty, at.Scope, at.Grant = in.AppID, strings.Join(scopes, " "), issue.GrantID
 	if forAPI(scopes) {
@@ -119,14 +119,14 @@ func (p *Provider) signInTokens(r *http.Request, issue *directory.TokenIssue, wi
 	if err != nil {
 		return nil, err
 	}
-	resp := &oidc.AccessTokenResponse{AccessToken: access, TokenType: oidc.BearerToken, ExpiresIn: uint64(p.ttl.Seconds()), Scope: scopes}
+	resp := &oidc.AccessTokenResponse{AccessToken: access, TokenType: oidc.BearerToken, ExpiresIn: uint64(ttl.Seconds()), Scope: scopes}
 	// As Entra: a refresh token only for offline_access. (The directory
 	// keeps one for every grant; an unasked-for one is never shown.)
 	if slices.Contains(scopes, oidc.ScopeOfflineAccess) {
 		resp.RefreshToken = issue.RefreshToken
 	}
 	if slices.Contains(scopes, oidc.ScopeOpenID) {
-		id := p.signInClaims(in, now, p.ttl)
+		id := p.signInClaims(in, now, ttl)
 		if withNonce {
 			id.Nonce = issue.Nonce
 		}
@@ -148,8 +148,8 @@ func forAPI(scopes []string) bool {
 // app-only: sub and oid are the application, idtyp is app). Asked for
 // orgdir's API, its audience is the API and its roles the application
 // permissions granted to the app; otherwise its audience is the app.
-func (p *Provider) appToken(r *http.Request, app *directory.AppToken, scope string) (*oidc.AccessTokenResponse, error) {
-	now := p.now()
+func (p *Provider) appToken(r *http.Request, t *directory.IssuerTenant, app *directory.AppToken, scope string) (*oidc.AccessTokenResponse, error) {
+	now, ttl := p.now(), p.lifetime(t)
 	c := tokenClaims{
 		Version: "2.0", TenantID: app.TenantID, ObjectID: app.AppID,
 		AuthorizedParty: app.AppID, AppID: app.AppID, IDType: "app",
@@ -159,16 +159,25 @@ func (p *Provider) appToken(r *http.Request, app *directory.AppToken, scope stri
 		c.Audience, c.Roles = []string{directory.OrgdirAPIAppID}, app.APIRoles
 	}
 	c.ID = directory.NewID()
-	c.IssuedAt, c.NotBefore, c.Expiry = numeric(now), numeric(now), numeric(now.Add(p.ttl))
+	c.IssuedAt, c.NotBefore, c.Expiry = numeric(now), numeric(now), numeric(now.Add(ttl))
 	tok, err := p.sign(r.Context(), typeAccessToken, c)
 	if err != nil {
 		return nil, err
 	}
-	resp := &oidc.AccessTokenResponse{AccessToken: tok, TokenType: oidc.BearerToken, ExpiresIn: uint64(p.ttl.Seconds())}
+	resp := &oidc.AccessTokenResponse{AccessToken: tok, TokenType: oidc.BearerToken, ExpiresIn: uint64(ttl.Seconds())}
 	if scope != "" {
 		resp.Scope = strings.Fields(scope)
 	}
 	return resp, nil
+}
+
+// lifetime is how long t's access and ID tokens live: the tenant's
+// setting, or the provider's when the tenant has none.
+func (p *Provider) lifetime(t *directory.IssuerTenant) time.Duration {
+	if t.AccessTokenLifetime > 0 {
+		return t.AccessTokenLifetime
+	}
+	return p.ttl
 }
 
 func numeric(t time.Time) *jwt.NumericDate { return jwt.NewNumericDate(t) }

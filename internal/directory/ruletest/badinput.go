@@ -60,6 +60,11 @@ func testBadInputEverywhere(t *testing.T, ns NewStore) {
 			return errOnly(w.svc.UpdateTenant(admin, c, directory.TenantPatch{RetentionDays: ptr(days)}))
 		})
 	}
+	for _, minutes := range []int{9, 1441, -1} {
+		bad("UpdateTenant/AccessTokenMinutes"+strconv.Itoa(minutes), "accessTokenLifetimeInMinutes", func(ctx context.Context) error {
+			return errOnly(w.svc.UpdateTenant(admin, c, directory.TenantPatch{AccessTokenMinutes: ptr(minutes)}))
+		})
+	}
 	missing("UpdateTenant/MalformedID", func(ctx context.Context) error {
 		return errOnly(w.svc.UpdateTenant(w.sys, malformed, directory.TenantPatch{DisplayName: ptr("X")}))
 	})

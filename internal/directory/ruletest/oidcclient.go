@@ -3,6 +3,7 @@ package ruletest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/orgdir/orgdir/internal/directory"
 )
@@ -26,6 +27,36 @@ func testOIDCClient(t *testing.T, ns NewStore) {
 			if e := wantKind(t, err, directory.KindAppSignInRefused); e != nil && e.Code != directory.CodeTenantNotFound {
 				t.Errorf("%q: code %s", ref, e.Code)
 			}
+		}
+	})
+
+	// Tokens live 60 minutes unless the tenant's admin says otherwise, as
+	// Entra; the change is audited and is the tenant's own.
+	t.Run("AccessTokenLifetimeIsTheTenants", func(t *testing.T) {
+		w := newWorld(t, ns)
+		if got := must(w.svc.ResolveIssuerTenant(ctx, w.contoso.ID))(t); got.AccessTokenLifetime != time.Hour {
+			t.Fatalf("a new tenant's tokens live %s, want 1h", got.AccessTokenLifetime)
+		}
+		must(w.svc.UpdateTenant(w.as(w.contosoAdmin), w.contoso.ID, directory.TenantPatch{AccessTokenMinutes: ptr(15)}))(t)
+		if got := must(w.svc.ResolveIssuerTenant(ctx, w.contoso.ID))(t); got.AccessTokenLifetime != 15*time.Minute {
+			t.Errorf("after the change, tokens live %s, want 15m", got.AccessTokenLifetime)
+		}
+		if got := must(w.svc.ResolveIssuerTenant(ctx, w.fabrikam.ID))(t); got.AccessTokenLifetime != time.Hour {
+			t.Errorf("Fabrikam's tokens live %s after Contoso's change, want 1h", got.AccessTokenLifetime)
+		}
+		e := w.audit(w.contoso.ID)[0]
+		var found bool
+		for _, tg := range e.Targets {
+			for _, m := range tg.ModifiedProperties {
+				found = found || (m.DisplayName == "accessTokenLifetimeInMinutes" && m.OldValue == "60" && m.NewValue == "15")
+			}
+		}
+		if !found {
+			t.Errorf("the newest audit event %s does not record accessTokenLifetimeInMinutes 60 → 15: %+v", e.Activity, e.Targets)
+		}
+		_, err := w.svc.UpdateTenant(w.as(w.fabrikamAdmin), w.contoso.ID, directory.TenantPatch{AccessTokenMinutes: ptr(20)})
+		if err == nil {
+			t.Error("Fabrikam's admin changed Contoso's token lifetime")
 		}
 	})
 

@@ -6,13 +6,13 @@ import (
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
-const tenantCols = `id, display_name, initial_domain, created_at, allow_leave, privacy_email, privacy_url, retention_days`
+const tenantCols = `id, display_name, initial_domain, created_at, allow_leave, privacy_email, privacy_url, retention_days, access_token_minutes`
 
 func (t *tx) CreateTenant(ctx context.Context, tn *directory.Tenant) error {
-	_, err := t.exec(ctx, `INSERT INTO tenants (`+tenantCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO tenants (`+tenantCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		tn.ID, tn.DisplayName, tn.InitialDomain, t.d.timeArg(tn.CreatedAt),
 		tn.Settings.AllowExternalUsersToLeave, tn.Settings.PrivacyContactEmail,
-		tn.Settings.PrivacyStatementURL, tn.Settings.RetentionDays)
+		tn.Settings.PrivacyStatementURL, tn.Settings.RetentionDays, tn.Settings.AccessTokenMinutes)
 	if err != nil {
 		return t.fail(err, "tenant")
 	}
@@ -57,9 +57,9 @@ func (t *tx) ListTenants(ctx context.Context) ([]*directory.Tenant, error) {
 
 func (t *tx) UpdateTenant(ctx context.Context, tn *directory.Tenant) error {
 	return t.execOne(ctx, "tenant", `UPDATE tenants SET display_name = ?, initial_domain = ?, allow_leave = ?,
-		privacy_email = ?, privacy_url = ?, retention_days = ? WHERE id = ?`,
+		privacy_email = ?, privacy_url = ?, retention_days = ?, access_token_minutes = ? WHERE id = ?`,
 		tn.DisplayName, tn.InitialDomain, tn.Settings.AllowExternalUsersToLeave,
-		tn.Settings.PrivacyContactEmail, tn.Settings.PrivacyStatementURL, tn.Settings.RetentionDays, tn.ID)
+		tn.Settings.PrivacyContactEmail, tn.Settings.PrivacyStatementURL, tn.Settings.RetentionDays, tn.Settings.AccessTokenMinutes, tn.ID)
 }
 
 // scanner is a row or rows.
@@ -70,7 +70,7 @@ func scanTenant(r scanner) (*directory.Tenant, error) {
 	var created scanTime
 	err := r.Scan(&tn.ID, &tn.DisplayName, &tn.InitialDomain, &created,
 		&tn.Settings.AllowExternalUsersToLeave, &tn.Settings.PrivacyContactEmail,
-		&tn.Settings.PrivacyStatementURL, &tn.Settings.RetentionDays)
+		&tn.Settings.PrivacyStatementURL, &tn.Settings.RetentionDays, &tn.Settings.AccessTokenMinutes)
 	if err != nil {
 		return nil, err
 	}
