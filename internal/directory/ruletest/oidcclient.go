@@ -44,15 +44,16 @@ func testOIDCClient(t *testing.T, ns NewStore) {
 		if got := must(w.svc.ResolveIssuerTenant(ctx, w.fabrikam.ID))(t); got.AccessTokenLifetime != time.Hour {
 			t.Errorf("Fabrikam's tokens live %s after Contoso's change, want 1h", got.AccessTokenLifetime)
 		}
-		e := w.audit(w.contoso.ID)[0]
 		var found bool
-		for _, tg := range e.Targets {
-			for _, m := range tg.ModifiedProperties {
-				found = found || (m.DisplayName == "accessTokenLifetimeInMinutes" && m.OldValue == "60" && m.NewValue == "15")
+		for _, e := range w.audit(w.contoso.ID) {
+			for _, tg := range e.Targets {
+				for _, m := range tg.ModifiedProperties {
+					found = found || (m.DisplayName == "accessTokenLifetimeInMinutes" && m.OldValue == "60" && m.NewValue == "15")
+				}
 			}
 		}
 		if !found {
-			t.Errorf("the newest audit event %s does not record accessTokenLifetimeInMinutes 60 → 15: %+v", e.Activity, e.Targets)
+			t.Error("no audit event records accessTokenLifetimeInMinutes 60 → 15")
 		}
 		_, err := w.svc.UpdateTenant(w.as(w.fabrikamAdmin), w.contoso.ID, directory.TenantPatch{AccessTokenMinutes: ptr(20)})
 		if err == nil {
