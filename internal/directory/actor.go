@@ -17,6 +17,11 @@ type Actor struct {
 	EmailIdentityID string
 	AppID           string
 	AppRoles        []string
+	// DelegatedScopes, when not nil, bound what a user actor may do: the
+	// permissions of orgdir's API that its delegated token was issued for
+	// (Graph's scp). nil is no bound (a session, an opaque token, a token
+	// asked for with .default): the user's directory roles alone decide.
+	DelegatedScopes []string
 	System          string
 }
 

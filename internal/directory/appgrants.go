@@ -3,6 +3,7 @@ package directory
 import (
 	"context"
 	"slices"
+	"strings"
 )
 
 // App role assignments of principals other than users, through Graph's
@@ -206,6 +207,27 @@ type APIAccess struct {
 	UserID   string
 	AppID    string
 	Roles    []string
+	// Scopes are a delegated token's scopes (scp), as issued.
+	Scopes []string
+}
+
+// delegatedScopes are the permissions of orgdir's API among a delegated
+// token's scopes ("00000003-…/User.Read.All" → "User.Read.All"), or nil,
+// no bound, when it was asked for with "/.default" (every permission the
+// user holds, as Entra's .default with consent given).
+func delegatedScopes(scopes []string) []string {
+	out := []string{}
+	for _, s := range scopes {
+		name, ok := strings.CutPrefix(s, OrgdirAPIAppID+"/")
+		if !ok {
+			continue
+		}
+		if name == ".default" {
+			return nil
+		}
+		out = append(out, name)
+	}
+	return out
 }
 
 // AuthenticateAPIAccess returns the actor of a verified access token of
@@ -223,7 +245,9 @@ func (s *Service) AuthenticateAPIAccess(ctx context.Context, a APIAccess) (Actor
 		if in.UserID != a.UserID {
 			return Actor{}, unauthenticated("the access token is not valid")
 		}
-		return UserActor(a.TenantID, in.UserID), nil
+		actor := UserActor(a.TenantID, in.UserID)
+		actor.DelegatedScopes = delegatedScopes(a.Scopes)
+		return actor, nil
 	}
 	// Whether the app still exists, and which of its roles are still
 	// granted, is read in each operation's own transaction (loadAppCaller).

@@ -145,6 +145,11 @@ func (c *caller) may(tenantID string, p perm) bool {
 	if c.app != nil {
 		return slices.ContainsFunc(appGrants[p], func(v string) bool { return slices.Contains(c.perms, v) })
 	}
+	// A delegated token does what both its scopes and its user's roles
+	// allow, as Graph's delegated permissions.
+	if s := c.actor.DelegatedScopes; s != nil && !slices.ContainsFunc(appGrants[p], func(v string) bool { return slices.Contains(s, v) }) {
+		return false
+	}
 	p = p.general()
 	ga := c.hasRole(RoleGlobalAdministrator)
 	ua := c.hasRole(RoleUserAdministrator)

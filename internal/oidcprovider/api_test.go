@@ -147,6 +147,19 @@ func TestDelegatedTokenForTheAPIActsAsTheUserUntilRevoked(t *testing.T) {
 		if status, _ := w.apiCall(http.MethodGet, "/v1.0/users", s.tok.AccessToken, nil); status != http.StatusForbidden {
 			t.Errorf("a guest lists users: %d", status)
 		}
+		// The admin's token asked for User.Read.All lists users but
+		// creates none: scp bounds what the roles allow.
+		ra := w.webRP()
+		ra.conf.Scopes = append(ra.conf.Scopes, directory.OrgdirAPIAppID+"/"+directory.PermUserReadAll)
+		sa := ra.codeFlow(w, w.browser(), demo.ContosoAdminUPN, demo.ContosoAdminPass)
+		if status, body := w.apiCall(http.MethodGet, "/v1.0/users", sa.tok.AccessToken, nil); status != http.StatusOK {
+			t.Errorf("the admin with User.Read.All lists users: %d %v", status, body)
+		}
+		newUser := map[string]any{"accountEnabled": true, "displayName": "Scoped", "mailNickname": "scoped",
+			"userPrincipalName": "scoped@" + w.d.Contoso.InitialDomain, "passwordProfile": map[string]any{"password": "Scoped-pass-2026!"}}
+		if status, body := w.apiCall(http.MethodPost, "/v1.0/users", sa.tok.AccessToken, newUser); status != http.StatusForbidden {
+			t.Errorf("the admin with User.Read.All creates a user: %d %v, want 403", status, body)
+		}
 		if err := w.svc.RevokeSignInSessions(w.as(w.d.ContosoAdmin), w.d.Contoso.ID, w.d.AdaGuest.ID); err != nil {
 			t.Fatal(err)
 		}

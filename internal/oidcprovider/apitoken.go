@@ -3,6 +3,7 @@ package oidcprovider
 import (
 	"context"
 	"slices"
+	"strings"
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
@@ -42,5 +43,5 @@ func (p *Provider) AuthenticateAPIToken(ctx context.Context, raw string) (direct
 			"the access token is not for orgdir's API: ask for the scope %s/.default", directory.OrgdirAPIAppID)
 	}
 	return p.svc.AuthenticateAPIAccess(ctx, directory.APIAccess{TenantID: c.TenantID, GrantID: c.Grant,
-		UserID: c.ObjectID, AppID: c.AppID, Roles: c.Roles})
+		UserID: c.ObjectID, AppID: c.AppID, Roles: c.Roles, Scopes: strings.Fields(c.Scope)})
 }

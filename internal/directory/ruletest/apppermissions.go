@@ -204,6 +204,41 @@ func testAppPermissions(t *testing.T, ns NewStore) {
 		wantKind(t, err, directory.KindUnauthenticated)
 	})
 
+	// Graph's delegated permissions: a token does what both its scopes and
+	// its user's roles allow; one asked for with .default has no bound.
+	t.Run("ADelegatedTokenIsBoundByItsScopes", func(t *testing.T) {
+		w := newOAuthWorld(t, ns)
+		ok(t, w.svc.AddRole(w.as(w.contosoAdmin), w.contoso.ID, w.adaGuest.ID, directory.RoleUserAdministrator))
+		issue := w.tokens()
+		as := func(scopes ...string) context.Context {
+			actor := must(w.svc.AuthenticateAPIAccess(context.Background(), directory.APIAccess{TenantID: w.contoso.ID,
+				GrantID: issue.GrantID, UserID: w.adaGuest.ID, Scopes: append([]string{"openid", "profile"}, scopes...)}))(t)
+			return directory.WithActor(context.Background(), actor)
+		}
+		api := directory.OrgdirAPIAppID + "/"
+		create := func(ctx context.Context) error {
+			_, err := w.svc.CreateUser(ctx, w.contoso.ID, directory.NewUser{UserPrincipalName: "scoped-" + directory.NewID()[:8] + "@contoso.example", DisplayName: "Scoped"})
+			return err
+		}
+		list := func(ctx context.Context) error {
+			_, err := w.svc.ListUsers(ctx, w.contoso.ID, directory.UserQuery{})
+			return err
+		}
+		read := as(api + directory.PermUserReadAll)
+		ok(t, list(read))
+		wantKind(t, create(read), directory.KindForbidden)
+		ok(t, create(as(api+directory.PermUserReadWriteAll)))
+		ok(t, create(as(api+".default")))
+		// No scope of the API: nothing of the directory beyond oneself.
+		wantKind(t, list(as()), directory.KindForbidden)
+		if _, err := w.svc.GetUser(as(), w.contoso.ID, w.adaGuest.ID); err != nil {
+			t.Errorf("reading oneself without a scope: %v", err)
+		}
+		// A scope never adds to the user's roles.
+		ok(t, w.svc.RemoveRole(w.as(w.contosoAdmin), w.contoso.ID, w.adaGuest.ID, directory.RoleUserAdministrator))
+		wantKind(t, create(as(api+directory.PermDirectoryReadWriteAll)), directory.KindForbidden)
+	})
+
 	t.Run("ADelegatedTokenOfADisabledUserIsRefused", func(t *testing.T) {
 		w := newOAuthWorld(t, ns)
 		issue := w.tokens()
