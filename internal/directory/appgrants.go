@@ -240,7 +240,9 @@ func (s *Service) AuthenticateAPIAccess(ctx context.Context, a APIAccess) (Actor
 	if a.GrantID != "" {
 		in, err := s.GrantSignIn(ctx, a.TenantID, a.GrantID)
 		if err != nil {
-			return Actor{}, unauthenticated("the access token is no longer valid: " + AsError(err).Message)
+			msg := "the access token is no longer valid: " + AsError(err).Message
+			s.recordAPITokenRefusal(ctx, a, msg)
+			return Actor{}, unauthenticated(msg)
 		}
 		if in.UserID != a.UserID {
 			return Actor{}, unauthenticated("the access token is not valid")
@@ -255,6 +257,33 @@ func (s *Service) AuthenticateAPIAccess(ctx context.Context, a APIAccess) (Actor
 		return Actor{}, unauthenticated("the access token is not valid")
 	}
 	return AppActor(a.TenantID, a.AppID, slices.Clone(a.Roles)), nil
+}
+
+// recordAPITokenRefusal writes the sign-in log's record of a delegated
+// token of orgdir's API refused after its signature was verified (so
+// nobody can fill the log with forged tokens): the token's tenant, its
+// user while the user exists, and why.
+func (s *Service) recordAPITokenRefusal(ctx context.Context, a APIAccess, msg string) {
+	if !ValidID(a.TenantID) {
+		return
+	}
+	code := credentialRefusalCode(msg)
+	switch {
+	case strings.Contains(msg, "grant was ended"):
+		code = SignInTokenRevoked
+	case strings.Contains(msg, "grant has expired"):
+		code = SignInTokenExpired
+	}
+	e := s.signInRecord(ctx, a.TenantID, MethodToken, false).failed(code, msg)
+	if ValidID(a.UserID) {
+		_ = s.store.Read(ctx, func(tx Tx) error {
+			if u, err := tx.GetUser(ctx, a.TenantID, a.UserID); err == nil {
+				e.naming(u)
+			}
+			return nil
+		})
+	}
+	_ = s.recordSignIn(ctx, e)
 }
 
 // apiRoles are the values of the permissions of orgdir's API granted to

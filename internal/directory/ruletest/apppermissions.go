@@ -202,6 +202,14 @@ func testAppPermissions(t *testing.T, ns NewStore) {
 		ok(t, w.svc.RevokeSignInSessions(w.as(w.contosoAdmin), w.contoso.ID, w.adaGuest.ID))
 		_, err = w.svc.AuthenticateAPIAccess(context.Background(), access)
 		wantKind(t, err, directory.KindUnauthenticated)
+		// The refusal is in Contoso's sign-in log, naming the guest.
+		var logged bool
+		for _, e := range must(w.svc.ListSignIns(w.as(w.contosoAdmin), w.contoso.ID, directory.SignInQuery{Limit: directory.MaxPageSize}))(t) {
+			logged = logged || (e.UserID == w.adaGuest.ID && e.Method == directory.MethodToken && e.ErrorCode != 0)
+		}
+		if !logged {
+			t.Error("the refused delegated token is not in the sign-in log")
+		}
 	})
 
 	// Graph's delegated permissions: a token does what both its scopes and
