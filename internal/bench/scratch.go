@@ -45,7 +45,9 @@ func IsPostgres(database string) bool {
 //     that someone may be using), removed afterwards;
 //   - a postgres:// URL: a new schema orgdir_bench_<random> in that
 //     database, dropped afterwards.
-func openScratch(ctx context.Context, database string) (*scratch, error) {
+//
+// opts (at most one) are the SQLite store's.
+func openScratch(ctx context.Context, database string, opts ...sqlite.Options) (*scratch, error) {
 	if IsPostgres(database) {
 		return openPostgresScratch(ctx, database)
 	}
@@ -73,13 +75,21 @@ func openScratch(ctx context.Context, database string) (*scratch, error) {
 		}
 		return errors.Join(errs...)
 	}
-	st, err := sqlite.Open(ctx, path)
+	var o sqlite.Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	st, err := sqlite.OpenWith(ctx, path, o)
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("bench: open SQLite at %s: %w", path, err), cleanFiles())
 	}
+	sync := o.Synchronous
+	if sync == "" {
+		sync = sqlite.SyncFull
+	}
 	return &scratch{
 		store:    st,
-		describe: "SQLite, new file " + path,
+		describe: "SQLite (synchronous=" + strings.ToUpper(sync) + "), new file " + path,
 		remove:   func() error { return errors.Join(st.Close(), cleanFiles()) },
 	}, nil
 }

@@ -34,6 +34,7 @@ and the JWKS.`)
 	ops := f.Int("ops", 0, "run each operation this many times instead of for --duration")
 	purge := f.Int("purge", bench.DefaultPurge, "expired users the purge row purges")
 	analyze := f.Bool("analyze", true, "on PostgreSQL, ANALYZE the tables after seeding, as autovacuum would soon after an import; false measures a server right after a bulk import")
+	synchronous := f.String("sqlite-synchronous", "full", "SQLite's synchronous setting for the run: full (serve's default) or normal")
 	asJSON := f.Bool("json", false, "print the report as JSON")
 	oidc := f.Bool("oidc", false, "measure the token endpoint and the JWKS over HTTP instead of the directory operations")
 	if err := f.parse(e, args); err != nil {
@@ -50,10 +51,12 @@ and the JWKS.`)
 		return usageErrorf("bench: --duration must be positive, got %s", *duration)
 	case *purge < 1:
 		return usageErrorf("bench: --purge must be at least 1, got %d", *purge)
+	case *synchronous != "full" && *synchronous != "normal":
+		return usageErrorf("bench: --sqlite-synchronous %q: want full or normal", *synchronous)
 	}
 	cfg := bench.Config{
 		Database: *database, Users: *users, Concurrency: *conc, Ops: *ops, Duration: *duration,
-		Purge: *purge, SkipAnalyze: !*analyze, Clock: e.prog.Clock, Progress: e.stderr,
+		Purge: *purge, SkipAnalyze: !*analyze, SQLiteSynchronous: *synchronous, Clock: e.prog.Clock, Progress: e.stderr,
 	}
 	if *ops > 0 {
 		cfg.Duration = 0
