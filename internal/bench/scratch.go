@@ -30,6 +30,9 @@ type scratch struct {
 	// dsn is the PostgreSQL URL whose search_path is the new schema; ""
 	// for SQLite.
 	dsn string
+	// database is what orgdir's --database names this store by: the
+	// SQLite file, or dsn.
+	database string
 }
 
 // IsPostgres reports whether database names a PostgreSQL server.
@@ -81,6 +84,7 @@ func openScratch(ctx context.Context, database string) (*scratch, error) {
 		store:    st,
 		describe: "SQLite, new file " + path,
 		remove:   func() error { return errors.Join(st.Close(), cleanFiles()) },
+		database: path,
 	}, nil
 }
 
@@ -120,6 +124,7 @@ func openPostgresScratch(ctx context.Context, dsn string) (*scratch, error) {
 		remove:   func() error { return errors.Join(st.Close(), drop()) },
 		analyze:  func(ctx context.Context) error { return analyzeSchema(ctx, admin, schema) },
 		dsn:      u.String(),
+		database: u.String(),
 	}, nil
 }
 
