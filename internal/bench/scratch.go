@@ -30,6 +30,9 @@ type scratch struct {
 	// dsn is the PostgreSQL URL whose search_path is the new schema; ""
 	// for SQLite.
 	dsn string
+	// database is what orgdir's --database names this store by: the
+	// SQLite file, or dsn.
+	database string
 }
 
 // IsPostgres reports whether database names a PostgreSQL server.
@@ -91,6 +94,7 @@ func openScratch(ctx context.Context, database string, opts ...sqlite.Options) (
 		store:    st,
 		describe: "SQLite (synchronous=" + strings.ToUpper(sync) + "), new file " + path,
 		remove:   func() error { return errors.Join(st.Close(), cleanFiles()) },
+		database: path,
 	}, nil
 }
 
@@ -130,6 +134,7 @@ func openPostgresScratch(ctx context.Context, dsn string) (*scratch, error) {
 		remove:   func() error { return errors.Join(st.Close(), drop()) },
 		analyze:  func(ctx context.Context) error { return analyzeSchema(ctx, admin, schema) },
 		dsn:      u.String(),
+		database: u.String(),
 	}, nil
 }
 
