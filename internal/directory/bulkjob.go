@@ -1,0 +1,162 @@
+package directory
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"strconv"
+	"time"
+)
+
+// Kinds of bulk job.
+const (
+	BulkCreateUsers = "createUsers"
+	BulkInviteUsers = "inviteUsers"
+)
+
+// States of a bulk job.
+const (
+	BulkRunning  = "running"
+	BulkFinished = "finished"
+	BulkFailed   = "failed" // stopped before its last row, with Error
+)
+
+// BulkJob is a bulk operation of the admin portal: its counts move on in
+// the transaction of each batch, so any instance shows its progress.
+type BulkJob struct {
+	ID         string
+	TenantID   string
+	Kind       string // BulkCreateUsers or BulkInviteUsers
+	State      string
+	Total      int
+	Done       int
+	Failed     int
+	CreatedBy  string // the user id of the administrator who started it
+	CreatedAt  time.Time
+	FinishedAt *time.Time
+	// Result is the per-row result CSV once finished (BulkResultCSV);
+	// when State is BulkFailed, its first line says why it stopped.
+	Result string
+}
+
+// BulkJobTx keeps bulk jobs.
+type BulkJobTx interface {
+	CreateBulkJob(ctx context.Context, j *BulkJob) error
+	// UpdateBulkJob writes State, Done, Failed, FinishedAt and Result.
+	UpdateBulkJob(ctx context.Context, j *BulkJob) error
+	GetBulkJob(ctx context.Context, tenantID, id string) (*BulkJob, error)
+}
+
+// RowTx runs part of a Write in a savepoint.
+type RowTx interface {
+	// Savepoint runs fn in a savepoint of the Write: when fn fails, what
+	// it wrote is undone and the Write goes on, as if fn had not run.
+	Savepoint(ctx context.Context, fn func() error) error
+}
+
+// BulkRowResult is the outcome of one row of a bulk operation.
+type BulkRowResult struct {
+	Row int    // the row's line in the file (the first data row is after the headers)
+	Key string // what the row names: its userPrincipalName or e-mail address
+	ID  string // the user made, when done
+	Err error  // nil when done
+}
+
+// BulkResultCSV is the result file of a bulk operation: a header, then
+// one line per row: its number, its key, and "done" or the reason.
+func BulkResultCSV(results []BulkRowResult) []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	_ = w.Write([]string{"row", "key", "result"})
+	for _, r := range results {
+		outcome := "done"
+		if r.Err != nil {
+			outcome = AsError(r.Err).Message
+		}
+		_ = w.Write([]string{strconv.Itoa(r.Row), r.Key, outcome})
+	}
+	w.Flush()
+	return b.Bytes()
+}
+
+// bulkPerm is the permission a kind of bulk job needs.
+func bulkPerm(kind string) (perm, error) {
+	switch kind {
+	case BulkCreateUsers:
+		return permManageUsers, nil
+	case BulkInviteUsers:
+		return permInvite, nil
+	}
+	return 0, Invalidf("kind", "no bulk operation %q", kind)
+}
+
+// StartBulkJob records a bulk job of total rows, running, for the caller
+// to run with CreateUsers or InviteUsers (Global and User Administrators
+// for both; Guest Inviters for invitations).
+func (s *Service) StartBulkJob(ctx context.Context, tenantID, kind string, total int) (*BulkJob, error) {
+	p, err := bulkPerm(kind)
+	if err != nil {
+		return nil, err
+	}
+	if total < 1 || total > MaxBulkRows {
+		return nil, Invalidf("file", "a bulk file has 1 to %d rows, not %d", MaxBulkRows, total)
+	}
+	var j *BulkJob
+	err = s.write(ctx, func(o *op) error {
+		if err := o.c.require(tenantID, p); err != nil {
+			return err
+		}
+		j = &BulkJob{ID: s.newID(), TenantID: tenantID, Kind: kind, State: BulkRunning, Total: total, CreatedAt: o.now}
+		if o.c.user != nil {
+			j.CreatedBy = o.c.user.ID
+		}
+		return o.tx.CreateBulkJob(o.ctx, j)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return j, nil
+}
+
+// GetBulkJob returns a bulk job of the tenant to those who may start one
+// of its kind.
+func (s *Service) GetBulkJob(ctx context.Context, tenantID, id string) (*BulkJob, error) {
+	return readResult(s, ctx, func(o *op) (*BulkJob, error) {
+		if !ValidID(id) {
+			return nil, notFound("bulk operation")
+		}
+		j, err := o.tx.GetBulkJob(o.ctx, tenantID, id)
+		if err != nil {
+			return nil, err
+		}
+		p, err := bulkPerm(j.Kind)
+		if err != nil {
+			return nil, Internal(err)
+		}
+		if err := o.c.requireObject(tenantID, p, "bulk operation"); err != nil {
+			return nil, err
+		}
+		return j, nil
+	})
+}
+
+// finishBulkJob records the end of job: its result CSV, or why it
+// stopped.
+func (s *Service) finishBulkJob(ctx context.Context, job *BulkJob, results []BulkRowResult, stopped error) error {
+	return s.write(ctx, func(o *op) error {
+		j, err := o.tx.GetBulkJob(o.ctx, job.TenantID, job.ID)
+		if err != nil {
+			return err
+		}
+		at := o.now
+		j.FinishedAt = &at
+		j.State = BulkFinished
+		j.Result = string(BulkResultCSV(results))
+		if stopped != nil {
+			j.State = BulkFailed
+			j.Result = "stopped: " + AsError(stopped).Message + "\n" + j.Result
+		}
+		*job = *j
+		return o.tx.UpdateBulkJob(o.ctx, j)
+	})
+}

@@ -1,0 +1,21 @@
+-- +goose Up
+-- A bulk operation of the admin portal (bulk create, bulk invite): its
+-- counts, written in the transaction of each batch it does, so that any
+-- instance shows its progress; and, once finished, its per-row result CSV.
+CREATE TABLE bulk_jobs (
+    id          TEXT PRIMARY KEY,
+    tenant_id   TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    total       INTEGER NOT NULL,
+    done        INTEGER NOT NULL DEFAULT 0,
+    failed      INTEGER NOT NULL DEFAULT 0,
+    created_by  TEXT NOT NULL DEFAULT '',
+    created_at  INTEGER NOT NULL,
+    finished_at INTEGER,
+    result      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX bulk_jobs_by_tenant ON bulk_jobs (tenant_id, created_at);
+
+-- +goose Down
+DROP TABLE bulk_jobs;
