@@ -86,6 +86,9 @@ func (s *Service) InviteUsers(ctx context.Context, tenantID string, rows []BulkI
 // what writes row i in the batch's transaction.
 func (s *Service) runBulk(ctx context.Context, tenantID string, p perm, results []BulkRowResult, opts BulkOptions,
 	prepare func(b, e int) (func(o *op, t *Tenant, i int) error, error)) ([]BulkRowResult, error) {
+	if len(results) > MaxBulkRows {
+		return nil, Invalidf("file", "a bulk operation has at most %d rows, not %d", MaxBulkRows, len(results))
+	}
 	done, failed := 0, 0
 	var stopped error
 	for b := 0; b < len(results) && stopped == nil; b += BulkBatch {
