@@ -116,19 +116,29 @@ func (s *Service) runBulk(ctx context.Context, tenantID string, p perm, results 
 			if err != nil {
 				return err
 			}
+			var held []*AuditEvent
+			o.held = &held
 			for i := b; i < e; i++ {
 				results[i].Err, results[i].ID = before[i-b], ""
 				if results[i].Err != nil {
 					continue
 				}
+				kept := len(held)
 				if err := o.tx.Savepoint(o.ctx, func() error { return write(o, t, i) }); err != nil {
 					if KindOf(err) == KindInternal && o.ctx.Err() != nil {
 						return err
 					}
+					held = held[:kept] // the row's records go with its writes
 					results[i].Err = err
 					continue
 				}
 				batchDone++
+			}
+			o.held = nil
+			// The batch's records in a few multi-row statements: should
+			// they fail, the Write fails, and no row of the batch is done.
+			if err := o.tx.AppendAudits(o.ctx, held); err != nil {
+				return err
 			}
 			if opts.Job != nil {
 				j := *opts.Job
