@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/orgdir/orgdir/internal/directory"
@@ -62,17 +61,6 @@ func Invites(r io.Reader) (rows []directory.BulkInviteRow, bad []directory.BulkR
 	})
 	return rows, bad, err
 }
-
-// Merge puts the rows the file refused among the domain's results, in
-// the order of the file.
-func Merge(bad, results []directory.BulkRowResult) []directory.BulkRowResult {
-	out := append(slices.Clone(results), bad...)
-	slices.SortStableFunc(out, func(a, b directory.BulkRowResult) int { return a.Row - b.Row })
-	return out
-}
-
-// Count is how many rows a file had: done by the domain or refused here.
-func Count(rows int, bad []directory.BulkRowResult) int { return rows + len(bad) }
 
 var property = regexp.MustCompile(`\[([A-Za-z]+)\]`)
 

@@ -34,10 +34,6 @@ func TestUsersReadsEntrasTemplate(t *testing.T) {
 	if bad[0].Row != 6 || bad[0].Key != "bad@contoso.example" || !directory.IsKind(bad[0].Err, directory.KindInvalid) {
 		t.Errorf("row 6: %+v", bad[0])
 	}
-	merged := Merge(bad, []directory.BulkRowResult{{Row: 3}, {Row: 5}})
-	if len(merged) != 3 || merged[0].Row != 3 || merged[1].Row != 5 || merged[2].Row != 6 {
-		t.Errorf("merged %+v", merged)
-	}
 }
 
 func TestInvitesReadsEntrasTemplateAndBareNames(t *testing.T) {

@@ -36,10 +36,10 @@ and "done" or the reason.`)
 		if err != nil {
 			return err
 		}
-		p := e.progress("creating", bulkcsv.Count(len(rows), bad))
-		res, err := svc.CreateUsers(ctx, t.ID, rows, directory.BulkOptions{Progress: p.report(len(bad))})
+		p := e.progress("creating", len(rows)+len(bad))
+		res, err := svc.CreateUsers(ctx, t.ID, rows, directory.BulkOptions{Progress: p.report, Refused: bad})
 		p.end()
-		return e.writeBulkResult(file, *result, "created", bulkcsv.Merge(bad, res), err)
+		return e.writeBulkResult(file, *result, "created", res, err)
 	})
 }
 
@@ -53,10 +53,10 @@ func runInviteCSV(ctx context.Context, e *env, db *dbFlags, tenant, baseURL, fil
 		if err != nil {
 			return err
 		}
-		p := e.progress("inviting", bulkcsv.Count(len(rows), bad))
-		res, err := svc.InviteUsers(ctx, t.ID, rows, directory.BulkOptions{Progress: p.report(len(bad))})
+		p := e.progress("inviting", len(rows)+len(bad))
+		res, err := svc.InviteUsers(ctx, t.ID, rows, directory.BulkOptions{Progress: p.report, Refused: bad})
 		p.end()
-		return e.writeBulkResult(file, result, "invited", bulkcsv.Merge(bad, res), err)
+		return e.writeBulkResult(file, result, "invited", res, err)
 	})
 }
 
@@ -74,7 +74,7 @@ func readBulkFile[R any](file string, parse func(io.Reader) ([]R, []directory.Bu
 	if err != nil {
 		return nil, nil, named("file", file, err)
 	}
-	if n := bulkcsv.Count(len(rows), bad); n == 0 || n > directory.MaxBulkRows {
+	if n := len(rows) + len(bad); n == 0 || n > directory.MaxBulkRows {
 		return nil, nil, directory.Invalidf("file", "%s: a bulk file has 1 to %d rows, not %d", file, directory.MaxBulkRows, n)
 	}
 	return rows, bad, nil
@@ -118,18 +118,15 @@ func (e *env) progress(verb string, total int) *progress {
 	return &progress{w: e.stderr, verb: verb, total: total, on: on}
 }
 
-// report is the domain's Progress, counting the rows the file refused
-// as failed already.
-func (p *progress) report(refused int) func(done, failed, total int) {
-	return func(done, failed, _ int) {
-		if !p.on {
-			return
-		}
-		n := done + failed + refused
-		const width = 30
-		bar := strings.Repeat("#", width*n/max(p.total, 1))
-		fmt.Fprintf(p.w, "\r%s [%-*s] %d/%d rows, %d failed", p.verb, width, bar, n, p.total, failed+refused)
+// report is the domain's Progress.
+func (p *progress) report(done, failed, total int) {
+	if !p.on {
+		return
 	}
+	n := done + failed
+	const width = 30
+	bar := strings.Repeat("#", width*n/max(total, 1))
+	fmt.Fprintf(p.w, "\r%s [%-*s] %d/%d rows, %d failed", p.verb, width, bar, n, total, failed)
 }
 
 func (p *progress) end() {

@@ -3,6 +3,7 @@ package directory
 import (
 	"context"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -32,6 +33,10 @@ type BulkOptions struct {
 	Job *BulkJob
 	// Progress, when set, is told after each batch.
 	Progress func(done, failed, total int)
+	// Refused are rows the file's reader refused already: they count as
+	// failed, and the results (and the job's result CSV) hold them in the
+	// order of Row.
+	Refused []BulkRowResult
 }
 
 // CreateUsers is CreateUser for many rows (Global and User
@@ -86,11 +91,16 @@ func (s *Service) InviteUsers(ctx context.Context, tenantID string, rows []BulkI
 // what writes row i in the batch's transaction.
 func (s *Service) runBulk(ctx context.Context, tenantID string, p perm, results []BulkRowResult, opts BulkOptions,
 	prepare func(b, e int) (func(o *op, t *Tenant, i int) error, error)) ([]BulkRowResult, error) {
-	if len(results) > MaxBulkRows {
-		return nil, Invalidf("file", "a bulk operation has at most %d rows, not %d", MaxBulkRows, len(results))
+	if n := len(results) + len(opts.Refused); n > MaxBulkRows {
+		return nil, Invalidf("file", "a bulk operation has at most %d rows, not %d", MaxBulkRows, n)
 	}
-	done, failed := 0, 0
+	done, failed := 0, len(opts.Refused)
+	total := len(results) + failed
 	var stopped error
+	reached := 0 // rows before it had their batch
+	if opts.Job != nil {
+		opts.Job.Done, opts.Job.Failed = 0, failed
+	}
 	for b := 0; b < len(results) && stopped == nil; b += BulkBatch {
 		e := min(b+BulkBatch, len(results))
 		if err := ctx.Err(); err != nil {
@@ -161,17 +171,26 @@ func (s *Service) runBulk(ctx context.Context, tenantID string, p perm, results 
 		}
 		done += batchDone
 		failed += e - b - batchDone
+		reached = e
 		if opts.Job != nil {
 			opts.Job.Done, opts.Job.Failed = done, failed
 		}
 		if opts.Progress != nil {
-			opts.Progress(done, failed, len(results))
+			opts.Progress(done, failed, total)
 		}
 	}
 	if stopped != nil {
-		for i := done + failed; i < len(results); i++ {
+		for i := reached; i < len(results); i++ {
 			results[i].Err = stopped
 		}
+		failed += len(results) - reached
+		if opts.Job != nil {
+			opts.Job.Failed = failed
+		}
+	}
+	if len(opts.Refused) > 0 {
+		results = append(results, opts.Refused...)
+		slices.SortStableFunc(results, func(a, b BulkRowResult) int { return a.Row - b.Row })
 	}
 	if opts.Job != nil {
 		if err := s.finishBulkJob(context.WithoutCancel(ctx), opts.Job, results, stopped); err != nil && stopped == nil {

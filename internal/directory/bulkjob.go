@@ -150,6 +150,7 @@ func (s *Service) finishBulkJob(ctx context.Context, job *BulkJob, results []Bul
 		}
 		at := o.now
 		j.FinishedAt = &at
+		j.Done, j.Failed = job.Done, job.Failed
 		j.State = BulkFinished
 		j.Result = string(BulkResultCSV(results))
 		if stopped != nil {

@@ -69,12 +69,18 @@ func testBulk(t *testing.T, ns NewStore) {
 			}
 			rows[i] = directory.BulkUserRow{Row: i + 2, User: directory.NewUser{UserPrincipalName: upn, DisplayName: fmt.Sprintf("User %d", i)}}
 		}
-		job := must(w.svc.StartBulkJob(admin, w.contoso.ID, directory.BulkCreateUsers, n))(t)
+		// A row the file's reader refused counts as failed, in its place.
+		refused := []directory.BulkRowResult{{Row: 1, Key: "r@contoso.example", Err: directory.Invalidf("accountEnabled", "Block sign in must be Yes or No")}}
+		job := must(w.svc.StartBulkJob(admin, w.contoso.ID, directory.BulkCreateUsers, n+1))(t)
 		var seen [][3]int
-		res, err := w.svc.CreateUsers(admin, w.contoso.ID, rows, directory.BulkOptions{Job: job,
+		res, err := w.svc.CreateUsers(admin, w.contoso.ID, rows, directory.BulkOptions{Job: job, Refused: refused,
 			Progress: func(done, failed, total int) { seen = append(seen, [3]int{done, failed, total}) }})
 		ok(t, err)
-		wantSeen := [][3]int{{directory.BulkBatch - 1, 1, n}, {2*directory.BulkBatch - 2, 2, n}, {n - 3, 3, n}}
+		if len(res) != n+1 || res[0].Row != 1 || res[0].Err == nil {
+			t.Fatalf("%d results, first %+v: want the refused row first", len(res), res[0])
+		}
+		res = res[1:]
+		wantSeen := [][3]int{{directory.BulkBatch - 1, 2, n + 1}, {2*directory.BulkBatch - 2, 3, n + 1}, {n - 3, 4, n + 1}}
 		if fmt.Sprint(seen) != fmt.Sprint(wantSeen) {
 			t.Errorf("progress %v, want %v", seen, wantSeen)
 		}
@@ -84,8 +90,9 @@ func testBulk(t *testing.T, ns NewStore) {
 			}
 		}
 		got := must(w.svc.GetBulkJob(admin, w.contoso.ID, job.ID))(t)
-		if got.State != directory.BulkFinished || got.Done != n-3 || got.Failed != 3 || got.FinishedAt == nil ||
-			strings.Count(got.Result, "\n") != n+1 || strings.Count(got.Result, ",done\n") != n-3 {
+		if got.State != directory.BulkFinished || got.Done != n-3 || got.Failed != 4 || got.FinishedAt == nil ||
+			strings.Count(got.Result, "\n") != n+2 || strings.Count(got.Result, ",done\n") != n-3 ||
+			!strings.HasPrefix(got.Result, "row,key,result\n1,r@contoso.example,Block sign in must be Yes or No\n") {
 			t.Errorf("job %+v", got)
 		}
 		// Another tenant's administrator does not see it.
