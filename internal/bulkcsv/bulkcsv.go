@@ -16,7 +16,7 @@ import (
 // makes the account disabled), and optionally mail. Rows it refuses (a
 // bad Yes/No) come back in bad, with their reason.
 func Users(r io.Reader) (rows []directory.BulkUserRow, bad []directory.BulkRowResult, err error) {
-	err = read(r, []string{"displayname", "userprincipalname"}, func(line int, get func(string) string) {
+	err = read(r, []string{"displayName", "userPrincipalName"}, func(line int, get func(string) string) {
 		nu := directory.NewUser{
 			DisplayName: get("displayname"), UserPrincipalName: get("userprincipalname"),
 			Password: get("passwordprofile"), Mail: get("mail"),
@@ -42,7 +42,7 @@ func Users(r io.Reader) (rows []directory.BulkUserRow, bad []directory.BulkRowRe
 // false, default true) and customizedMessageBody, and optionally
 // invitedUserDisplayName.
 func Invites(r io.Reader) (rows []directory.BulkInviteRow, bad []directory.BulkRowResult, err error) {
-	err = read(r, []string{"inviteeemail"}, func(line int, get func(string) string) {
+	err = read(r, []string{"inviteeEmail"}, func(line int, get func(string) string) {
 		ir := directory.InviteRequest{
 			InvitedUserEmailAddress: get("inviteeemail"), InviteRedirectURL: get("inviteredirecturl"),
 			CustomizedMessageBody: get("customizedmessagebody"), InvitedUserDisplayName: get("inviteduserdisplayname"),
@@ -108,8 +108,8 @@ func read(r io.Reader, required []string, row func(line int, get func(string) st
 				}
 			}
 			for _, c := range required {
-				if _, ok := cols[c]; !ok {
-					return directory.Invalidf("file", "the file has no %s column (headings as in Entra's template, e.g. %q, or the bare property name)", c, exampleHeading(c))
+				if _, ok := cols[strings.ToLower(c)]; !ok {
+					return directory.Invalidf("file", "the file has no %s column: give it a heading as in Entra's template (%q) or the bare name %s", c, exampleHeading(c), c)
 				}
 			}
 			continue
@@ -129,11 +129,11 @@ func read(r io.Reader, required []string, row func(line int, get func(string) st
 
 func exampleHeading(c string) string {
 	switch c {
-	case "displayname":
+	case "displayName":
 		return "Name [displayName] Required"
-	case "userprincipalname":
+	case "userPrincipalName":
 		return "User name [userPrincipalName] Required"
-	case "inviteeemail":
+	case "inviteeEmail":
 		return "Email address to invite [inviteeEmail] Required"
 	}
 	return c
