@@ -202,10 +202,10 @@ func (s *Service) runBulk(ctx context.Context, tenantID string, p perm, results 
 
 // preparedUser is a NewUser checked, its password hashed.
 type preparedUser struct {
-	nu        NewUser
-	name, upn string
-	mail      string
-	hash      string
+	nu   NewUser
+	name string
+	mail string
+	hash string
 }
 
 // prepareUsers checks rows outside any transaction and hashes their
