@@ -53,9 +53,10 @@ func (u *UI) startBulk(w http.ResponseWriter, r *http.Request, a *adminReq, kind
 	if err != nil {
 		return err
 	}
+	progress := a.url("bulk", job.ID)   // before the job, which moves its counts, starts
 	ctx := context.WithoutCancel(a.ctx) // the admin's actor, not the request's end
 	go run(ctx, job)
-	return u.redirect(w, r, a.url("bulk", job.ID), fmt.Sprintf("Started the %s of %d rows.", what, total))
+	return u.redirect(w, r, progress, fmt.Sprintf("Started the %s of %d rows.", what, total))
 }
 
 func (u *UI) logBulk(job *directory.BulkJob, err error) {
