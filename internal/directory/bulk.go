@@ -152,7 +152,7 @@ func (s *Service) runBulk(ctx context.Context, tenantID string, p perm, results 
 			}
 			if opts.Job != nil {
 				j := *opts.Job
-				j.Done, j.Failed = done+batchDone, failed+(e-b-batchDone)
+				j.Done, j.Failed, j.UpdatedAt = done+batchDone, failed+(e-b-batchDone), o.now
 				if err := o.tx.UpdateBulkJob(o.ctx, &j); err != nil {
 					return err
 				}

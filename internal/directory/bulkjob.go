@@ -33,6 +33,7 @@ type BulkJob struct {
 	Failed     int
 	CreatedBy  string // the user id of the administrator who started it
 	CreatedAt  time.Time
+	UpdatedAt  time.Time // the end of its last batch
 	FinishedAt *time.Time
 	// Result is the per-row result CSV once finished (BulkResultCSV);
 	// when State is BulkFailed, its first line says why it stopped.
@@ -42,7 +43,8 @@ type BulkJob struct {
 // BulkJobTx keeps bulk jobs.
 type BulkJobTx interface {
 	CreateBulkJob(ctx context.Context, j *BulkJob) error
-	// UpdateBulkJob writes State, Done, Failed, FinishedAt and Result.
+	// UpdateBulkJob writes State, Done, Failed, UpdatedAt, FinishedAt and
+	// Result.
 	UpdateBulkJob(ctx context.Context, j *BulkJob) error
 	GetBulkJob(ctx context.Context, tenantID, id string) (*BulkJob, error)
 }
@@ -106,7 +108,7 @@ func (s *Service) StartBulkJob(ctx context.Context, tenantID, kind string, total
 		if err := o.c.require(tenantID, p); err != nil {
 			return err
 		}
-		j = &BulkJob{ID: s.newID(), TenantID: tenantID, Kind: kind, State: BulkRunning, Total: total, CreatedAt: o.now}
+		j = &BulkJob{ID: s.newID(), TenantID: tenantID, Kind: kind, State: BulkRunning, Total: total, CreatedAt: o.now, UpdatedAt: o.now}
 		if o.c.user != nil {
 			j.CreatedBy = o.c.user.ID
 		}
@@ -116,6 +118,17 @@ func (s *Service) StartBulkJob(ctx context.Context, tenantID, kind string, total
 		return nil, err
 	}
 	return j, nil
+}
+
+// BulkStallAfter is how long a running bulk job may go without finishing
+// a batch before its progress page says its instance may have stopped (a
+// batch of 500 rows takes well under a second, or a minute with
+// passwords).
+const BulkStallAfter = 5 * time.Minute
+
+// Stalled says whether a running job has not moved for BulkStallAfter.
+func (j *BulkJob) Stalled(now time.Time) bool {
+	return j.State == BulkRunning && now.Sub(j.UpdatedAt) > BulkStallAfter
 }
 
 // GetBulkJob returns a bulk job of the tenant to those who may start one
@@ -149,7 +162,7 @@ func (s *Service) finishBulkJob(ctx context.Context, job *BulkJob, results []Bul
 			return err
 		}
 		at := o.now
-		j.FinishedAt = &at
+		j.FinishedAt, j.UpdatedAt = &at, at
 		j.Done, j.Failed = job.Done, job.Failed
 		j.State = BulkFinished
 		j.Result = string(BulkResultCSV(results))

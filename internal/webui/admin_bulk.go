@@ -71,6 +71,7 @@ type bulkPage struct {
 	Heading         string
 	Handled         int
 	Stopped         string
+	Stalled         bool
 	Back, BackLabel string
 }
 
@@ -80,7 +81,7 @@ func (u *UI) bulkJob(w http.ResponseWriter, r *http.Request, a *adminReq) error 
 	if err != nil {
 		return err
 	}
-	p := bulkPage{Job: job, Handled: job.Done + job.Failed}
+	p := bulkPage{Job: job, Handled: job.Done + job.Failed, Stalled: job.Stalled(u.now())}
 	if job.Kind == directory.BulkInviteUsers {
 		p.Page = u.adminBase(w, r, a, "Bulk invite", "invite")
 		p.Heading, p.Back, p.BackLabel = "Bulk invite", a.url("invite"), "Back to Invite guest"

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/orgdir/orgdir/internal/demo"
+	"github.com/orgdir/orgdir/internal/directory"
 )
 
 // upload posts a multipart form with file as its "file" field and the
@@ -123,4 +124,23 @@ func TestBulkUploadNeedsCSRFAndAFile(t *testing.T) {
 	if after := s.snapshot(t); after != before {
 		t.Fatalf("a refused upload changed the directory:\nbefore %s\nafter  %s", before, after)
 	}
+}
+
+// TestBulkJobThatStoppedMovingSaysSo: a running job whose instance went
+// away (here: one never run) stops refreshing after BulkStallAfter and
+// says what to do.
+func TestBulkJobThatStoppedMovingSaysSo(t *testing.T) {
+	s := newSite(t)
+	tid := s.demo.Contoso.ID
+	job, err := s.svc.StartBulkJob(s.system(), tid, directory.BulkCreateUsers, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := s.admin(t)
+	path := "/admin/" + tid + "/bulk/" + job.ID
+	must(t, admin.get(path), http.StatusOK, `http-equiv="refresh"`, "Running")
+	s.clock.Advance(directory.BulkStallAfter + time.Minute)
+	p := admin.get(path)
+	must(t, p, http.StatusOK, "the instance running this job may have stopped")
+	mustNot(t, p, `http-equiv="refresh"`)
 }

@@ -7,12 +7,12 @@ import (
 	"github.com/orgdir/orgdir/internal/directory"
 )
 
-const bulkJobCols = `id, tenant_id, kind, state, total, done, failed, created_by, created_at, finished_at, result`
+const bulkJobCols = `id, tenant_id, kind, state, total, done, failed, created_by, created_at, updated_at, finished_at, result`
 
 func (t *tx) CreateBulkJob(ctx context.Context, j *directory.BulkJob) error {
-	_, err := t.exec(ctx, `INSERT INTO bulk_jobs (`+bulkJobCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO bulk_jobs (`+bulkJobCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		j.ID, j.TenantID, j.Kind, j.State, j.Total, j.Done, j.Failed, j.CreatedBy,
-		t.d.timeArg(j.CreatedAt), t.d.nullTimeArg(j.FinishedAt), j.Result)
+		t.d.timeArg(j.CreatedAt), t.d.timeArg(j.UpdatedAt), t.d.nullTimeArg(j.FinishedAt), j.Result)
 	if err != nil {
 		return t.fail(err, "bulk operation")
 	}
@@ -20,20 +20,20 @@ func (t *tx) CreateBulkJob(ctx context.Context, j *directory.BulkJob) error {
 }
 
 func (t *tx) UpdateBulkJob(ctx context.Context, j *directory.BulkJob) error {
-	return t.execOne(ctx, "bulk operation", `UPDATE bulk_jobs SET state = ?, done = ?, failed = ?, finished_at = ?, result = ?
+	return t.execOne(ctx, "bulk operation", `UPDATE bulk_jobs SET state = ?, done = ?, failed = ?, updated_at = ?, finished_at = ?, result = ?
 		WHERE tenant_id = ? AND id = ?`,
-		j.State, j.Done, j.Failed, t.d.nullTimeArg(j.FinishedAt), j.Result, j.TenantID, j.ID)
+		j.State, j.Done, j.Failed, t.d.timeArg(j.UpdatedAt), t.d.nullTimeArg(j.FinishedAt), j.Result, j.TenantID, j.ID)
 }
 
 func (t *tx) GetBulkJob(ctx context.Context, tenantID, id string) (*directory.BulkJob, error) {
 	var j directory.BulkJob
-	var created, finished scanTime
+	var created, updated, finished scanTime
 	err := t.queryRow(ctx, `SELECT `+bulkJobCols+` FROM bulk_jobs WHERE tenant_id = ? AND id = ?`, tenantID, id).
-		Scan(&j.ID, &j.TenantID, &j.Kind, &j.State, &j.Total, &j.Done, &j.Failed, &j.CreatedBy, &created, &finished, &j.Result)
+		Scan(&j.ID, &j.TenantID, &j.Kind, &j.State, &j.Total, &j.Done, &j.Failed, &j.CreatedBy, &created, &updated, &finished, &j.Result)
 	if err != nil {
 		return nil, t.fail(err, "bulk operation")
 	}
-	j.CreatedAt, j.FinishedAt = created.Time, finished.Ptr()
+	j.CreatedAt, j.UpdatedAt, j.FinishedAt = created.Time, updated.Time, finished.Ptr()
 	return &j, nil
 }
 

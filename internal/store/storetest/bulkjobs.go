@@ -12,16 +12,16 @@ var bulkJobTests = map[string]func(*testing.T, *fx){
 	"RoundTripAndProgress": func(t *testing.T, f *fx) {
 		tn := f.tenant()
 		j := &directory.BulkJob{ID: directory.NewID(), TenantID: tn.ID, Kind: directory.BulkCreateUsers, State: directory.BulkRunning,
-			Total: 3, CreatedBy: directory.NewID(), CreatedAt: base}
+			Total: 3, CreatedBy: directory.NewID(), CreatedAt: base, UpdatedAt: base}
 		f.write(func(tx directory.Tx) error { return tx.CreateBulkJob(f.ctx, j) })
 		at := base.Add(time.Minute)
-		j.Done, j.Failed, j.State, j.FinishedAt, j.Result = 2, 1, directory.BulkFinished, &at, "row,key,result\n"
+		j.Done, j.Failed, j.State, j.UpdatedAt, j.FinishedAt, j.Result = 2, 1, directory.BulkFinished, at, &at, "row,key,result\n"
 		f.write(func(tx directory.Tx) error { return tx.UpdateBulkJob(f.ctx, j) })
 		f.read(func(tx directory.Tx) error {
 			got, err := tx.GetBulkJob(f.ctx, tn.ID, j.ID)
 			wantNoErr(t, err)
 			if got.Done != 2 || got.Failed != 1 || got.Total != 3 || got.State != directory.BulkFinished || got.Result != j.Result ||
-				got.FinishedAt == nil || !got.FinishedAt.Equal(at) || !got.CreatedAt.Equal(base) || got.CreatedBy != j.CreatedBy || got.Kind != j.Kind {
+				got.FinishedAt == nil || !got.FinishedAt.Equal(at) || !got.CreatedAt.Equal(base) || !got.UpdatedAt.Equal(at) || got.CreatedBy != j.CreatedBy || got.Kind != j.Kind {
 				t.Fatalf("read back %+v, wrote %+v", got, j)
 			}
 			return nil
@@ -29,7 +29,7 @@ var bulkJobTests = map[string]func(*testing.T, *fx){
 	},
 	"AnotherTenantCannotSeeIt": func(t *testing.T, f *fx) {
 		tn, other := f.tenant(), f.tenant()
-		j := &directory.BulkJob{ID: directory.NewID(), TenantID: tn.ID, Kind: directory.BulkInviteUsers, State: directory.BulkRunning, Total: 1, CreatedAt: base}
+		j := &directory.BulkJob{ID: directory.NewID(), TenantID: tn.ID, Kind: directory.BulkInviteUsers, State: directory.BulkRunning, Total: 1, CreatedAt: base, UpdatedAt: base}
 		f.write(func(tx directory.Tx) error { return tx.CreateBulkJob(f.ctx, j) })
 		f.read(func(tx directory.Tx) error {
 			_, err := tx.GetBulkJob(f.ctx, other.ID, j.ID)

@@ -12,6 +12,9 @@ CREATE TABLE bulk_jobs (
     failed      INTEGER NOT NULL DEFAULT 0,
     created_by  TEXT NOT NULL DEFAULT '',
     created_at  TIMESTAMPTZ NOT NULL,
+    -- The end of the last batch: a running job that stopped moving lost
+    -- its instance.
+    updated_at  TIMESTAMPTZ NOT NULL,
     finished_at TIMESTAMPTZ,
     result      TEXT NOT NULL DEFAULT ''
 );

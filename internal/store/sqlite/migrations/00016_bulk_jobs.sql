@@ -12,6 +12,9 @@ CREATE TABLE bulk_jobs (
     failed      INTEGER NOT NULL DEFAULT 0,
     created_by  TEXT NOT NULL DEFAULT '',
     created_at  INTEGER NOT NULL,
+    -- The end of the last batch: a running job that stopped moving lost
+    -- its instance.
+    updated_at  INTEGER NOT NULL,
     finished_at INTEGER,
     result      TEXT NOT NULL DEFAULT ''
 );
