@@ -47,6 +47,9 @@ type BulkJobTx interface {
 	// Result.
 	UpdateBulkJob(ctx context.Context, j *BulkJob) error
 	GetBulkJob(ctx context.Context, tenantID, id string) (*BulkJob, error)
+	// DeleteBulkJobsBefore deletes the jobs, of every tenant, that have
+	// not moved since before, and says how many.
+	DeleteBulkJobsBefore(ctx context.Context, before time.Time) (int, error)
 }
 
 // RowTx runs part of a Write in a savepoint.
@@ -129,6 +132,27 @@ const BulkStallAfter = 5 * time.Minute
 // Stalled says whether a running job has not moved for BulkStallAfter.
 func (j *BulkJob) Stalled(now time.Time) bool {
 	return j.State == BulkRunning && now.Sub(j.UpdatedAt) > BulkStallAfter
+}
+
+// BulkJobRetention is how long a bulk job and its result CSV are kept
+// after its last batch. The result names each row's user (its
+// userPrincipalName or address), so it is kept no longer than an
+// administrator needs to fetch it.
+const BulkJobRetention = 7 * 24 * time.Hour
+
+// ExpireBulkJobs deletes the bulk jobs that have not moved for
+// BulkJobRetention (orgdir itself only: the purge pass) and says how many.
+func (s *Service) ExpireBulkJobs(ctx context.Context) (int, error) {
+	n := 0
+	err := s.write(ctx, func(o *op) error {
+		if !o.c.system() {
+			return Errorf(KindForbidden, "only orgdir itself expires bulk operations")
+		}
+		var err error
+		n, err = o.tx.DeleteBulkJobsBefore(o.ctx, o.now.Add(-BulkJobRetention))
+		return err
+	})
+	return n, err
 }
 
 // GetBulkJob returns a bulk job of the tenant to those who may start one

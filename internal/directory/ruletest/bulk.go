@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/orgdir/orgdir/internal/directory"
 )
@@ -100,6 +101,25 @@ func testBulk(t *testing.T, ns NewStore) {
 		if err == nil {
 			t.Error("Fabrikam's administrator read Contoso's bulk job")
 		}
+	})
+
+	t.Run("JobsExpireAWeekAfterTheirLastBatch", func(t *testing.T) {
+		w := newWorld(t, ns)
+		admin := w.as(w.contosoAdmin)
+		job := must(w.svc.StartBulkJob(admin, w.contoso.ID, directory.BulkInviteUsers, 1))(t)
+		_, err := w.svc.InviteUsers(admin, w.contoso.ID, []directory.BulkInviteRow{{Row: 2, Invite: directory.InviteRequest{InvitedUserEmailAddress: "wk@partner.example"}}}, directory.BulkOptions{Job: job})
+		ok(t, err)
+		wantKind(t, errOnly(w.svc.ExpireBulkJobs(admin)), directory.KindForbidden)
+		w.clock.Advance(directory.BulkJobRetention - time.Minute)
+		if n := must(w.svc.ExpireBulkJobs(w.sys))(t); n != 0 {
+			t.Fatalf("expired %d jobs before their time", n)
+		}
+		w.clock.Advance(2 * time.Minute)
+		if n := must(w.svc.ExpireBulkJobs(w.sys))(t); n != 1 {
+			t.Fatalf("expired %d jobs, want 1", n)
+		}
+		_, err = w.svc.GetBulkJob(admin, w.contoso.ID, job.ID)
+		wantKind(t, err, directory.KindNotFound)
 	})
 
 	t.Run("RefusedChangesNothing", func(t *testing.T) {

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/orgdir/orgdir/internal/directory"
 )
@@ -35,6 +36,18 @@ func (t *tx) GetBulkJob(ctx context.Context, tenantID, id string) (*directory.Bu
 	}
 	j.CreatedAt, j.UpdatedAt, j.FinishedAt = created.Time, updated.Time, finished.Ptr()
 	return &j, nil
+}
+
+func (t *tx) DeleteBulkJobsBefore(ctx context.Context, before time.Time) (int, error) {
+	res, err := t.exec(ctx, `DELETE FROM bulk_jobs WHERE updated_at < ?`, t.d.timeArg(before))
+	if err != nil {
+		return 0, t.fail(err, "bulk operation")
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, directory.Internal(err)
+	}
+	return int(n), nil
 }
 
 // Savepoint nests in the Write; on PostgreSQL each statement's own

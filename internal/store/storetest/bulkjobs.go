@@ -42,6 +42,40 @@ var bulkJobTests = map[string]func(*testing.T, *fx){
 	},
 }
 
+func init() {
+	bulkJobTests["DeleteBeforeTakesOnlyTheOldOnes"] = func(t *testing.T, f *fx) {
+		tn, other := f.tenant(), f.tenant()
+		old := &directory.BulkJob{ID: directory.NewID(), TenantID: tn.ID, Kind: directory.BulkCreateUsers, State: directory.BulkFinished,
+			Total: 1, CreatedAt: base, UpdatedAt: base}
+		otherOld := *old
+		otherOld.ID, otherOld.TenantID = directory.NewID(), other.ID
+		recent := *old
+		recent.ID, recent.UpdatedAt = directory.NewID(), base.Add(time.Hour)
+		f.write(func(tx directory.Tx) error {
+			for _, j := range []*directory.BulkJob{old, &otherOld, &recent} {
+				if err := tx.CreateBulkJob(f.ctx, j); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		f.write(func(tx directory.Tx) error {
+			n, err := tx.DeleteBulkJobsBefore(f.ctx, base.Add(time.Minute))
+			if err == nil && n != 2 {
+				t.Errorf("deleted %d jobs, want the 2 old ones of both tenants", n)
+			}
+			return err
+		})
+		f.read(func(tx directory.Tx) error {
+			_, err := tx.GetBulkJob(f.ctx, tn.ID, old.ID)
+			wantKind(t, err, directory.KindNotFound)
+			_, err = tx.GetBulkJob(f.ctx, tn.ID, recent.ID)
+			wantNoErr(t, err)
+			return nil
+		})
+	}
+}
+
 var savepointTests = map[string]func(*testing.T, *fx){
 	// A failed savepoint undoes its own writes only, even after a failed
 	// statement, and the Write goes on and commits the rest.

@@ -18,7 +18,8 @@ CREATE TABLE bulk_jobs (
     finished_at INTEGER,
     result      TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX bulk_jobs_by_tenant ON bulk_jobs (tenant_id, created_at);
+-- The purge pass deletes them a week after their last batch.
+CREATE INDEX bulk_jobs_by_update ON bulk_jobs (updated_at);
 
 -- +goose Down
 DROP TABLE bulk_jobs;
