@@ -36,7 +36,7 @@ and "done" or the reason.`)
 		if err != nil {
 			return err
 		}
-		p := e.progress("creating", len(rows)+len(bad))
+		p := e.progress("creating")
 		res, err := svc.CreateUsers(ctx, t.ID, rows, directory.BulkOptions{Progress: p.report, Refused: bad})
 		p.end()
 		return e.writeBulkResult(file, *result, "created", res, err)
@@ -53,7 +53,7 @@ func runInviteCSV(ctx context.Context, e *env, db *dbFlags, tenant, baseURL, fil
 		if err != nil {
 			return err
 		}
-		p := e.progress("inviting", len(rows)+len(bad))
+		p := e.progress("inviting")
 		res, err := svc.InviteUsers(ctx, t.ID, rows, directory.BulkOptions{Progress: p.report, Refused: bad})
 		p.end()
 		return e.writeBulkResult(file, result, "invited", res, err)
@@ -102,20 +102,19 @@ func (e *env) writeBulkResult(file, result, verb string, res []directory.BulkRow
 // progress is a one-line progress bar on stderr, drawn only when stderr
 // is a terminal (a log or a pipe gets the summary only).
 type progress struct {
-	w     io.Writer
-	verb  string
-	total int
-	on    bool
+	w    io.Writer
+	verb string
+	on   bool
 }
 
-func (e *env) progress(verb string, total int) *progress {
+func (e *env) progress(verb string) *progress {
 	f, ok := e.stderr.(*os.File)
 	on := false
 	if ok {
 		fi, err := f.Stat()
 		on = err == nil && fi.Mode()&os.ModeCharDevice != 0
 	}
-	return &progress{w: e.stderr, verb: verb, total: total, on: on}
+	return &progress{w: e.stderr, verb: verb, on: on}
 }
 
 // report is the domain's Progress.

@@ -76,3 +76,26 @@ func TestInviteCSVInvitesEachRow(t *testing.T) {
 		t.Error("--csv and --email together were accepted")
 	}
 }
+
+// TestProgressLineRedrawsItselfOnATerminalOnly: on a terminal the line is
+// redrawn in place (\r) with a bar, the counts and the failures; off one,
+// nothing is drawn.
+func TestProgressLineRedrawsItselfOnATerminalOnly(t *testing.T) {
+	var b strings.Builder
+	p := &progress{w: &b, verb: "creating", on: true}
+	p.report(500, 2, 1000)
+	p.report(998, 2, 1000)
+	p.end()
+	want := "\rcreating [###############               ] 502/1000 rows, 2 failed" +
+		"\rcreating [##############################] 1000/1000 rows, 2 failed\n"
+	if b.String() != want {
+		t.Errorf("drew %q, want %q", b.String(), want)
+	}
+	b.Reset()
+	off := &progress{w: &b, verb: "creating"}
+	off.report(1, 0, 1)
+	off.end()
+	if b.Len() != 0 {
+		t.Errorf("drew %q off a terminal", b.String())
+	}
+}
