@@ -237,6 +237,9 @@ type op struct {
 	now  time.Time
 	corr string
 	s    *Service
+	// held, when set, collects the op's audit records for one multi-row
+	// write before the transaction ends (a bulk operation's batch).
+	held *[]*AuditEvent
 }
 
 // clock returns the service time in UTC, at the precision every store

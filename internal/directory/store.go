@@ -46,6 +46,8 @@ type Tx interface {
 	SigningKeyTx
 	GrantTx
 	PurgeTx
+	BulkJobTx
+	RowTx
 }
 
 // TenantTx reads and writes tenants.

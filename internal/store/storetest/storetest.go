@@ -46,6 +46,8 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 		{"Purgeable", purgeTests},
 		{"EraseBySet", setEraseTests},
 		{"Transactions", txTests},
+		{"BulkJobs", bulkJobTests},
+		{"Savepoints", savepointTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
