@@ -57,6 +57,11 @@ type Config struct {
 	// SQLiteSynchronous is the SQLite store's synchronous setting
 	// (sqlite.SyncFull when empty, as serve).
 	SQLiteSynchronous string
+	// ServerCPUProfile, for RunHTTP, is a file to write a CPU profile of
+	// the server into, taken over ServerProfileSeconds (default
+	// DefaultProfileSeconds) from the first operation on.
+	ServerCPUProfile     string
+	ServerProfileSeconds int
 	// Progress, when set, gets one line as each phase starts.
 	Progress io.Writer
 }

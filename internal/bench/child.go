@@ -70,6 +70,7 @@ func (t *tail) String() string {
 type serveProcess struct {
 	cmd    *exec.Cmd
 	base   string // http://127.0.0.1:PORT
+	pprof  string // http://127.0.0.1:PORT/debug/pprof of the metrics listener, when asked for
 	stderr *tail
 	exited chan struct{}
 }
@@ -77,13 +78,23 @@ type serveProcess struct {
 // listeningPrefix starts the line serve prints once it accepts connections.
 const listeningPrefix = "orgdir listening on "
 
+// metricsPrefix starts the line serve prints for its metrics listener.
+const metricsPrefix = "metrics on "
+
 // startServer runs orgdir serve on a free loopback port over database,
 // with API throttling and the background purge off (the bench times the
 // purge itself), and waits until it listens.
-func startServer(ctx context.Context, database string) (*serveProcess, error) {
+//
+// extra are more flags of serve; withPprof adds a loopback metrics
+// listener serving Go's profiles.
+func startServer(ctx context.Context, database string, withPprof bool, extra ...string) (*serveProcess, error) {
+	args := append([]string{"serve",
+		"--addr", "127.0.0.1:0", "--api-rate", "0", "--purge-interval", "0", "--log-level", "warn"}, extra...)
+	if withPprof {
+		args = append(args, "--metrics-addr", "127.0.0.1:0", "--pprof")
+	}
 	// Not ctx: the server is stopped by stop, gracefully, not killed.
-	cmd, err := orgdirCommand(context.Background(), database, "serve",
-		"--addr", "127.0.0.1:0", "--api-rate", "0", "--purge-interval", "0", "--log-level", "warn")
+	cmd, err := orgdirCommand(context.Background(), database, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -99,9 +110,13 @@ func startServer(ctx context.Context, database string) (*serveProcess, error) {
 	go func() { _ = cmd.Wait(); close(s.exited) }()
 
 	addr := make(chan string, 1)
+	metricsAddr := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
+			if rest, ok := strings.CutPrefix(sc.Text(), metricsPrefix); ok {
+				metricsAddr <- strings.TrimSuffix(rest, "/metrics") + "/debug/pprof"
+			}
 			if rest, ok := strings.CutPrefix(sc.Text(), listeningPrefix); ok {
 				base, _, _ := strings.Cut(rest, " ")
 				addr <- base
@@ -114,6 +129,13 @@ func startServer(ctx context.Context, database string) (*serveProcess, error) {
 	defer timer.Stop()
 	select {
 	case s.base = <-addr:
+		if withPprof {
+			select {
+			case s.pprof = <-metricsAddr:
+			default:
+				return nil, errors.Join(errors.New("bench: orgdir serve printed no metrics listener"), s.stop())
+			}
+		}
 		return s, nil
 	case <-s.exited:
 		return nil, fmt.Errorf("bench: orgdir serve exited before listening: %s", s.stderr)
@@ -157,8 +179,8 @@ func (s *serveProcess) stop() error {
 
 // runPurgeCommand runs `orgdir purge` on database and returns how many
 // users it says it purged.
-func runPurgeCommand(ctx context.Context, database string) (int, error) {
-	cmd, err := orgdirCommand(ctx, database, "purge", "--batch", strconv.Itoa(purgeBatch))
+func runPurgeCommand(ctx context.Context, database string, extra ...string) (int, error) {
+	cmd, err := orgdirCommand(ctx, database, append([]string{"purge", "--batch", strconv.Itoa(purgeBatch)}, extra...)...)
 	if err != nil {
 		return 0, err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/orgdir/orgdir/internal/auth"
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/store/sqlite"
 )
 
 // Names of the rows of RunHTTP, in the order of the report.
@@ -55,9 +56,14 @@ func RunHTTP(ctx context.Context, cfg Config) (rep *Report, err error) {
 			fmt.Fprintf(cfg.Progress, format+"\n", args...)
 		}
 	}
-	sc, err := openScratch(ctx, cfg.Database)
+	sc, err := openScratch(ctx, cfg.Database, sqlite.Options{Synchronous: cfg.SQLiteSynchronous})
 	if err != nil {
 		return nil, err
+	}
+	// The child processes open the database as this run asks.
+	var storeFlags []string
+	if !IsPostgres(cfg.Database) && cfg.SQLiteSynchronous != "" {
+		storeFlags = []string{"--sqlite-synchronous", cfg.SQLiteSynchronous}
 	}
 	defer func() {
 		if rerr := sc.remove(); rerr != nil {
@@ -95,7 +101,7 @@ func RunHTTP(ctx context.Context, cfg Config) (rep *Report, err error) {
 	}
 
 	say("bench: starting orgdir serve")
-	srv, err := startServer(ctx, sc.database)
+	srv, err := startServer(ctx, sc.database, cfg.ServerCPUProfile != "", storeFlags...)
 	if err != nil {
 		return nil, err
 	}
@@ -109,10 +115,20 @@ func RunHTTP(ctx context.Context, cfg Config) (rep *Report, err error) {
 		srv.cmd.Process.Pid, srv.base)
 
 	h := &httpRunner{cfg: cfg, api: newAPIClient(srv.base, token, cfg.Concurrency), say: say}
+	var profiled <-chan error
+	if cfg.ServerCPUProfile != "" {
+		profiled = profileServer(ctx, srv.pprof, cfg.ServerCPUProfile, cfg.ServerProfileSeconds)
+	}
 	if rep.Rows, err = h.all(ctx); err != nil {
 		return nil, err
 	}
-	purge, err := h.purge(ctx, sc, w, svc.Now())
+	if profiled != nil {
+		if err := <-profiled; err != nil {
+			return nil, err
+		}
+		say("bench: the server's CPU profile is in %s (go tool pprof %s)", cfg.ServerCPUProfile, cfg.ServerCPUProfile)
+	}
+	purge, err := h.purge(ctx, sc, w, svc.Now(), storeFlags)
 	if err != nil {
 		return nil, err
 	}
@@ -263,7 +279,7 @@ func (h *httpRunner) deepPage(ctx context.Context) (path string, users int, err 
 
 // purge seeds cfg.Purge expired users through the store, then times
 // `orgdir purge` on the same database, process start to exit.
-func (h *httpRunner) purge(ctx context.Context, sc *scratch, w *world, now time.Time) (Row, error) {
+func (h *httpRunner) purge(ctx context.Context, sc *scratch, w *world, now time.Time, storeFlags []string) (Row, error) {
 	n := h.cfg.Purge
 	name := fmt.Sprintf("%s (%d users, orgdir purge)", RowHTTPPurge, n)
 	h.say("bench: seeding %d expired users", n)
@@ -275,7 +291,7 @@ func (h *httpRunner) purge(ctx context.Context, sc *scratch, w *world, now time.
 	}
 	h.say("bench: %s", name)
 	t0 := time.Now()
-	got, err := runPurgeCommand(ctx, sc.database)
+	got, err := runPurgeCommand(ctx, sc.database, storeFlags...)
 	elapsed := time.Since(t0)
 	if err != nil {
 		return Row{}, err

@@ -44,6 +44,8 @@ users. It reports the server's peak RSS and the load average at the end.`)
 	purge := f.Int("purge", bench.DefaultPurge, "expired users the purge row purges")
 	analyze := f.Bool("analyze", true, "on PostgreSQL, ANALYZE the tables after seeding, as autovacuum would soon after an import; false measures a server right after a bulk import")
 	synchronous := f.String("sqlite-synchronous", "full", "SQLite's synchronous setting for the run: full (serve's default) or normal")
+	cpuProfile := f.String("server-cpuprofile", "", "with --http: write a CPU profile of the server, from the first operation on, to this `file` (read it with go tool pprof)")
+	profileSeconds := f.Int("server-profile-seconds", bench.DefaultProfileSeconds, "with --server-cpuprofile: how many seconds the profile covers")
 	asJSON := f.Bool("json", false, "print the report as JSON")
 	oidc := f.Bool("oidc", false, "measure the token endpoint and the JWKS over HTTP instead of the directory operations")
 	overHTTP := f.Bool("http", false, "measure the directory operations through the real server over HTTP (orgdir serve as a child process)")
@@ -53,6 +55,8 @@ users. It reports the server's peak RSS and the load average at the end.`)
 	switch {
 	case *oidc && *overHTTP:
 		return usageErrorf("bench: --oidc and --http measure different things; give one")
+	case *cpuProfile != "" && !*overHTTP:
+		return usageErrorf("bench: --server-cpuprofile profiles the server of --http; give --http too")
 	case *users < 5:
 		return usageErrorf("bench: --users must be at least 5 (one in five is a guest), got %d", *users)
 	case *conc < 1:
@@ -68,7 +72,8 @@ users. It reports the server's peak RSS and the load average at the end.`)
 	}
 	cfg := bench.Config{
 		Database: *database, Users: *users, Concurrency: *conc, Ops: *ops, Duration: *duration,
-		Purge: *purge, SkipAnalyze: !*analyze, SQLiteSynchronous: *synchronous, Clock: e.prog.Clock, Progress: e.stderr,
+		Purge: *purge, SkipAnalyze: !*analyze, SQLiteSynchronous: *synchronous,
+		ServerCPUProfile: *cpuProfile, ServerProfileSeconds: *profileSeconds, Clock: e.prog.Clock, Progress: e.stderr,
 	}
 	if *ops > 0 {
 		cfg.Duration = 0

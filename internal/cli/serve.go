@@ -31,6 +31,7 @@ the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
 	batch := f.Int("purge-batch", 500, "at most this many deleted users purged per batch")
 	logLevel := f.String("log-level", "info", "least severe log `level`: debug, info, warn or error")
 	metricsAddr := f.String("metrics-addr", "", "`host:port` of a separate listener serving Prometheus metrics at /metrics; empty serves none")
+	pprofOn := f.Bool("pprof", false, "also serve Go's profiles (net/http/pprof) at /debug/pprof/ on the --metrics-addr listener, which should then be reachable by operators only")
 	apiRate := f.Float64("api-rate", httpapi.DefaultRatePerSecond, "API requests per second each token may make in its tenant (all its tenant's tokens together: twice that); 0 turns API throttling off")
 	apiBurst := f.Int("api-burst", httpapi.DefaultRateBurst, "API requests a token may make at once before --api-rate applies (its tenant: twice that); 0 turns API throttling off")
 	trusted := f.String("trusted-proxies", "", "comma-separated `networks` (CIDR, or single addresses) of the reverse proxies whose X-Forwarded-For names the client; empty trusts none")
@@ -92,7 +93,10 @@ the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
 	svc := e.newService(st, public, func(o *directory.Options) {
 		o.OnSignIn = func(ev *directory.SignInEvent) { m.SignIn(ev) }
 	})
-	m, err = e.serveMetrics(ctx, *metricsAddr, st, svc, logger)
+	if *pprofOn && *metricsAddr == "" {
+		return usageErrorf("serve: --pprof needs --metrics-addr: profiles are served on that listener only")
+	}
+	m, err = e.serveMetrics(ctx, *metricsAddr, *pprofOn, st, svc, logger)
 	if err != nil {
 		return err
 	}

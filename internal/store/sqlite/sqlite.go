@@ -105,13 +105,13 @@ func open(ctx context.Context, path string, o Options, trace func(string, []any)
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 
-	write, err := sql.Open("sqlite", dsn(path, o.Synchronous, url.Values{"_txlock": {"immediate"}}))
+	write, err := openDB(dsn(path, o.Synchronous, url.Values{"_txlock": {"immediate"}}))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxLifetime(0)
-	read, err := sql.Open("sqlite", dsn(path, o.Synchronous, url.Values{"_pragma": {"query_only(1)"}}))
+	read, err := openDB(dsn(path, o.Synchronous, url.Values{"_pragma": {"query_only(1)"}}))
 	if err != nil {
 		_ = write.Close()
 		return nil, fmt.Errorf("sqlite: %w", err)
