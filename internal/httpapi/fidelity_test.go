@@ -66,7 +66,7 @@ func TestSelectAndContextOnEveryGet(t *testing.T) {
 			t.Fatalf("$select=id lost the id: %v", o)
 		}
 	}
-	for _, rt := range New(nil, Options{}).(*API).routeTable() {
+	for _, rt := range New(nil, Options{}).routeTable() {
 		if !strings.HasPrefix(rt.pattern, "GET ") {
 			continue
 		}

@@ -196,7 +196,7 @@ func TestTenantIsolationOnEveryRoute(t *testing.T) {
 			}
 		}
 	}
-	for _, rt := range New(nil, Options{}).(*API).routeTable() {
+	for _, rt := range New(nil, Options{}).routeTable() {
 		t.Run(rt.pattern, func(t *testing.T) {
 			c, ok := cases[rt.pattern]
 			if !ok {

@@ -45,6 +45,7 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 		{"DeleteUser", deleteUserTests},
 		{"Purgeable", purgeTests},
 		{"EraseBySet", setEraseTests},
+		{"Instances", instanceTests},
 		{"Transactions", txTests},
 		{"BulkJobs", bulkJobTests},
 		{"Savepoints", savepointTests},
