@@ -42,8 +42,8 @@ func (o *op) event(tenantID, activity, category, opType string, targets ...Audit
 }
 
 // audit appends e in the op's transaction, together with the change it
-// records.
-func (o *op) audit(e *AuditEvent) error { return o.tx.AppendAudit(o.ctx, e) }
+// records and its change log entries.
+func (o *op) audit(e *AuditEvent) error { return appendAudits(o.ctx, o.tx, []*AuditEvent{e}) }
 
 func userTarget(u *User, props ...ModifiedProperty) AuditTarget {
 	return AuditTarget{ID: u.ID, Type: targetUser, DisplayName: u.DisplayName, UPN: u.UserPrincipalName, ModifiedProperties: props}

@@ -46,6 +46,7 @@ type Tx interface {
 	SigningKeyTx
 	GrantTx
 	PurgeTx
+	ChangeLogTx
 }
 
 // TenantTx reads and writes tenants.

@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 		{"Purgeable", purgeTests},
 		{"EraseBySet", setEraseTests},
 		{"Transactions", txTests},
+		{"ChangeLog", changeLogTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

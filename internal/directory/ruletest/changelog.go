@@ -1,0 +1,124 @@
+package ruletest
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
+
+// changesSince returns the tenant's change log after pos, as
+// "kind type reason object[ group]" lines, and the last position.
+func (w *world) changesSince(tenantID string, pos directory.ChangePos) ([]string, directory.ChangePos) {
+	w.t.Helper()
+	var out []string
+	ok(w.t, w.store.Read(w.sys, func(tx directory.Tx) error {
+		cs, err := tx.ListChanges(w.sys, tenantID, pos, 1000)
+		for _, c := range cs {
+			s := fmt.Sprintf("%s %s %s %s", c.Kind, c.Type, c.Reason, c.ObjectID)
+			if c.GroupID != "" {
+				s += " " + c.GroupID
+			}
+			out = append(out, s)
+			pos = c.Pos
+		}
+		return err
+	}))
+	return out, pos
+}
+
+func (w *world) changeHead() directory.ChangePos {
+	w.t.Helper()
+	var p directory.ChangePos
+	ok(w.t, w.store.Read(w.sys, func(tx directory.Tx) error {
+		var err error
+		p, err = tx.ChangeLogHead(w.sys)
+		return err
+	}))
+	return p
+}
+
+func wantChanges(t *testing.T, got []string, want ...string) {
+	t.Helper()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func testChangeLog(t *testing.T, ns NewStore) {
+	t.Run("EveryDirectoryChangeIsLoggedByIdInItsTransaction", func(t *testing.T) {
+		w := newWorld(t, ns)
+		admin := w.as(w.contosoAdmin)
+		pos := w.changeHead()
+		c, g, team := w.contoso.ID, w.adaGuest.ID, w.team.ID
+
+		ok(t, w.svc.RemoveGroupMember(admin, c, team, g))
+		ok(t, w.svc.AddGroupMember(admin, c, team, g))
+		got, pos := w.changesSince(c, pos)
+		wantChanges(t, got, "member deleted deleted "+g+" "+team, "member created  "+g+" "+team)
+
+		ok(t, w.svc.Leave(w.as(w.ada), c))
+		got, pos = w.changesSince(c, pos)
+		wantChanges(t, got, "user deleted changed "+g)
+
+		must(w.svc.RestoreUser(admin, c, g, ""))(t)
+		got, pos = w.changesSince(c, pos)
+		wantChanges(t, got, "user created  "+g)
+
+		name := "Ada L."
+		must(w.svc.UpdateUser(admin, c, g, directory.UserPatch{DisplayName: &name}))(t)
+		ok(t, w.svc.DeleteUser(admin, c, g))
+		ok(t, w.svc.PermanentlyDeleteUser(admin, c, g))
+		got, pos = w.changesSince(c, pos)
+		wantChanges(t, got, "user updated  "+g, "user deleted changed "+g, "user deleted deleted "+g)
+
+		grp := must(w.svc.CreateGroup(admin, c, "Ops", ""))(t)
+		u := w.member(w.contoso, "bob", "Bob")
+		got, _ = w.changesSince(c, pos)
+		wantChanges(t, got, "group created  "+grp.ID, "user created  "+u.ID)
+
+		// Ids only: no name or address of anyone.
+		var raw string
+		ok(t, w.store.Read(w.sys, func(tx directory.Tx) error {
+			cs, err := tx.ListChanges(w.sys, c, directory.ChangePos{}, 1000)
+			raw = jsonOf(t, cs)
+			return err
+		}))
+		for _, s := range []string{"Ada", "Bob", w.ada.Mail, "Ops", "Research"} {
+			if strings.Contains(raw, s) {
+				t.Errorf("the change log holds %q: %s", s, raw)
+			}
+		}
+	})
+
+	t.Run("PurgeIsAPermanentDelete", func(t *testing.T) {
+		w := newWorld(t, ns)
+		ok(t, w.svc.Leave(w.as(w.ada), w.contoso.ID))
+		pos := w.changeHead()
+		n := must(w.svc.PurgeExpired(w.sys, w.clock.Now().Add(31*24*time.Hour), 10))(t)
+		if n != 1 {
+			t.Fatalf("purged %d, want 1", n)
+		}
+		got, _ := w.changesSince(w.contoso.ID, pos)
+		wantChanges(t, got, "user deleted deleted "+w.adaGuest.ID)
+	})
+
+	t.Run("ARefusedChangeLogsNothingAndTenantsSeeOnlyTheirOwn", func(t *testing.T) {
+		w := newWorld(t, ns)
+		pos := w.changeHead()
+		// Nobody deletes themselves: refused, nothing logged.
+		err := w.svc.DeleteUser(w.as(w.contosoAdmin), w.contoso.ID, w.contosoAdmin.ID)
+		if err == nil {
+			t.Fatal("an admin deleted themselves")
+		}
+		w.member(w.fabrikam, "eve", "Eve")
+		got, _ := w.changesSince(w.contoso.ID, pos)
+		wantChanges(t, got)
+		got, _ = w.changesSince(w.fabrikam.ID, pos)
+		if len(got) != 1 || !strings.HasPrefix(got[0], "user created") {
+			t.Fatalf("Fabrikam's changes = %v, want its one new user", got)
+		}
+	})
+}
