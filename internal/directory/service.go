@@ -33,6 +33,9 @@ type Options struct {
 	// OnSignIn, when set, is told of every sign-in record written
 	// (metrics); it must not block.
 	OnSignIn func(*SignInEvent)
+	// Webhooks validates change notification URLs; nil turns
+	// subscriptions off.
+	Webhooks WebhookValidator
 }
 
 // Service is the domain: every operation of orgdir, with its rules and its

@@ -47,6 +47,7 @@ type Tx interface {
 	GrantTx
 	PurgeTx
 	ChangeLogTx
+	SubscriptionTx
 }
 
 // TenantTx reads and writes tenants.

@@ -47,6 +47,7 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 		{"EraseBySet", setEraseTests},
 		{"Transactions", txTests},
 		{"ChangeLog", changeLogTests},
+		{"Subscriptions", subscriptionTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
