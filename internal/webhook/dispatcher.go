@@ -183,7 +183,9 @@ func (d *Dispatcher) deliver(ctx context.Context, del *directory.Delivery) {
 			out.RetryAt = d.now().Add(d.backoff(s.Failures + 1))
 		}
 	}
-	if err := d.Queue.FinishDelivery(ctx, del, out); err != nil {
+	// Recorded even when a shutdown cut the send: a retry, not a lease
+	// left to run out.
+	if err := d.Queue.FinishDelivery(context.WithoutCancel(ctx), del, out); err != nil {
 		// KindConflict: the send outlived its lease and another
 		// dispatcher has the batch; it records it.
 		d.logger().Warn("recording a change notification delivery failed", "subscription", s.ID, "err", err)
