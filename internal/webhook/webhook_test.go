@@ -337,3 +337,25 @@ func twoDispatchersOnce(t *testing.T, w *world, svc2 *directory.Service) {
 		t.Fatalf("%d notifications for %d changes", n, changes)
 	}
 }
+
+func TestAnExpiredSubscriptionEndsWithSubscriptionRemoved(t *testing.T) {
+	w := newWorld(t)
+	r, life := newReceiver(t), newReceiver(t)
+	s := w.subscribe(r, "users", "deleted", life.url())
+	d := w.dispatcher()
+	w.clock.Set(s.ExpiresAt)
+	if err := w.svc.Leave(w.as(w.ada), w.contoso.ID); err != nil {
+		t.Fatal(err)
+	}
+	w.deliver(d)
+	if len(r.notifications()) != 0 {
+		t.Fatal("an expired subscription was notified")
+	}
+	ls := life.notifications()
+	if len(ls) != 1 || str(ls[0], "lifecycleEvent") != "subscriptionRemoved" || str(ls[0], "subscriptionId") != s.ID {
+		t.Fatalf("lifecycle %v", ls)
+	}
+	if _, err := w.svc.GetSubscription(w.as(w.admin), w.contoso.ID, s.ID); directory.KindOf(err) != directory.KindNotFound {
+		t.Fatalf("the expired subscription is still there: %v", err)
+	}
+}
