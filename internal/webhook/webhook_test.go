@@ -359,3 +359,33 @@ func TestAnExpiredSubscriptionEndsWithSubscriptionRemoved(t *testing.T) {
 		t.Fatalf("the expired subscription is still there: %v", err)
 	}
 }
+
+// An application's subscription is the application's: the admin who
+// granted it does not see it, and an app without the read permission of
+// the resource cannot subscribe.
+func TestAnApplicationOwnsItsSubscription(t *testing.T) {
+	w := newWorld(t)
+	r := newReceiver(t)
+	admin := w.as(w.admin)
+	app := must(w.svc.CreateApplication(admin, w.contoso.ID, "Sync", nil))(t)
+	must(w.svc.AssignAppRoleTo(admin, w.contoso.ID, directory.OrgdirAPIAppID, app.ID, directory.PermUserReadAll))(t)
+	asApp := directory.WithActor(context.Background(), directory.AppActor(w.contoso.ID, app.ID, []string{directory.PermUserReadAll}))
+	n := directory.NewSubscription{Resource: "users", ChangeType: "deleted", NotificationURL: r.url(), ExpirationDateTime: w.clock.Now().Add(time.Hour)}
+	s := must(w.svc.CreateSubscription(asApp, w.contoso.ID, n))(t)
+	if s.OwnerAppID != app.ID || s.OwnerUserID != "" {
+		t.Fatalf("owner %q/%q", s.OwnerUserID, s.OwnerAppID)
+	}
+	if l := must(w.svc.ListSubscriptions(admin, w.contoso.ID))(t); len(l) != 0 {
+		t.Fatalf("the admin lists the app's subscription")
+	}
+	if _, err := w.svc.GetSubscription(admin, w.contoso.ID, s.ID); directory.KindOf(err) != directory.KindNotFound {
+		t.Fatalf("the admin reads the app's subscription: %v", err)
+	}
+	if l := must(w.svc.ListSubscriptions(asApp, w.contoso.ID))(t); len(l) != 1 {
+		t.Fatalf("the app lists %d", len(l))
+	}
+	n.Resource = "groups"
+	if _, err := w.svc.CreateSubscription(asApp, w.contoso.ID, n); directory.KindOf(err) != directory.KindForbidden {
+		t.Fatalf("an app without a group permission subscribed to groups: %v", err)
+	}
+}
