@@ -56,8 +56,9 @@ type Delivery struct {
 	Claim         int            // the lease's fencing token
 	Notifications []Notification // in log order
 	Through       ChangePos      // the last change read: the cursor once delivered
-	// Removed: the subscription expired and is gone; only its
-	// subscriptionRemoved lifecycle notification is left to send.
+	// Removed: the subscription expired, or its owner may no longer read
+	// its resource, and it is gone; only its subscriptionRemoved lifecycle
+	// notification is left to send.
 	Removed bool
 }
 
@@ -76,7 +77,8 @@ const MaxNotificationBatch = 100
 
 // ClaimDeliveries leases up to limit due subscriptions (the system only)
 // and returns their next batches. Changes that match nothing move the
-// cursor at once; an expired subscription is deleted.
+// cursor at once; an expired subscription, or one whose owner may no
+// longer read its resource, is deleted.
 func (s *Service) ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]*Delivery, error) {
 	if limit < 1 || limit > MaxPageSize {
 		return nil, Invalidf("limit", "limit must be 1 to %d, not %d", MaxPageSize, limit)
@@ -95,7 +97,11 @@ func (s *Service) ClaimDeliveries(ctx context.Context, limit int, lease time.Dur
 		var out []*Delivery
 		for _, sub := range subs {
 			d := &Delivery{Subscription: sub, Claim: sub.Claims, Through: sub.Cursor}
-			if !sub.ExpiresAt.After(o.now) {
+			mayRead, err := o.ownerMayRead(sub)
+			if err != nil {
+				return nil, err
+			}
+			if !sub.ExpiresAt.After(o.now) || !mayRead {
 				if err := o.tx.DeleteSubscription(o.ctx, sub.TenantID, sub.ID); err != nil {
 					return nil, err
 				}
@@ -124,6 +130,33 @@ func (s *Service) ClaimDeliveries(ctx context.Context, limit int, lease time.Dur
 		}
 		return out, nil
 	})
+}
+
+// ownerMayRead reports whether the subscription's owner may still read
+// its resource: a deleted or disabled user, or an app whose permission
+// was taken back, learns nothing more.
+func (o *op) ownerMayRead(sub *Subscription) (bool, error) {
+	a := UserActor(sub.TenantID, sub.OwnerUserID)
+	if sub.OwnerAppID != "" {
+		all := make([]string, len(APIPermissions))
+		for i, p := range APIPermissions {
+			all[i] = p.Value
+		}
+		a = AppActor(sub.TenantID, sub.OwnerAppID, all)
+	}
+	c, err := loadCaller(WithActor(o.ctx, a), o.tx, false)
+	if IsKind(err, KindUnauthenticated) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	owner := &op{ctx: o.ctx, tx: o.tx, c: c, now: o.now, s: o.s}
+	err = owner.mayOwn(sub.TenantID, sub.Resource)
+	if IsKind(err, KindForbidden) || IsKind(err, KindNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // FinishDelivery records how a delivery ended (the system only). A

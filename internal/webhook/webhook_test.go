@@ -389,3 +389,28 @@ func TestAnApplicationOwnsItsSubscription(t *testing.T) {
 		t.Fatalf("an app without a group permission subscribed to groups: %v", err)
 	}
 }
+
+// The owner's permission is checked at every delivery: an admin who is
+// deleted, or an app whose permission is taken back, learns nothing more.
+func TestASubscriptionEndsWhenItsOwnerMayNoLongerRead(t *testing.T) {
+	w := newWorld(t)
+	r, life := newReceiver(t), newReceiver(t)
+	admin := w.as(w.admin)
+	other := must(w.svc.CreateUser(w.sys, w.contoso.ID, directory.NewUser{UserPrincipalName: "ops@contoso.example", DisplayName: "Ops"}))(t)
+	if err := w.svc.AddRole(w.sys, w.contoso.ID, other.ID, directory.RoleGlobalAdministrator); err != nil {
+		t.Fatal(err)
+	}
+	s := must(w.svc.CreateSubscription(w.as(other), w.contoso.ID, directory.NewSubscription{
+		Resource: "users", ChangeType: "updated,deleted", NotificationURL: r.url(), LifecycleNotificationURL: life.url(),
+		ExpirationDateTime: w.clock.Now().Add(time.Hour)}))(t)
+	if err := w.svc.DeleteUser(admin, w.contoso.ID, other.ID); err != nil {
+		t.Fatal(err)
+	}
+	w.deliver(w.dispatcher())
+	if len(r.notifications()) != 0 {
+		t.Fatalf("a deleted owner was told of its own deletion: %v", r.notifications())
+	}
+	if ls := life.notifications(); len(ls) != 1 || str(ls[0], "lifecycleEvent") != "subscriptionRemoved" || str(ls[0], "subscriptionId") != s.ID {
+		t.Fatalf("lifecycle %v", ls)
+	}
+}
