@@ -91,10 +91,13 @@ the retention purge of deleted users and the delivery of change notifications. S
 	// The metrics exist only once the service does (they read it); the
 	// service's sign-ins reach them through m, set before any request.
 	var m *metrics.Metrics
+	notifications := &webhook.Dispatcher{AllowPrivate: *allowPrivate, Clock: e.prog.Clock, Log: logger}
 	svc := e.newService(st, public, func(o *directory.Options) {
 		o.OnSignIn = func(ev *directory.SignInEvent) { m.SignIn(ev) }
 		o.Webhooks = &webhook.Validator{AllowPrivate: *allowPrivate}
+		o.OnChange = notifications.Wake
 	})
+	notifications.Queue = svc
 	m, err = e.serveMetrics(ctx, *metricsAddr, st, svc, logger)
 	if err != nil {
 		return err
@@ -137,7 +140,6 @@ the retention purge of deleted users and the delivery of change notifications. S
 		defer wg.Done()
 		jobs.RunPurge(ctx, svc, e.prog.Clock, *interval, *batch, logger, m)
 	}()
-	notifications := &webhook.Dispatcher{Queue: svc, AllowPrivate: *allowPrivate, Clock: e.prog.Clock, Log: logger}
 	wg.Add(1)
 	go func() {
 		defer wg.Done()

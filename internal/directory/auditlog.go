@@ -43,7 +43,7 @@ func (o *op) event(tenantID, activity, category, opType string, targets ...Audit
 
 // audit appends e in the op's transaction, together with the change it
 // records and its change log entries.
-func (o *op) audit(e *AuditEvent) error { return appendAudits(o.ctx, o.tx, []*AuditEvent{e}) }
+func (o *op) audit(e *AuditEvent) error { return o.appendAudits([]*AuditEvent{e}) }
 
 func userTarget(u *User, props ...ModifiedProperty) AuditTarget {
 	return AuditTarget{ID: u.ID, Type: targetUser, DisplayName: u.DisplayName, UPN: u.UserPrincipalName, ModifiedProperties: props}

@@ -237,6 +237,9 @@ type op struct {
 	now  time.Time
 	corr string
 	s    *Service
+	// logged: the op wrote to the change log (Options.OnChange is told
+	// after commit).
+	logged bool
 }
 
 // clock returns the service time in UTC, at the precision every store
@@ -257,13 +260,18 @@ func (s *Service) write(ctx context.Context, fn func(o *op) error) error {
 }
 
 func (s *Service) writeAs(ctx context.Context, allowDisabled bool, fn func(o *op) error) error {
+	var last *op
 	err := s.store.Write(ctx, func(tx Tx) error {
 		c, err := loadCaller(ctx, tx, allowDisabled)
 		if err != nil {
 			return err
 		}
-		return fn(s.newOp(ctx, tx, c))
+		last = s.newOp(ctx, tx, c)
+		return fn(last)
 	})
+	if err == nil && last.logged && s.opts.OnChange != nil {
+		s.opts.OnChange()
+	}
 	return wrap(err)
 }
 

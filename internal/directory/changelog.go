@@ -122,14 +122,16 @@ func changesOf(events []*AuditEvent) []*Change {
 	return out
 }
 
-// appendAudits appends the events and the changes they record, in tx: the
-// one way the domain writes audit records (a test holds it to that).
-func appendAudits(ctx context.Context, tx Tx, events []*AuditEvent) error {
-	if err := tx.AppendAudits(ctx, events); err != nil {
+// appendAudits appends the events and the changes they record, in the
+// op's transaction: the one way the domain writes audit records (a test
+// holds it to that).
+func (o *op) appendAudits(events []*AuditEvent) error {
+	if err := o.tx.AppendAudits(o.ctx, events); err != nil {
 		return err
 	}
 	if ch := changesOf(events); len(ch) > 0 {
-		return tx.AppendChanges(ctx, ch)
+		o.logged = true
+		return o.tx.AppendChanges(o.ctx, ch)
 	}
 	return nil
 }

@@ -36,6 +36,9 @@ type Options struct {
 	// Webhooks validates change notification URLs; nil turns
 	// subscriptions off.
 	Webhooks WebhookValidator
+	// OnChange, when set, is told after a write that changed the directory
+	// committed (the dispatcher wakes up); it must not block.
+	OnChange func()
 }
 
 // Service is the domain: every operation of orgdir, with its rules and its

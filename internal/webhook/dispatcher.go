@@ -63,6 +63,18 @@ type Dispatcher struct {
 
 	once   sync.Once
 	client *http.Client
+	wake   chan struct{}
+}
+
+// Wake makes Run claim at once instead of at its next tick: the service's
+// OnChange calls it when a change commits on this instance (others find
+// it at their tick). It never blocks.
+func (d *Dispatcher) Wake() {
+	d.init()
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
 }
 
 func or[T comparable](v, def T) T {
@@ -82,13 +94,18 @@ func (d *Dispatcher) now() time.Time {
 
 func (d *Dispatcher) logger() *slog.Logger { return or(d.Log, slog.Default()) }
 
-func (d *Dispatcher) httpClient() *http.Client {
+func (d *Dispatcher) init() {
 	d.once.Do(func() {
 		d.client = d.Client
 		if d.client == nil {
 			d.client = NewClient(d.AllowPrivate)
 		}
+		d.wake = make(chan struct{}, 1)
 	})
+}
+
+func (d *Dispatcher) httpClient() *http.Client {
+	d.init()
 	return d.client
 }
 
@@ -115,7 +132,10 @@ func (d *Dispatcher) backoff(n int) time.Duration {
 }
 
 // Run delivers until ctx ends, then waits for the deliveries in flight.
+// It claims at every tick, when woken, and when a delivery ends (its
+// subscription may have more, and a worker is free).
 func (d *Dispatcher) Run(ctx context.Context) {
+	d.init()
 	ctx = directory.WithActor(ctx, directory.SystemActor(dispatchActor))
 	workers := or(d.Workers, 16)
 	slots := make(chan struct{}, workers)
@@ -133,7 +153,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 				slots <- struct{}{}
 				wg.Add(1)
 				go func() {
-					defer func() { <-slots; wg.Done() }()
+					defer func() { <-slots; wg.Done(); d.Wake() }()
 					d.deliver(ctx, del)
 				}()
 			}
@@ -142,6 +162,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-d.wake:
 		}
 	}
 }

@@ -414,3 +414,28 @@ func TestASubscriptionEndsWhenItsOwnerMayNoLongerRead(t *testing.T) {
 		t.Fatalf("lifecycle %v", ls)
 	}
 }
+
+// A change committed on this instance wakes the dispatcher: it does not
+// wait for its next tick.
+func TestACommittedChangeWakesTheDispatcher(t *testing.T) {
+	w := newWorld(t)
+	r := newReceiver(t)
+	w.subscribe(r, "users", "updated", "")
+	d := w.dispatcher()
+	d.Interval = time.Hour
+	svc := directory.NewService(w.store, directory.Options{Clock: w.clock.Now, OnChange: d.Wake})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { d.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	time.Sleep(50 * time.Millisecond) // Run's first claim finds nothing
+	name := "woken"
+	start := time.Now()
+	must(svc.UpdateUser(w.as(w.admin), w.contoso.ID, w.guest.ID, directory.UserPatch{DisplayName: &name}))(t)
+	for len(r.notifications()) == 0 {
+		if time.Since(start) > 2*time.Second {
+			t.Fatal("the change waited for the dispatcher's hourly tick")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
