@@ -75,6 +75,38 @@ type ChangeLogTx interface {
 	// that has not committed yet may still write: where a new reader
 	// starts.
 	ChangeLogHead(ctx context.Context) (ChangePos, error)
+	// DeleteChangesBefore deletes up to limit changes made before before,
+	// oldest first, and returns how many.
+	DeleteChangesBefore(ctx context.Context, before time.Time, limit int) (int, error)
+}
+
+// ChangeLogRetention is how long the change log keeps a change: longer
+// than a subscription lives (29 days), so a subscription never misses one
+// while the dispatcher runs.
+const ChangeLogRetention = 30 * 24 * time.Hour
+
+const changeExpiryBatch = 5000
+
+// ExpireChanges deletes the changes past ChangeLogRetention (the system
+// only: the purge job) and returns how many.
+func (s *Service) ExpireChanges(ctx context.Context) (int, error) {
+	before := s.clock().Add(-ChangeLogRetention)
+	total := 0
+	for {
+		var n int
+		err := s.write(ctx, func(o *op) error {
+			if !o.c.system() {
+				return Errorf(KindForbidden, "only orgdir itself expires the change log")
+			}
+			var err error
+			n, err = o.tx.DeleteChangesBefore(o.ctx, before, changeExpiryBatch)
+			return err
+		})
+		total += n
+		if err != nil || n < changeExpiryBatch {
+			return total, err
+		}
+	}
 }
 
 // changesOf maps audit events to the changes they record: every directory

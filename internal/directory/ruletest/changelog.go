@@ -121,4 +121,22 @@ func testChangeLog(t *testing.T, ns NewStore) {
 			t.Fatalf("Fabrikam's changes = %v, want its one new user", got)
 		}
 	})
+
+	t.Run("ChangesPastTheRetentionGoAndOnlyTheSystemExpiresThem", func(t *testing.T) {
+		w := newWorld(t, ns)
+		before, _ := w.changesSince(w.contoso.ID, directory.ChangePos{})
+		w.clock.Advance(directory.ChangeLogRetention - time.Minute)
+		w.member(w.contoso, "late", "Late")
+		wantKind(t, errOnly(w.svc.ExpireChanges(w.as(w.contosoAdmin))), directory.KindForbidden)
+		if n := must(w.svc.ExpireChanges(w.sys))(t); n != 0 {
+			t.Fatalf("expired %d within the retention", n)
+		}
+		w.clock.Advance(2 * time.Minute)
+		n := must(w.svc.ExpireChanges(w.sys))(t)
+		after, _ := w.changesSince(w.contoso.ID, directory.ChangePos{})
+		fab, _ := w.changesSince(w.fabrikam.ID, directory.ChangePos{})
+		if len(after) != 1 || !strings.HasPrefix(after[0], "user created") || len(fab) != 0 || n < len(before) {
+			t.Fatalf("expired %d; left %v and Fabrikam's %v", n, after, fab)
+		}
+	})
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"math"
+	"time"
 
 	"github.com/orgdir/orgdir/internal/directory"
 )
@@ -82,4 +83,20 @@ func (t *tx) ChangeLogHead(ctx context.Context) (directory.ChangePos, error) {
 		return p, t.fail(err, "change")
 	}
 	return p, nil
+}
+
+func (t *tx) DeleteChangesBefore(ctx context.Context, before time.Time, limit int) (int, error) {
+	if limit < 1 {
+		return 0, directory.Invalidf("limit", "limit must be at least 1, not %d", limit)
+	}
+	res, err := t.exec(ctx, `DELETE FROM change_log WHERE seq IN
+		(SELECT seq FROM change_log WHERE changed_at < ? ORDER BY changed_at LIMIT ?)`, t.d.timeArg(before), limit)
+	if err != nil {
+		return 0, t.fail(err, "change")
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, t.fail(err, "change")
+	}
+	return int(n), nil
 }

@@ -18,6 +18,8 @@ CREATE TABLE change_log (
     changed_at   TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX change_log_by_tenant ON change_log (tenant_id, txid, seq);
+-- The retention: rows older than directory.ChangeLogRetention go.
+CREATE INDEX change_log_by_time ON change_log (changed_at);
 
 -- Graph change notification subscriptions. A subscription is also its own
 -- delivery queue: cursor_txid/cursor_seq is the last change it has
