@@ -439,3 +439,24 @@ func TestACommittedChangeWakesTheDispatcher(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// A redirect is a failed delivery: the notification goes to the
+// registered URL only.
+func TestARedirectIsNotFollowed(t *testing.T) {
+	w := newWorld(t)
+	r, elsewhere := newReceiver(t), newReceiver(t)
+	w.subscribe(r, "users", "updated", "")
+	r.srv.Config.Handler = http.HandlerFunc(func(rw http.ResponseWriter, req *http.Request) {
+		http.Redirect(rw, req, elsewhere.url(), http.StatusTemporaryRedirect)
+	})
+	name := "moved"
+	must(w.svc.UpdateUser(w.as(w.admin), w.contoso.ID, w.guest.ID, directory.UserPatch{DisplayName: &name}))(t)
+	w.deliver(w.dispatcher())
+	if elsewhere.attemptCount() != 0 {
+		t.Fatal("the redirect was followed")
+	}
+	s := must(w.svc.ListSubscriptions(w.sys, w.contoso.ID))(t)[0]
+	if s.Failures != 1 || !strings.Contains(s.LastError, "307") {
+		t.Fatalf("failures %d, error %q", s.Failures, s.LastError)
+	}
+}
