@@ -105,6 +105,15 @@ func (s *Service) ClaimDeliveries(ctx context.Context, limit int, lease time.Dur
 				if err := o.tx.DeleteSubscription(o.ctx, sub.TenantID, sub.ID); err != nil {
 					return nil, err
 				}
+				why := "expired"
+				if !mayRead {
+					why = "the owner may no longer read " + sub.Resource
+				}
+				e := o.event(sub.TenantID, ActivityDeleteSubscription, CategoryApplicationManagement, opDelete, subscriptionTarget(sub))
+				e.AdditionalDetails = []KeyValue{{Key: "reason", Value: why}}
+				if err := o.audit(e); err != nil {
+					return nil, err
+				}
 				d.Removed = true
 				out = append(out, d)
 				continue

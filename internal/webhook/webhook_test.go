@@ -358,6 +358,10 @@ func TestAnExpiredSubscriptionEndsWithSubscriptionRemoved(t *testing.T) {
 	if _, err := w.svc.GetSubscription(w.as(w.admin), w.contoso.ID, s.ID); directory.KindOf(err) != directory.KindNotFound {
 		t.Fatalf("the expired subscription is still there: %v", err)
 	}
+	ev := must(w.svc.ListAudit(w.as(w.admin), w.contoso.ID, directory.AuditQuery{TargetID: s.ID, Limit: 10}))(t)
+	if len(ev) != 2 || ev[0].Activity != directory.ActivityDeleteSubscription || ev[0].AdditionalDetails[0].Value != "expired" {
+		t.Fatalf("audit of the subscription: %+v", ev)
+	}
 }
 
 // An application's subscription is the application's: the admin who

@@ -44,8 +44,8 @@ func (t *tx) ListChanges(ctx context.Context, tenantID string, after directory.C
 		return nil, directory.Invalidf("limit", "limit must be positive, not %d", limit)
 	}
 	rows, err := t.query(ctx, `SELECT `+changeCols+` FROM change_log
-		WHERE tenant_id = ? AND (txid > ? OR (txid = ? AND seq > ?))`+t.settled()+`
-		ORDER BY txid, seq LIMIT ?`, tenantID, after.Tx, after.Tx, after.Seq, limit)
+		WHERE tenant_id = ? AND (txid, seq) > (?, ?)`+t.settled()+`
+		ORDER BY txid, seq LIMIT ?`, tenantID, after.Tx, after.Seq, limit)
 	if err != nil {
 		return nil, t.fail(err, "change")
 	}

@@ -101,7 +101,7 @@ func (t *tx) ClaimSubscriptions(ctx context.Context, now time.Time, limit int, l
 	out, err := t.listSubscriptions(ctx, `UPDATE subscriptions SET claims = claims + 1, next_attempt_at = ?
 		WHERE id IN (SELECT s.id FROM subscriptions s WHERE s.next_attempt_at <= ? AND (s.expires_at <= ? OR EXISTS (
 				SELECT 1 FROM change_log c WHERE c.tenant_id = s.tenant_id
-				AND (c.txid > s.cursor_txid OR (c.txid = s.cursor_txid AND c.seq > s.cursor_seq))`+t.settled()+`))
+				AND (c.txid, c.seq) > (s.cursor_txid, s.cursor_seq)`+t.settled()+`))
 			ORDER BY s.next_attempt_at, s.id LIMIT ?`+t.d.skipLocked(true)+`)
 		RETURNING `+subscriptionCols,
 		t.d.timeArg(now.Add(lease)), t.d.timeArg(now), t.d.timeArg(now), limit)
