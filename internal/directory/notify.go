@@ -75,6 +75,9 @@ type DeliveryOutcome struct {
 // MaxNotificationBatch bounds the changes read per delivery.
 const MaxNotificationBatch = 100
 
+// maxPassedPages bounds the pages of unmatched changes one claim reads.
+const maxPassedPages = 10
+
 // ClaimDeliveries leases up to limit due subscriptions (the system only)
 // and returns their next batches. Changes that match nothing move the
 // cursor at once; an expired subscription, or one whose owner may no
@@ -118,15 +121,25 @@ func (s *Service) ClaimDeliveries(ctx context.Context, limit int, lease time.Dur
 				out = append(out, d)
 				continue
 			}
-			changes, err := o.tx.ListChanges(o.ctx, sub.TenantID, sub.Cursor, MaxNotificationBatch)
-			if err != nil {
-				return nil, err
-			}
-			for _, c := range changes {
-				if n, ok := sub.Notify(c); ok {
-					d.Notifications = append(d.Notifications, n)
+			// Pages of changes that match nothing are passed over here, a
+			// few at a time, so that a subscription to little catches up.
+			for range maxPassedPages {
+				changes, err := o.tx.ListChanges(o.ctx, sub.TenantID, d.Through, MaxNotificationBatch)
+				if err != nil {
+					return nil, err
 				}
-				d.Through = c.Pos
+				for _, c := range changes {
+					if len(d.Notifications) == MaxNotificationBatch {
+						break
+					}
+					if n, ok := sub.Notify(c); ok {
+						d.Notifications = append(d.Notifications, n)
+					}
+					d.Through = c.Pos
+				}
+				if len(d.Notifications) > 0 || len(changes) < MaxNotificationBatch {
+					break
+				}
 			}
 			if len(d.Notifications) > 0 {
 				out = append(out, d)

@@ -464,3 +464,28 @@ func TestARedirectIsNotFollowed(t *testing.T) {
 		t.Fatalf("failures %d, error %q", s.Failures, s.LastError)
 	}
 }
+
+// Many changes that match nothing are passed over in one claim, and a
+// batch holds at most 100 notifications, in order, the rest following.
+func TestLongBacklogsArePagedInOrder(t *testing.T) {
+	w := newWorld(t)
+	groups, users := newReceiver(t), newReceiver(t)
+	w.subscribe(groups, "groups", "created", "")
+	w.subscribe(users, "users", "created", "")
+	for i := range 250 {
+		must(w.svc.CreateUser(w.sys, w.contoso.ID, directory.NewUser{UserPrincipalName: fmt.Sprintf("u%d@contoso.example", i), DisplayName: "U"}))(t)
+	}
+	g := must(w.svc.CreateGroup(w.as(w.admin), w.contoso.ID, "Late", ""))(t)
+	d := w.dispatcher()
+	w.deliver(d)
+	if n := groups.notifications(); len(n) != 1 || str(n[0], "resourceData", "id") != g.ID {
+		t.Fatalf("the groups subscription got %d notifications after one round", len(n))
+	}
+	for range 3 {
+		w.deliver(d)
+	}
+	batches := users.deliveries()
+	if len(batches) != 3 || len(batches[0].value) != 100 || len(batches[2].value) != 50 {
+		t.Fatalf("%d batches", len(batches))
+	}
+}
