@@ -56,6 +56,8 @@ type Delivery struct {
 	Claim         int            // the lease's fencing token
 	Notifications []Notification // in log order
 	Through       ChangePos      // the last change read: the cursor once delivered
+	// Remind: reauthorizationRequired is due (sent before the batch).
+	Remind bool
 	// Removed: the subscription expired, or its owner may no longer read
 	// its resource, and it is gone; only its subscriptionRemoved lifecycle
 	// notification is left to send.
@@ -141,7 +143,16 @@ func (s *Service) ClaimDeliveries(ctx context.Context, limit int, lease time.Dur
 					break
 				}
 			}
-			if len(d.Notifications) > 0 {
+			if sub.RemindAt != nil && !sub.RemindAt.After(o.now) {
+				// Once: a lost reminder is not sent again.
+				d.Remind, sub.RemindAt = true, nil
+			}
+			if len(d.Notifications) > 0 || d.Remind {
+				if d.Remind {
+					if err := o.tx.FinishSubscriptionClaim(o.ctx, sub, sub.Claims); err != nil {
+						return nil, err
+					}
+				}
 				out = append(out, d)
 				continue
 			}
@@ -195,7 +206,7 @@ func (s *Service) FinishDelivery(ctx context.Context, d *Delivery, out DeliveryO
 			now := o.now
 			sub.Cursor, sub.NextAttemptAt, sub.Failures, sub.FailingSince = d.Through, o.now, 0, nil
 			sub.LastError = ""
-			if out.Delivered {
+			if out.Delivered && len(d.Notifications) > 0 {
 				sub.LastDeliveryAt = &now
 			} else {
 				sub.LastError = cutUTF8("missed: "+out.Error, MaxMailError)

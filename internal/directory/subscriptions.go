@@ -41,10 +41,16 @@ type Subscription struct {
 	FailingSince   *time.Time // the first of them
 	LastError      string
 	LastDeliveryAt *time.Time
+	// RemindAt is when the reauthorizationRequired lifecycle notification
+	// is due; nil once sent, or without a lifecycle URL.
+	RemindAt *time.Time
 }
 
 // Subscription limits, as Graph's for directory resources.
 const (
+	// ReauthorizationLead: reauthorizationRequired goes this long before
+	// a subscription expires (to its lifecycle URL), time to renew it.
+	ReauthorizationLead = time.Hour
 	MaxSubscriptionLifetime = 29 * 24 * time.Hour
 	maxClientState          = 128
 )
@@ -85,17 +91,18 @@ type SubscriptionTx interface {
 	GetSubscription(ctx context.Context, tenantID, id string) (*Subscription, error)
 	// ListSubscriptions lists the tenant's subscriptions, oldest first.
 	ListSubscriptions(ctx context.Context, tenantID string) ([]*Subscription, error)
-	// UpdateSubscription writes the URLs and the expiration.
+	// UpdateSubscription writes the URLs, the expiration and RemindAt.
 	UpdateSubscription(ctx context.Context, s *Subscription) error
 	DeleteSubscription(ctx context.Context, tenantID, id string) error
 	// ClaimSubscriptions, in a Write, leases up to limit subscriptions of
 	// any tenant due at now (NextAttemptAt reached) that have changes
-	// after their cursor or have expired: NextAttemptAt becomes now+lease
+	// after their cursor, a reminder due (RemindAt) or have expired: NextAttemptAt becomes now+lease
 	// and Claims one more. On a backend with row locks, rows another
 	// claim holds are skipped.
 	ClaimSubscriptions(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*Subscription, error)
 	// FinishSubscriptionClaim writes the delivery state of s (Cursor,
-	// NextAttemptAt, Failures, FailingSince, LastError, LastDeliveryAt)
+	// NextAttemptAt, Failures, FailingSince, LastError, LastDeliveryAt,
+	// RemindAt)
 	// if its claim number claim still holds the lease: KindConflict if not.
 	FinishSubscriptionClaim(ctx context.Context, s *Subscription, claim int) error
 }
@@ -199,6 +206,16 @@ func (o *op) subscription(tenantID, id string) (*Subscription, error) {
 	return s, err
 }
 
+// remindAt is when reauthorizationRequired is due: ReauthorizationLead
+// before expiry, if the subscription has a lifecycle URL and lives longer.
+func (s *Subscription) remindAt(now time.Time) *time.Time {
+	at := s.ExpiresAt.Add(-ReauthorizationLead)
+	if s.LifecycleNotificationURL == "" || !at.After(now) {
+		return nil
+	}
+	return &at
+}
+
 func subscriptionTarget(s *Subscription) AuditTarget {
 	return AuditTarget{ID: s.ID, Type: targetOther, DisplayName: s.Resource}
 }
@@ -283,6 +300,7 @@ func (s *Service) CreateSubscription(ctx context.Context, tenantID string, n New
 			NotificationURL: url, LifecycleNotificationURL: lifecycle, ClientState: state,
 			Secret: newWebhookSecret(), ExpiresAt: exp, CreatedAt: o.now, Cursor: head, NextAttemptAt: o.now,
 		}
+		sub.RemindAt = sub.remindAt(o.now)
 		if o.c.user != nil {
 			sub.OwnerUserID = o.c.user.ID
 		} else {
@@ -343,6 +361,7 @@ func (s *Service) UpdateSubscription(ctx context.Context, tenantID, id string, p
 				props = append(props, m)
 			}
 			sub.ExpiresAt = exp
+			sub.RemindAt = sub.remindAt(o.now)
 		}
 		if p.NotificationURL != nil {
 			if m, ok := changed("notificationUrl", sub.NotificationURL, url); ok {

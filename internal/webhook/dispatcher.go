@@ -26,6 +26,7 @@ const dispatchActor = "orgdir change notifications"
 const (
 	EventMissed              = "missed"
 	EventSubscriptionRemoved = "subscriptionRemoved"
+	EventReauthorization     = "reauthorizationRequired"
 )
 
 // Results, as Record sees them.
@@ -187,9 +188,16 @@ func (d *Dispatcher) deliver(ctx context.Context, del *directory.Delivery) {
 		d.lifecycle(ctx, s, EventSubscriptionRemoved)
 		return
 	}
-	body, err := changeNotifications(del)
-	if err == nil {
-		err = d.post(ctx, s.NotificationURL, s.Secret, messageID(del), body)
+	if del.Remind {
+		d.lifecycle(ctx, s, EventReauthorization)
+	}
+	var err error
+	if len(del.Notifications) > 0 {
+		var body []byte
+		body, err = changeNotifications(del)
+		if err == nil {
+			err = d.post(ctx, s.NotificationURL, s.Secret, messageID(del), body)
+		}
 	}
 	out := directory.DeliveryOutcome{Delivered: err == nil}
 	if err != nil {
@@ -213,6 +221,7 @@ func (d *Dispatcher) deliver(ctx context.Context, del *directory.Delivery) {
 		return
 	}
 	switch {
+	case out.Delivered && len(del.Notifications) == 0:
 	case out.Delivered:
 		d.record(ResultDelivered)
 	case out.Missed:

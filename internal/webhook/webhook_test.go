@@ -489,3 +489,35 @@ func TestLongBacklogsArePagedInOrder(t *testing.T) {
 		t.Fatalf("%d batches", len(batches))
 	}
 }
+
+// An hour before expiry the lifecycle URL is told reauthorizationRequired,
+// once; a renewal (PATCH) schedules the next reminder.
+func TestReauthorizationRequiredAnHourBeforeExpiry(t *testing.T) {
+	w := newWorld(t)
+	r, life := newReceiver(t), newReceiver(t)
+	s := w.subscribe(r, "users", "updated", life.url())
+	d := w.dispatcher()
+	w.clock.Set(s.ExpiresAt.Add(-directory.ReauthorizationLead - time.Minute))
+	w.deliver(d)
+	if len(life.notifications()) != 0 {
+		t.Fatal("reminded early")
+	}
+	w.clock.Advance(2 * time.Minute)
+	w.deliver(d)
+	w.clock.Advance(time.Minute)
+	w.deliver(d)
+	ls := life.notifications()
+	if len(ls) != 1 || str(ls[0], "lifecycleEvent") != "reauthorizationRequired" || str(ls[0], "subscriptionId") != s.ID {
+		t.Fatalf("lifecycle %v, want one reauthorizationRequired", ls)
+	}
+	exp := w.clock.Now().Add(48 * time.Hour)
+	must(w.svc.UpdateSubscription(w.as(w.admin), w.contoso.ID, s.ID, directory.SubscriptionPatch{ExpirationDateTime: &exp}))(t)
+	w.clock.Set(exp.Add(-directory.ReauthorizationLead))
+	w.deliver(d)
+	if n := len(life.notifications()); n != 2 {
+		t.Fatalf("%d lifecycle notifications after the renewal's reminder, want 2", n)
+	}
+	if got := must(w.svc.GetSubscription(w.as(w.admin), w.contoso.ID, s.ID))(t); got.LastDeliveryAt != nil {
+		t.Error("a reminder counted as a delivery")
+	}
+}

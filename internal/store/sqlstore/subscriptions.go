@@ -12,15 +12,15 @@ import (
 
 const subscriptionCols = `id, tenant_id, owner_user_id, owner_app_id, resource, change_types, notification_url,
 	lifecycle_url, client_state, secret, expires_at, created_at, cursor_txid, cursor_seq, claims,
-	next_attempt_at, failures, failing_since, last_error, last_delivery_at`
+	next_attempt_at, failures, failing_since, last_error, last_delivery_at, remind_at`
 
 func (t *tx) CreateSubscription(ctx context.Context, s *directory.Subscription) error {
 	_, err := t.exec(ctx, `INSERT INTO subscriptions (`+subscriptionCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.ID, s.TenantID, s.OwnerUserID, s.OwnerAppID, s.Resource, joinChangeTypes(s.ChangeTypes), s.NotificationURL,
 		s.LifecycleNotificationURL, s.ClientState, s.Secret, t.d.timeArg(s.ExpiresAt), t.d.timeArg(s.CreatedAt),
 		s.Cursor.Tx, s.Cursor.Seq, s.Claims, t.d.timeArg(s.NextAttemptAt), s.Failures, t.d.nullTimeArg(s.FailingSince),
-		s.LastError, t.d.nullTimeArg(s.LastDeliveryAt))
+		s.LastError, t.d.nullTimeArg(s.LastDeliveryAt), t.d.nullTimeArg(s.RemindAt))
 	if err != nil {
 		return t.fail(err, "subscription")
 	}
@@ -45,17 +45,17 @@ func (t *tx) listSubscriptions(ctx context.Context, query string, args ...any) (
 	for rows.Next() {
 		var s directory.Subscription
 		var types string
-		var exp, created, next, failing, last scanTime
+		var exp, created, next, failing, last, remind scanTime
 		if err := rows.Scan(&s.ID, &s.TenantID, &s.OwnerUserID, &s.OwnerAppID, &s.Resource, &types, &s.NotificationURL,
 			&s.LifecycleNotificationURL, &s.ClientState, &s.Secret, &exp, &created, &s.Cursor.Tx, &s.Cursor.Seq, &s.Claims,
-			&next, &s.Failures, &failing, &s.LastError, &last); err != nil {
+			&next, &s.Failures, &failing, &s.LastError, &last, &remind); err != nil {
 			return nil, t.fail(err, "subscription")
 		}
 		for _, c := range strings.Split(types, ",") {
 			s.ChangeTypes = append(s.ChangeTypes, directory.ChangeType(c))
 		}
 		s.ExpiresAt, s.CreatedAt, s.NextAttemptAt = exp.Time, created.Time, next.Time
-		s.FailingSince, s.LastDeliveryAt = failing.Ptr(), last.Ptr()
+		s.FailingSince, s.LastDeliveryAt, s.RemindAt = failing.Ptr(), last.Ptr(), remind.Ptr()
 		out = append(out, &s)
 	}
 	if err := rows.Err(); err != nil {
@@ -80,8 +80,8 @@ func (t *tx) ListSubscriptions(ctx context.Context, tenantID string) ([]*directo
 }
 
 func (t *tx) UpdateSubscription(ctx context.Context, s *directory.Subscription) error {
-	return t.execOne(ctx, "subscription", `UPDATE subscriptions SET notification_url = ?, lifecycle_url = ?, expires_at = ?
-		WHERE tenant_id = ? AND id = ?`, s.NotificationURL, s.LifecycleNotificationURL, t.d.timeArg(s.ExpiresAt), s.TenantID, s.ID)
+	return t.execOne(ctx, "subscription", `UPDATE subscriptions SET notification_url = ?, lifecycle_url = ?, expires_at = ?, remind_at = ?
+		WHERE tenant_id = ? AND id = ?`, s.NotificationURL, s.LifecycleNotificationURL, t.d.timeArg(s.ExpiresAt), t.d.nullTimeArg(s.RemindAt), s.TenantID, s.ID)
 }
 
 func (t *tx) DeleteSubscription(ctx context.Context, tenantID, id string) error {
@@ -90,7 +90,7 @@ func (t *tx) DeleteSubscription(ctx context.Context, tenantID, id string) error 
 
 // ClaimSubscriptions leases due subscriptions in one UPDATE … RETURNING,
 // as ClaimMail does; a subscription is due once there is a settled change
-// of its tenant past its cursor, or it has expired.
+// of its tenant past its cursor, its reminder is due, or it has expired.
 func (t *tx) ClaimSubscriptions(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*directory.Subscription, error) {
 	if !t.write {
 		return nil, directory.Internal(fmt.Errorf("sqlstore: ClaimSubscriptions outside a Write"))
@@ -99,12 +99,12 @@ func (t *tx) ClaimSubscriptions(ctx context.Context, now time.Time, limit int, l
 		return nil, directory.Invalidf("limit", "a claim needs a limit and a lease, not %d and %v", limit, lease)
 	}
 	out, err := t.listSubscriptions(ctx, `UPDATE subscriptions SET claims = claims + 1, next_attempt_at = ?
-		WHERE id IN (SELECT s.id FROM subscriptions s WHERE s.next_attempt_at <= ? AND (s.expires_at <= ? OR EXISTS (
+		WHERE id IN (SELECT s.id FROM subscriptions s WHERE s.next_attempt_at <= ? AND (s.expires_at <= ? OR s.remind_at <= ? OR EXISTS (
 				SELECT 1 FROM change_log c WHERE c.tenant_id = s.tenant_id
 				AND (c.txid, c.seq) > (s.cursor_txid, s.cursor_seq)`+t.settled()+`))
 			ORDER BY s.next_attempt_at, s.id LIMIT ?`+t.d.skipLocked(true)+`)
 		RETURNING `+subscriptionCols,
-		t.d.timeArg(now.Add(lease)), t.d.timeArg(now), t.d.timeArg(now), limit)
+		t.d.timeArg(now.Add(lease)), t.d.timeArg(now), t.d.timeArg(now), t.d.timeArg(now), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -114,9 +114,9 @@ func (t *tx) ClaimSubscriptions(ctx context.Context, now time.Time, limit int, l
 
 func (t *tx) FinishSubscriptionClaim(ctx context.Context, s *directory.Subscription, claim int) error {
 	res, err := t.exec(ctx, `UPDATE subscriptions SET cursor_txid = ?, cursor_seq = ?, next_attempt_at = ?, failures = ?,
-		failing_since = ?, last_error = ?, last_delivery_at = ? WHERE id = ? AND claims = ?`,
+		failing_since = ?, last_error = ?, last_delivery_at = ?, remind_at = ? WHERE id = ? AND claims = ?`,
 		s.Cursor.Tx, s.Cursor.Seq, t.d.timeArg(s.NextAttemptAt), s.Failures, t.d.nullTimeArg(s.FailingSince),
-		s.LastError, t.d.nullTimeArg(s.LastDeliveryAt), s.ID, claim)
+		s.LastError, t.d.nullTimeArg(s.LastDeliveryAt), t.d.nullTimeArg(s.RemindAt), s.ID, claim)
 	if err != nil {
 		return t.fail(err, "subscription")
 	}

@@ -96,6 +96,26 @@ var subscriptionTests = map[string]func(*testing.T, *fx){
 		}
 	},
 
+	"AReminderDueMakesASubscriptionDueAndIsWrittenBack": func(t *testing.T, f *fx) {
+		a := f.tenant()
+		s := f.subscription(a.ID)
+		at := base.Add(time.Hour)
+		s.RemindAt = &at
+		f.write(func(tx directory.Tx) error { return tx.UpdateSubscription(f.ctx, s) })
+		if got := f.claimSubs(at.Add(-time.Second)); len(got) != 0 {
+			t.Fatal("claimed before the reminder is due")
+		}
+		got := f.claimSubs(at)
+		if len(got) != 1 || got[0].RemindAt == nil || !got[0].RemindAt.Equal(at) {
+			t.Fatalf("claimed %+v", got)
+		}
+		got[0].RemindAt, got[0].NextAttemptAt = nil, at
+		f.write(func(tx directory.Tx) error { return tx.FinishSubscriptionClaim(f.ctx, got[0], got[0].Claims) })
+		if again := f.claimSubs(at.Add(time.Minute)); len(again) != 0 {
+			t.Fatal("claimed again once the reminder was sent")
+		}
+	},
+
 	"ALeaseThatRanOutPassesToTheNextClaimWhichFencesTheFirst": func(t *testing.T, f *fx) {
 		a := f.tenant()
 		f.subscription(a.ID)

@@ -46,7 +46,10 @@ CREATE TABLE subscriptions (
     failures            INTEGER NOT NULL DEFAULT 0,
     failing_since       TIMESTAMPTZ,
     last_error          TEXT NOT NULL DEFAULT '',
-    last_delivery_at    TIMESTAMPTZ
+    last_delivery_at    TIMESTAMPTZ,
+    -- When the reauthorizationRequired lifecycle notification is due
+    -- (an hour before expiry); NULL once sent, or without a lifecycle URL.
+    remind_at           TIMESTAMPTZ
 );
 CREATE INDEX subscriptions_by_tenant ON subscriptions (tenant_id, created_at, id);
 CREATE INDEX subscriptions_due ON subscriptions (next_attempt_at);

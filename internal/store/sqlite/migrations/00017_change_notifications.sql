@@ -44,7 +44,10 @@ CREATE TABLE subscriptions (
     failures            INTEGER NOT NULL DEFAULT 0,
     failing_since       INTEGER,
     last_error          TEXT NOT NULL DEFAULT '',
-    last_delivery_at    INTEGER
+    last_delivery_at    INTEGER,
+    -- When the reauthorizationRequired lifecycle notification is due
+    -- (an hour before expiry); NULL once sent, or without a lifecycle URL.
+    remind_at           INTEGER
 );
 CREATE INDEX subscriptions_by_tenant ON subscriptions (tenant_id, created_at, id);
 CREATE INDEX subscriptions_due ON subscriptions (next_attempt_at);
