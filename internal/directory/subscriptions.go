@@ -50,7 +50,7 @@ type Subscription struct {
 const (
 	// ReauthorizationLead: reauthorizationRequired goes this long before
 	// a subscription expires (to its lifecycle URL), time to renew it.
-	ReauthorizationLead = time.Hour
+	ReauthorizationLead     = time.Hour
 	MaxSubscriptionLifetime = 29 * 24 * time.Hour
 	maxClientState          = 128
 )
