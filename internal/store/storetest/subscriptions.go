@@ -30,6 +30,21 @@ func (f *fx) claimSubs(now time.Time) []*directory.Subscription {
 	return out
 }
 
+// claimSubsN is claimSubs, trying again (up to 15 s) until it claims at
+// least n: a change is due on PostgreSQL once every older transaction of
+// the server has ended.
+func (f *fx) claimSubsN(now time.Time, n int) []*directory.Subscription {
+	f.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		got := f.claimSubs(now)
+		if len(got) >= n || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 var subscriptionTests = map[string]func(*testing.T, *fx){
 	"ReadBackUpdatedAndDeletedInItsTenantOnly": func(t *testing.T, f *fx) {
 		a, b := f.tenant(), f.tenant()
@@ -74,14 +89,14 @@ var subscriptionTests = map[string]func(*testing.T, *fx){
 		f.write(func(tx directory.Tx) error {
 			return tx.AppendChanges(f.ctx, []*directory.Change{change(a.ID, "u", directory.ChangeUpdated)})
 		})
-		got := f.claimSubs(base)
+		got := f.claimSubsN(base, 1)
 		if len(got) != 1 || got[0].ID != s.ID || got[0].Claims != 1 || !got[0].NextAttemptAt.Equal(base.Add(time.Minute)) {
 			t.Fatalf("claimed %+v, want a's subscription once, leased a minute", got)
 		}
 		if again := f.claimSubs(base.Add(30 * time.Second)); len(again) != 0 {
 			t.Fatalf("claimed again within the lease")
 		}
-		cs := f.changes(a.ID, directory.ChangePos{})
+		cs := f.changesN(a.ID, directory.ChangePos{}, 1)
 		done := *got[0]
 		done.Cursor, done.NextAttemptAt = cs[0].Pos, base
 		f.write(func(tx directory.Tx) error { return tx.FinishSubscriptionClaim(f.ctx, &done, 1) })
@@ -122,7 +137,11 @@ var subscriptionTests = map[string]func(*testing.T, *fx){
 		f.write(func(tx directory.Tx) error {
 			return tx.AppendChanges(f.ctx, []*directory.Change{change(a.ID, "u", directory.ChangeUpdated)})
 		})
-		first := f.claimSubs(base)[0]
+		claimed := f.claimSubsN(base, 1)
+		if len(claimed) != 1 {
+			t.Fatalf("claimed %d", len(claimed))
+		}
+		first := claimed[0]
 		second := f.claimSubs(base.Add(2 * time.Minute))
 		if len(second) != 1 || second[0].Claims != 2 {
 			t.Fatalf("second claim = %+v", second)
