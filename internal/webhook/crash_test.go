@@ -46,17 +46,14 @@ func TestKilledMidDeliveryIsDeliveredAfterRestart(t *testing.T) {
 	first := make(chan struct{})
 	release := make(chan struct{})
 	defer close(release)
-	inner := r.srv.Config.Handler
 	var calls atomic.Int32
-	r.srv.Config.Handler = http.HandlerFunc(func(rw http.ResponseWriter, req *http.Request) {
-		if req.URL.Query().Get("validationToken") == "" {
-			if calls.Add(1) == 1 {
-				close(first)
-				<-release // the child hangs here until it dies
-				return
-			}
+	r.setIntercept(func(http.ResponseWriter, *http.Request) bool {
+		if calls.Add(1) == 1 {
+			close(first)
+			<-release // the child hangs here until it dies
+			return true
 		}
-		inner.ServeHTTP(rw, req)
+		return false
 	})
 
 	child := exec.Command(os.Args[0], "-test.run=^TestDispatcherChild$")

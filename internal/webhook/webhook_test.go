@@ -344,8 +344,9 @@ func TestARedirectIsNotFollowed(t *testing.T) {
 	w := newWorld(t)
 	r, elsewhere := newReceiver(t), newReceiver(t)
 	w.subscribe(r, "users", "updated", "")
-	r.srv.Config.Handler = http.HandlerFunc(func(rw http.ResponseWriter, req *http.Request) {
+	r.setIntercept(func(rw http.ResponseWriter, req *http.Request) bool {
 		http.Redirect(rw, req, elsewhere.url(), http.StatusTemporaryRedirect)
+		return true
 	})
 	name := "moved"
 	must(w.svc.UpdateUser(w.as(w.admin), w.contoso.ID, w.guest.ID, directory.UserPatch{DisplayName: &name}))(t)

@@ -31,6 +31,9 @@ type receiver struct {
 	status   int           // answer to notifications; 0 is 202
 	delay    time.Duration // before answering a notification
 	answer   func(token string) string
+	// intercept, when set, answers a notification (not a validation)
+	// instead, if it returns true.
+	intercept func(w http.ResponseWriter, r *http.Request) bool
 	got      []delivery // accepted
 	attempts int
 }
@@ -62,6 +65,12 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 		_, _ = io.WriteString(w, tok)
 		return
 	}
+	r.mu.Lock()
+	intercept := r.intercept
+	r.mu.Unlock()
+	if intercept != nil && intercept(w, req) {
+		return
+	}
 	body, _ := io.ReadAll(req.Body)
 	r.mu.Lock()
 	r.attempts++
@@ -85,6 +94,12 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 func (r *receiver) set(status int, delay time.Duration) {
 	r.mu.Lock()
 	r.status, r.delay = status, delay
+	r.mu.Unlock()
+}
+
+func (r *receiver) setIntercept(f func(w http.ResponseWriter, r *http.Request) bool) {
+	r.mu.Lock()
+	r.intercept = f
 	r.mu.Unlock()
 }
 
