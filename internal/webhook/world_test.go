@@ -27,15 +27,15 @@ type receiver struct {
 	t   *testing.T
 	srv *httptest.Server
 
-	mu       sync.Mutex
-	status   int           // answer to notifications; 0 is 202
-	delay    time.Duration // before answering a notification
-	answer   func(token string) string
+	mu     sync.Mutex
+	status int           // answer to notifications; 0 is 202
+	delay  time.Duration // before answering a notification
+	answer func(token string) string
 	// intercept, when set, answers a notification (not a validation)
 	// instead, if it returns true.
 	intercept func(w http.ResponseWriter, r *http.Request) bool
-	got      []delivery // accepted
-	attempts int
+	got       []delivery // accepted
+	attempts  int
 }
 
 type delivery struct {
