@@ -42,13 +42,14 @@ func (o *op) event(tenantID, activity, category, opType string, targets ...Audit
 }
 
 // audit appends e in the op's transaction, together with the change it
-// records.
+// records and its change log entries; a bulk operation's batch holds them
+// (o.held) for one multi-row write before its transaction ends.
 func (o *op) audit(e *AuditEvent) error {
 	if o.held != nil {
 		*o.held = append(*o.held, e)
 		return nil
 	}
-	return o.tx.AppendAudit(o.ctx, e)
+	return o.appendAudits([]*AuditEvent{e})
 }
 
 func userTarget(u *User, props ...ModifiedProperty) AuditTarget {

@@ -147,7 +147,7 @@ func (s *Service) runBulk(ctx context.Context, tenantID string, p perm, results 
 			o.held = nil
 			// The batch's records in a few multi-row statements: should
 			// they fail, the Write fails, and no row of the batch is done.
-			if err := o.tx.AppendAudits(o.ctx, held); err != nil {
+			if err := o.appendAudits(held); err != nil {
 				return err
 			}
 			if opts.Job != nil {

@@ -48,6 +48,8 @@ type Tx interface {
 	PurgeTx
 	BulkJobTx
 	RowTx
+	ChangeLogTx
+	SubscriptionTx
 	InstanceTx
 }
 

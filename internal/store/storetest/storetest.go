@@ -49,6 +49,8 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 		{"Transactions", txTests},
 		{"BulkJobs", bulkJobTests},
 		{"Savepoints", savepointTests},
+		{"ChangeLog", changeLogTests},
+		{"Subscriptions", subscriptionTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
