@@ -106,6 +106,7 @@ the retention purge of deleted users and the delivery of change notifications. S
 	if err != nil {
 		return err
 	}
+	notifications.Record = m
 
 	if *withDemo {
 		d, err := demo.Seed(ctx, svc, public)
