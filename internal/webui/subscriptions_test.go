@@ -176,8 +176,8 @@ func TestSubscriptionDeleteAsksNeedsTheCSRFTokenAndIsAudited(t *testing.T) {
 }
 
 // TestSubscriptionsAreTheGlobalAdministrators lets a User Administrator
-// into the portal but not to the tenant's subscriptions (ending an app's
-// feed is a tenant-wide decision, as a consent is).
+// into the portal but not to the tenant's subscriptions, nor shows the
+// link (ending an app's feed is a tenant-wide decision, as a consent is).
 func TestSubscriptionsAreTheGlobalAdministrators(t *testing.T) {
 	s := newWebhookSite(t)
 	tid := s.demo.Contoso.ID
@@ -188,9 +188,15 @@ func TestSubscriptionsAreTheGlobalAdministrators(t *testing.T) {
 	ua := s.browser(t)
 	ua.signIn(demo.AdaUPN, demo.AdaPassword)
 	must(t, ua.post("/myaccount/organizations/"+tid+"/signin", nil), http.StatusOK, "You are signed in to Contoso.")
-	must(t, ua.get("/admin/"+tid+"/users"), http.StatusOK)
+	mustNot(t, must200(t, ua.get("/admin/"+tid+"/users")), "/subscriptions")
 	p := ua.get("/admin/" + tid + "/subscriptions")
 	if p.status != http.StatusForbidden || !strings.Contains(p.body, "permission") {
 		t.Fatalf("a User Administrator opened the subscriptions: %d\n%s", p.status, p.body)
 	}
+}
+
+func must200(t *testing.T, p page) page {
+	t.Helper()
+	must(t, p, http.StatusOK)
+	return p
 }
