@@ -86,7 +86,7 @@ func TestSubscriptionsPageShowsTheTenantsSubscriptionsWithTheirDeliveryState(t *
 
 	p := admin.get("/admin/" + tid + "/subscriptions")
 	must(t, p, http.StatusOK, `aria-current="page">Subscriptions</a>`, "<code>users</code>", "created, updated",
-		"/contoso-hook?…", `<span class="tag">User</span> Contoso Admin`, "<span class=\"muted\">never</span>",
+		"/contoso-hook?…", `<span class="tag">User</span> <a href="/admin/`+tid+`/users/`+s.demo.ContosoAdmin.ID+`">Contoso Admin</a>`, "<span class=\"muted\">never</span>",
 		`<td class="sub-backlog">0</td>`)
 	mustNot(t, p, "s3cret-token", "fabrikam-hook")
 
