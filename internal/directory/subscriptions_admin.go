@@ -57,10 +57,13 @@ func (s *Service) GetTenantSubscription(ctx context.Context, tenantID, id string
 }
 
 // DeleteTenantSubscription ends any subscription of the tenant (a Global
-// Administrator), audited as the API's DELETE is.
+// Administrator), audited as the API's DELETE is. Unlike the owner's own
+// delete, the owner did not ask: Options.OnSubscriptionRemoved is told.
 func (s *Service) DeleteTenantSubscription(ctx context.Context, tenantID, id string) error {
-	return s.write(ctx, func(o *op) error {
-		sub, err := o.tenantSubscription(tenantID, id)
+	var sub *Subscription
+	err := s.write(ctx, func(o *op) error {
+		var err error
+		sub, err = o.tenantSubscription(tenantID, id)
 		if err != nil {
 			return err
 		}
@@ -71,6 +74,10 @@ func (s *Service) DeleteTenantSubscription(ctx context.Context, tenantID, id str
 		e.AdditionalDetails = []KeyValue{{Key: "reason", Value: "deleted by an administrator"}}
 		return o.audit(e)
 	})
+	if err == nil && s.opts.OnSubscriptionRemoved != nil {
+		s.opts.OnSubscriptionRemoved(sub)
+	}
+	return err
 }
 
 func (o *op) mayAdministerSubscriptions(tenantID string) error {

@@ -242,6 +242,15 @@ func (d *Dispatcher) deliver(ctx context.Context, del *directory.Delivery) {
 	}
 }
 
+// Removed sends subscriptionRemoved for a subscription an administrator
+// deleted (the service's OnSubscriptionRemoved, after commit): in the
+// background, best effort as every lifecycle notification; it never
+// blocks.
+func (d *Dispatcher) Removed(s *directory.Subscription) {
+	d.init()
+	go d.lifecycle(context.Background(), s, EventSubscriptionRemoved)
+}
+
 // lifecycle sends a lifecycle event once, if the subscription has a
 // lifecycle URL: best effort, as nothing waits on it.
 func (d *Dispatcher) lifecycle(ctx context.Context, s *directory.Subscription, event string) {
