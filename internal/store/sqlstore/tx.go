@@ -40,17 +40,17 @@ func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 	if !t.write || !t.d.StatementSavepoints {
 		return t.q.ExecContext(ctx, t.rebind(query, args), args...)
 	}
-	if _, err := t.q.ExecContext(ctx, "SAVEPOINT orgdir_stmt"); err != nil {
+	if _, err := t.q.ExecContext(ctx, t.rebind("SAVEPOINT orgdir_stmt", nil)); err != nil {
 		return nil, err
 	}
 	res, err := t.q.ExecContext(ctx, t.rebind(query, args), args...)
 	if err != nil {
-		if _, rbErr := t.q.ExecContext(ctx, "ROLLBACK TO SAVEPOINT orgdir_stmt"); rbErr != nil {
+		if _, rbErr := t.q.ExecContext(ctx, t.rebind("ROLLBACK TO SAVEPOINT orgdir_stmt", nil)); rbErr != nil {
 			return nil, errors.Join(err, rbErr)
 		}
 		return nil, err
 	}
-	if _, err := t.q.ExecContext(ctx, "RELEASE SAVEPOINT orgdir_stmt"); err != nil {
+	if _, err := t.q.ExecContext(ctx, t.rebind("RELEASE SAVEPOINT orgdir_stmt", nil)); err != nil {
 		return nil, err
 	}
 	return res, nil
