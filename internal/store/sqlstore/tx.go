@@ -22,7 +22,13 @@ type tx struct {
 	d      *Dialect
 	write  bool
 	erased bool // personal data was erased: the store may need to clean up after commit
-	trace  func(query string, args []any)
+	// With StatementSavepoints: safe wraps each write statement in a
+	// savepoint, so that a failed one is undone alone and the caller can
+	// go on (3 round trips a statement). Otherwise a failed statement
+	// leaves the transaction broken, and a statement sent after it marks
+	// the Write to be run again in safe mode (rerun).
+	safe, broken, rerun bool
+	trace               func(query string, args []any)
 }
 
 // rebind prepares a statement for the dialect and shows it to the tracer.
@@ -37,8 +43,22 @@ func (t *tx) rebind(query string, args []any) string {
 var _ directory.Tx = (*tx)(nil)
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if t.broken {
+		t.rerun = true
+		return nil, errRerun
+	}
 	if !t.write || !t.d.StatementSavepoints {
 		return t.q.ExecContext(ctx, t.rebind(query, args), args...)
+	}
+	if !t.safe {
+		// Optimistic: no savepoint. A failure aborts the database's
+		// transaction; if the caller goes on after it, Write runs it again
+		// in safe mode (see Store.Write).
+		res, err := t.q.ExecContext(ctx, t.rebind(query, args), args...)
+		if err != nil {
+			t.broken = true
+		}
+		return res, err
 	}
 	if _, err := t.q.ExecContext(ctx, t.rebind("SAVEPOINT orgdir_stmt", nil)); err != nil {
 		return nil, err
@@ -56,13 +76,30 @@ func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 	return res, nil
 }
 
+// errRerun answers a statement sent after a failed one in an optimistic
+// Write; the Write then runs again in safe mode, so no caller keeps it.
+var errRerun = errors.New("sqlstore: statement after a failed one: the write runs again with savepoints")
+
 func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if t.broken {
+		t.rerun = true
+		return nil, errRerun
+	}
 	return t.q.QueryContext(ctx, t.rebind(query, args), args...)
 }
 
-func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+func (t *tx) queryRow(ctx context.Context, query string, args ...any) scanner {
+	if t.broken {
+		t.rerun = true
+		return errRow{errRerun}
+	}
 	return t.q.QueryRowContext(ctx, t.rebind(query, args), args...)
 }
+
+// errRow is a row whose query was not sent.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
 
 // execOne runs a statement that must change exactly one row; none is
 // KindNotFound for what.
