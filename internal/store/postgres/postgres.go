@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io/fs"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -51,6 +52,12 @@ func open(ctx context.Context, dsn string, trace func(string, []any)) (*Store, e
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: invalid DSN: %w", err)
+	}
+	if !strings.Contains(dsn, "default_query_exec_mode") {
+		// Prepared once per connection, then one round trip a statement
+		// (pgx's default, kept explicit: a DSN may choose another mode,
+		// e.g. behind a pooler in transaction mode).
+		cfg.DefaultQueryExecMode = pgx.QueryExecModeCacheStatement
 	}
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(maxOpenConns)
