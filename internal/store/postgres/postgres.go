@@ -127,7 +127,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Dialect is PostgreSQL's: $n placeholders, timestamptz, row locks.
 func Dialect() sqlstore.Dialect {
-	return sqlstore.Dialect{Name: "postgres", DollarPlaceholders: true, RowLocks: true, StatementSavepoints: true, Classify: classify}
+	return sqlstore.Dialect{Name: "postgres", DollarPlaceholders: true, RowLocks: true, StatementSavepoints: true, WritableCTEs: true, Classify: classify}
 }
 
 // SQLSTATE codes the store tells apart.

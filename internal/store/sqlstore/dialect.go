@@ -31,6 +31,9 @@ type Dialect struct {
 	// fails; with a savepoint only the statement is undone, as in SQLite,
 	// so that a caller can handle a KindConflict and go on.
 	StatementSavepoints bool
+	// WritableCTEs allows an INSERT inside WITH (PostgreSQL), so that two
+	// INSERTs go in one statement.
+	WritableCTEs bool
 	// Classify tells what a driver error means and names the constraint
 	// (or the text that names it) when there is one.
 	Classify func(err error) (ErrorClass, string)
