@@ -115,10 +115,20 @@ func (s *Store) writeOnce(ctx context.Context, fn func(directory.Tx) error, safe
 		return false, false, directory.Internal(err)
 	}
 	t := &tx{q: sqlTx, d: s.d, write: true, safe: safe, trace: s.cfg.Trace}
+	defer func() {
+		if v := recover(); v != nil {
+			if v != errRerun { //nolint:errorlint // the panic value itself
+				panic(v)
+			}
+			_ = sqlTx.Rollback()
+			erased, again, err = false, true, nil
+		}
+	}()
 	err = fn(t)
-	if t.rerun || (err == nil && t.broken) {
+	if err == nil && t.broken {
+		// fn swallowed the failure: the commit would fail.
 		_ = sqlTx.Rollback()
-		return false, true, err
+		return false, true, nil
 	}
 	if err != nil {
 		_ = sqlTx.Rollback()

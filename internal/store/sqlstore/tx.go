@@ -25,10 +25,10 @@ type tx struct {
 	// With StatementSavepoints: safe wraps each write statement in a
 	// savepoint, so that a failed one is undone alone and the caller can
 	// go on (3 round trips a statement). Otherwise a failed statement
-	// leaves the transaction broken, and a statement sent after it marks
-	// the Write to be run again in safe mode (rerun).
-	safe, broken, rerun bool
-	trace               func(query string, args []any)
+	// leaves the transaction broken, and a statement sent after it makes
+	// the Write run again in safe mode.
+	safe, broken bool
+	trace        func(query string, args []any)
 }
 
 // rebind prepares a statement for the dialect and shows it to the tracer.
@@ -43,10 +43,7 @@ func (t *tx) rebind(query string, args []any) string {
 var _ directory.Tx = (*tx)(nil)
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if t.broken {
-		t.rerun = true
-		return nil, errRerun
-	}
+	t.checkBroken()
 	if !t.write || !t.d.StatementSavepoints {
 		return t.q.ExecContext(ctx, t.rebind(query, args), args...)
 	}
@@ -76,30 +73,27 @@ func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 	return res, nil
 }
 
-// errRerun answers a statement sent after a failed one in an optimistic
-// Write; the Write then runs again in safe mode, so no caller keeps it.
+// errRerun is the panic of a statement sent after a failed one in an
+// optimistic Write: the database would refuse it, and the caller must not
+// see an answer that the safe run would not give. Store.writeOnce recovers
+// it and runs the Write again in safe mode.
 var errRerun = errors.New("sqlstore: statement after a failed one: the write runs again with savepoints")
 
-func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (t *tx) checkBroken() {
 	if t.broken {
-		t.rerun = true
-		return nil, errRerun
+		panic(errRerun)
 	}
+}
+
+func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	t.checkBroken()
 	return t.q.QueryContext(ctx, t.rebind(query, args), args...)
 }
 
-func (t *tx) queryRow(ctx context.Context, query string, args ...any) scanner {
-	if t.broken {
-		t.rerun = true
-		return errRow{errRerun}
-	}
+func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	t.checkBroken()
 	return t.q.QueryRowContext(ctx, t.rebind(query, args), args...)
 }
-
-// errRow is a row whose query was not sent.
-type errRow struct{ err error }
-
-func (r errRow) Scan(...any) error { return r.err }
 
 // execOne runs a statement that must change exactly one row; none is
 // KindNotFound for what.
