@@ -26,10 +26,11 @@ type Dialect struct {
 	UnixMicros bool
 	// RowLocks enables FOR UPDATE and FOR UPDATE SKIP LOCKED in a Write.
 	RowLocks bool
-	// StatementSavepoints wraps each write statement of a Write in a
-	// savepoint. PostgreSQL aborts the whole transaction when a statement
-	// fails; with a savepoint only the statement is undone, as in SQLite,
-	// so that a caller can handle a KindConflict and go on.
+	// StatementSavepoints: PostgreSQL aborts the whole transaction when a
+	// statement fails. A Write runs first without savepoints; one whose
+	// caller goes on after a failed statement runs again with a savepoint
+	// around each write statement, so that only the statement is undone,
+	// as in SQLite, and the caller can handle a KindConflict and go on.
 	StatementSavepoints bool
 	// WritableCTEs allows an INSERT inside WITH (PostgreSQL), so that two
 	// INSERTs go in one statement.
