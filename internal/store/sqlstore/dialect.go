@@ -115,3 +115,11 @@ func (d *Dialect) hourOf(col string) string {
 	}
 	return "CAST(floor(extract(epoch FROM " + col + ") / 3600) AS BIGINT)"
 }
+
+// stringAgg joins the values of col with commas, in no given order.
+func (d *Dialect) stringAgg(col string) string {
+	if d.Name == "postgres" {
+		return "string_agg(" + col + ", ',')"
+	}
+	return "group_concat(" + col + ", ',')"
+}

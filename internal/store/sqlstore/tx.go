@@ -28,7 +28,9 @@ type tx struct {
 	// leaves the transaction broken, and a statement sent after it makes
 	// the Write run again in safe mode.
 	safe, broken bool
-	trace        func(query string, args []any)
+	// roles read with GetUserShared, until the next write statement.
+	roles *knownRoles
+	trace func(query string, args []any)
 }
 
 // rebind prepares a statement for the dialect and shows it to the tracer.
@@ -44,6 +46,7 @@ var _ directory.Tx = (*tx)(nil)
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	t.checkBroken()
+	t.roles = nil
 	if !t.write || !t.d.StatementSavepoints {
 		return t.q.ExecContext(ctx, t.rebind(query, args), args...)
 	}
