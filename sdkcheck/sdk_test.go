@@ -16,6 +16,7 @@ import (
 	"github.com/orgdir/orgdir/internal/directory"
 	"github.com/orgdir/orgdir/internal/server"
 	"github.com/orgdir/orgdir/internal/store/sqlite"
+	"github.com/orgdir/orgdir/internal/webhook"
 )
 
 // staticToken hands the SDK one orgdir bearer token for every request.
@@ -65,7 +66,7 @@ func newFixture(t *testing.T) *fixture {
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "orgdir.db"))
 	check(t, err)
 	t.Cleanup(func() { _ = st.Close() })
-	svc := directory.NewService(st, directory.Options{PublicBaseURL: "http://orgdir.test"})
+	svc := directory.NewService(st, directory.Options{PublicBaseURL: "http://orgdir.test", Webhooks: &webhook.Validator{AllowPrivate: true}})
 	f := &fixture{svc: svc, ctx: ctx}
 	sys := directory.WithActor(ctx, directory.SystemActor("sdkcheck"))
 	f.contoso, err = svc.CreateTenant(sys, "Contoso", "contoso.example")

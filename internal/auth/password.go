@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -24,6 +25,18 @@ type Argon2Params struct {
 // DefaultArgon2 is the cost used for new hashes.
 var DefaultArgon2 = Argon2Params{Memory: 19 * 1024, Time: 2, Threads: 1, KeyLen: 32, SaltLen: 16}
 
+// hashing admits one argon2 computation per CPU at a time: each holds
+// Params.Memory (19 MiB) for its run, so many sign-ins or creates at once
+// would otherwise grow the process by that much each, and CPU-bound work
+// beyond the CPUs only waits longer anyway.
+var hashing = make(chan struct{}, runtime.NumCPU())
+
+func idKey(password, salt []byte, p Argon2Params, keyLen uint32) []byte {
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
+	return argon2.IDKey(password, salt, p.Time, p.Memory, p.Threads, keyLen)
+}
+
 // Argon2Hasher hashes passwords with argon2id into PHC strings
 // ($argon2id$v=19$m=…,t=…,p=…$salt$key). It implements
 // directory.PasswordHasher.
@@ -39,7 +52,7 @@ func (h *Argon2Hasher) Hash(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+	key := idKey([]byte(password), salt, p, p.KeyLen)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, p.Memory, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -69,6 +82,6 @@ func (h *Argon2Hasher) Verify(hash, password string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("auth: bad key: %w", err)
 	}
-	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
+	got := idKey([]byte(password), salt, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/orgdir/orgdir/internal/auth"
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/store/sqlite"
 )
 
 // Defaults of Config.
@@ -53,6 +54,14 @@ type Config struct {
 	// analyzes the tables (see analyzeSchema). By default the run
 	// analyzes, to measure the steady state.
 	SkipAnalyze bool
+	// SQLiteSynchronous is the SQLite store's synchronous setting
+	// (sqlite.SyncFull when empty, as serve).
+	SQLiteSynchronous string
+	// ServerCPUProfile, for RunHTTP, is a file to write a CPU profile of
+	// the server into, taken over ServerProfileSeconds (default
+	// DefaultProfileSeconds) from the first operation on.
+	ServerCPUProfile     string
+	ServerProfileSeconds int
 	// Progress, when set, gets one line as each phase starts.
 	Progress io.Writer
 }
@@ -117,7 +126,7 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 		}
 	}
 
-	sc, err := openScratch(ctx, cfg.Database)
+	sc, err := openScratch(ctx, cfg.Database, sqlite.Options{Synchronous: cfg.SQLiteSynchronous})
 	if err != nil {
 		return nil, err
 	}

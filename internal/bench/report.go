@@ -73,7 +73,12 @@ type Report struct {
 	// cache, which modernc.org/sqlite allocates outside it, and the
 	// runtime's own memory.
 	PeakRSSBytes uint64
-	Total        time.Duration
+	// ServerPeakRSSBytes is the peak resident set (VmHWM) of the orgdir
+	// serve child process that RunHTTP drives; 0 for the other runs.
+	ServerPeakRSSBytes uint64
+	// LoadAvgEnd is /proc/loadavg's figures at the end (RunHTTP).
+	LoadAvgEnd string
+	Total      time.Duration
 }
 
 // MarshalJSON is the report of `orgdir bench --json`.
@@ -95,13 +100,15 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		Rows          []Row   `json:"operations"`
 		PeakHeapBytes uint64  `json:"peakHeapBytes"`
 		PeakRSSBytes  uint64  `json:"peakRssBytes,omitempty"`
+		ServerRSS     uint64  `json:"serverPeakRssBytes,omitempty"`
+		LoadAvgEnd    string  `json:"loadAverageAtEnd,omitempty"`
 		TotalMS       float64 `json:"totalMs"`
 	}
 	out := report{
 		Database: r.Database, Over: r.Over, Users: r.Users, Guests: r.Guests, Concurrency: r.Concurrency,
 		OpsPerRow: r.Ops, GOMAXPROCS: r.GOMAXPROCS, CPUs: r.CPUs, LoadAvg: r.LoadAvg,
 		SeedMS: ms(r.SeedElapsed), SeedPerSecond: r.seedRate(), Analyzed: r.Analyzed, Rows: r.Rows,
-		PeakHeapBytes: r.PeakHeapBytes, PeakRSSBytes: r.PeakRSSBytes, TotalMS: ms(r.Total),
+		PeakHeapBytes: r.PeakHeapBytes, PeakRSSBytes: r.PeakRSSBytes, ServerRSS: r.ServerPeakRSSBytes, LoadAvgEnd: r.LoadAvgEnd, TotalMS: ms(r.Total),
 	}
 	if r.Ops == 0 {
 		out.DurationMS = ms(r.Duration)
@@ -123,7 +130,8 @@ func (r *Report) WriteTable(w io.Writer) error {
 	fmt.Fprintf(&b, "database:    %s\n", r.Database)
 	if r.Over != "" {
 		fmt.Fprintf(&b, "against:     %s\n", r.Over)
-	} else {
+	}
+	if r.Users > 0 {
 		fmt.Fprintf(&b, "tenant:      %d users (%d of them guests), seeded through the store in %s (%.0f user rows/s, the guests' home users included)\n",
 			r.Users, r.Guests, round(r.SeedElapsed), r.seedRate())
 	}
@@ -138,6 +146,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 	if r.LoadAvg != "" {
 		// Figures taken on a busy machine say more about the machine.
 		fmt.Fprintf(&b, "machine:     load average %s at the start\n", r.LoadAvg)
+	}
+	if r.LoadAvgEnd != "" {
+		fmt.Fprintf(&b, "             load average %s at the end\n", r.LoadAvgEnd)
 	}
 	b.WriteString("\n")
 	nameW := len("operation")
@@ -156,6 +167,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 	fmt.Fprintf(&b, "\npeak Go heap: %.1f MiB (runtime.MemStats.HeapAlloc, sampled every %s)\n", float64(r.PeakHeapBytes)/(1<<20), heapInterval)
 	if r.PeakRSSBytes > 0 {
 		fmt.Fprintf(&b, "peak RSS:     %.1f MiB (VmHWM of the whole process)\n", float64(r.PeakRSSBytes)/(1<<20))
+	}
+	if r.ServerPeakRSSBytes > 0 {
+		fmt.Fprintf(&b, "server RSS:   %.1f MiB (VmHWM of the orgdir serve process)\n", float64(r.ServerPeakRSSBytes)/(1<<20))
 	}
 	fmt.Fprintf(&b, "total:        %s\n", round(r.Total))
 	_, err := io.WriteString(w, b.String())
@@ -188,7 +202,12 @@ func peakRSS() uint64 {
 	if err != nil {
 		return 0
 	}
-	for _, line := range strings.Split(string(b), "\n") {
+	return vmHWM(b)
+}
+
+// vmHWM reads the VmHWM line of a /proc/PID/status, in bytes; 0 if none.
+func vmHWM(status []byte) uint64 {
+	for _, line := range strings.Split(string(status), "\n") {
 		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
 			f := strings.Fields(v) // "12345 kB"
 			if len(f) == 2 && f[1] == "kB" {

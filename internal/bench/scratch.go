@@ -30,6 +30,9 @@ type scratch struct {
 	// dsn is the PostgreSQL URL whose search_path is the new schema; ""
 	// for SQLite.
 	dsn string
+	// database is what orgdir's --database names this store by: the
+	// SQLite file, or dsn.
+	database string
 }
 
 // IsPostgres reports whether database names a PostgreSQL server.
@@ -45,7 +48,9 @@ func IsPostgres(database string) bool {
 //     that someone may be using), removed afterwards;
 //   - a postgres:// URL: a new schema orgdir_bench_<random> in that
 //     database, dropped afterwards.
-func openScratch(ctx context.Context, database string) (*scratch, error) {
+//
+// opts (at most one) are the SQLite store's.
+func openScratch(ctx context.Context, database string, opts ...sqlite.Options) (*scratch, error) {
 	if IsPostgres(database) {
 		return openPostgresScratch(ctx, database)
 	}
@@ -73,14 +78,23 @@ func openScratch(ctx context.Context, database string) (*scratch, error) {
 		}
 		return errors.Join(errs...)
 	}
-	st, err := sqlite.Open(ctx, path)
+	var o sqlite.Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	st, err := sqlite.OpenWith(ctx, path, o)
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("bench: open SQLite at %s: %w", path, err), cleanFiles())
 	}
+	sync := o.Synchronous
+	if sync == "" {
+		sync = sqlite.SyncFull
+	}
 	return &scratch{
 		store:    st,
-		describe: "SQLite, new file " + path,
+		describe: "SQLite (synchronous=" + strings.ToUpper(sync) + "), new file " + path,
 		remove:   func() error { return errors.Join(st.Close(), cleanFiles()) },
+		database: path,
 	}, nil
 }
 
@@ -120,6 +134,7 @@ func openPostgresScratch(ctx context.Context, dsn string) (*scratch, error) {
 		remove:   func() error { return errors.Join(st.Close(), drop()) },
 		analyze:  func(ctx context.Context) error { return analyzeSchema(ctx, admin, schema) },
 		dsn:      u.String(),
+		database: u.String(),
 	}, nil
 }
 

@@ -149,3 +149,72 @@ func TestBenchOIDCDrivesTheTokenEndpointOverHTTP(t *testing.T) {
 		}
 	}
 }
+
+// httpRows are the rows of `orgdir bench --http`, by name prefix.
+var httpRows = []string{
+	bench.RowHTTPCreate, bench.RowHTTPDisable, bench.RowHTTPSoftDelete, bench.RowHTTPRestore,
+	bench.RowHTTPPermanentDelete, bench.RowHTTPPageFirst, bench.RowHTTPPageDeep, bench.RowHTTPPurge,
+}
+
+// benchHTTP runs a tiny bench --http and checks every row ran its
+// operations (the bench errors on any unexpected answer) and the server's
+// peak RSS was read from its own process.
+func benchHTTP(t *testing.T, extra ...string) {
+	t.Helper()
+	args := append([]string{"bench", "--http", "--users", "60", "--ops", "6", "--purge", "5", "--concurrency", "2", "--json"}, extra...)
+	out, errOut, err := run(t, args...)
+	if err != nil {
+		t.Fatalf("bench --http: %v\n%s", err, errOut)
+	}
+	var rep struct {
+		Against string `json:"against"`
+		Rows    []struct {
+			Name      string  `json:"name"`
+			Count     int     `json:"count"`
+			PerSecond float64 `json:"perSecond"`
+		} `json:"operations"`
+		ServerRSS  uint64 `json:"serverPeakRssBytes"`
+		LoadAvgEnd string `json:"loadAverageAtEnd"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("no JSON report: %v\n%s", err, out)
+	}
+	if len(rep.Rows) != len(httpRows) || !strings.Contains(rep.Against, "orgdir serve (child process") {
+		t.Fatalf("report %+v, want rows %v against orgdir serve as a child process", rep, httpRows)
+	}
+	for i, want := range httpRows {
+		r := rep.Rows[i]
+		wantOps := 6
+		if want == bench.RowHTTPPurge {
+			wantOps = 5
+		}
+		if !strings.HasPrefix(r.Name, want) || r.Count != wantOps || r.PerSecond <= 0 {
+			t.Errorf("row %d: %+v, want %q with %d operations at a positive rate", i, r, want, wantOps)
+		}
+	}
+	if rep.ServerRSS == 0 {
+		t.Error("no peak RSS of the server reported")
+	}
+	if _, err := os.Stat("/proc/loadavg"); err == nil && rep.LoadAvgEnd == "" {
+		t.Error("no load average at the end reported")
+	}
+}
+
+func TestBenchHTTPDrivesTheServerProcessOnSQLite(t *testing.T) {
+	benchHTTP(t)
+}
+
+func TestBenchHTTPDrivesTheServerProcessOnPostgres(t *testing.T) {
+	dsn := os.Getenv("ORGDIR_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("set ORGDIR_TEST_POSTGRES (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run bench --http on PostgreSQL")
+	}
+	benchHTTP(t, "--database", dsn)
+}
+
+func TestBenchRefusesOIDCWithHTTP(t *testing.T) {
+	_, errOut, err := run(t, "bench", "--oidc", "--http")
+	if ExitCode(err) != 2 || !strings.Contains(errOut, "--http") {
+		t.Errorf("exit %d, stderr %q; want 2 naming --http", ExitCode(err), errOut)
+	}
+}

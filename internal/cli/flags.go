@@ -19,6 +19,9 @@ type flagSet struct {
 	// their default is never applied, so help says so instead of showing it.
 	unchanged map[string]bool
 	set       map[string]bool // given on the command line or by the environment
+	// file, when set, takes the command's one argument (a file name),
+	// before or after the flags.
+	file *string
 }
 
 func newFlags(path, about string) *flagSet {
@@ -58,6 +61,12 @@ func (f *flagSet) parse(e *env, args []string) error {
 			return errHelp
 		}
 		return usageErrorf("%s: %v (run 'orgdir %s --help')", f.path, err, f.path)
+	}
+	if f.file != nil && f.NArg() > 0 && *f.file == "" {
+		*f.file = f.Arg(0)
+		if err := f.Parse(f.Args()[1:]); err != nil {
+			return usageErrorf("%s: %v (run 'orgdir %s --help')", f.path, err, f.path)
+		}
 	}
 	if f.NArg() > 0 {
 		return usageErrorf("%s: unexpected argument %q (run 'orgdir %s --help')", f.path, f.Arg(0), f.path)

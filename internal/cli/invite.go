@@ -11,7 +11,14 @@ import (
 func runInvite(ctx context.Context, e *env, args []string) error {
 	f := newFlags("invite", `Invites an e-mail address into a tenant as a guest: the guest user is created
 at once (PendingAcceptance) and the redeem URL is printed. Inviting an address
-that already has a guest here sends a new link for the same user.`)
+that already has a guest here sends a new link for the same user.
+
+With --csv FILE, invites every row of a CSV file, as Entra's Bulk invite: its
+template ("version:v1.0", then Email address to invite [inviteeEmail],
+Redirection url [inviteRedirectURL], Send invitation message (true or false)
+[sendEmail], Customized invitation message [customizedMessageBody]) or one
+with the bare property names; each row is invited whole or not at all, and
+the result CSV has one line per row.`)
 	db := addDBFlags(f)
 	tenant := tenantFlag(f)
 	baseURL := f.String("base-url", defaultBaseURL, "public `URL` of the orgdir server, where the redeem link points")
@@ -20,12 +27,19 @@ that already has a guest here sends a new link for the same user.`)
 	redirect := f.String("redirect-url", "", "`URL` the guest is sent to after redeeming; empty means the server's My Account")
 	send := f.Bool("send", false, "also e-mail the invitation (through SMTP, or into the outbox)")
 	message := f.String("message", "", "a personal `message` for the invitation e-mail")
-	f.require("email")
+	csvFile := f.String("csv", "", "invite every row of this CSV `file` instead of --email")
+	result := f.String("result", "", "with --csv: where to write the result CSV `file`; default FILE with .result.csv")
 	if err := f.parse(e, args); err != nil {
 		return err
 	}
+	if (*email == "") == (*csvFile == "") {
+		return usageErrorf("invite: give --email or --csv (one of them)")
+	}
 	if err := checkBaseURL("base-url", *baseURL); err != nil {
 		return err
+	}
+	if *csvFile != "" {
+		return runInviteCSV(ctx, e, db, *tenant, *baseURL, *csvFile, *result)
 	}
 	if *redirect == "" {
 		*redirect = strings.TrimRight(*baseURL, "/") + "/"

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/orgdir/orgdir/internal/directory"
@@ -16,8 +17,9 @@ import (
 // serveMetrics starts the Prometheus listener of serve --metrics-addr, on a
 // port of its own (as Keycloak's management port) so that it need not be
 // exposed where the directory is. It returns nil metrics when addr is
-// empty: every recorder then does nothing.
-func (e *env) serveMetrics(ctx context.Context, addr string, st store, svc *directory.Service, logger *slog.Logger) (*metrics.Metrics, error) {
+// empty: every recorder then does nothing. withPprof adds Go's profiles
+// (serve --pprof), which orgdir bench --http --server-cpuprofile reads.
+func (e *env) serveMetrics(ctx context.Context, addr string, withPprof bool, st store, svc *directory.Service, logger *slog.Logger) (*metrics.Metrics, error) {
 	if addr == "" {
 		return nil, nil
 	}
@@ -32,6 +34,12 @@ func (e *env) serveMetrics(ctx context.Context, addr string, st store, svc *dire
 	m.WatchDirectory(svc)
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler())
+	if withPprof {
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+		mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

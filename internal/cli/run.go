@@ -91,6 +91,7 @@ func commands() []command {
 		{"tenant list", "list the tenants", runTenantList},
 		{"tenant set", "change a tenant's name and settings", runTenantSet},
 		{"user create", "create a member user", runUserCreate},
+		{"user import", "create the member users of a CSV file (Entra's bulk create template)", runUserImport},
 		{"user list", "list a tenant's users, or its deleted users", runUserList},
 		{"user set-password", "set a member's password", runUserSetPassword},
 		{"user enable", "enable a user's account", runUserEnable},
@@ -115,7 +116,7 @@ func commands() []command {
 		{"app secret remove", "remove a client secret of an application", runAppSecretRemove},
 		{"app assign-group", "assign an app role to a group (its members hold it)", runAppAssignGroup},
 		{"app grant", "grant an application a permission of orgdir's API (User.Read.All, …)", runAppGrant},
-		{"invite", "invite an e-mail address as a guest; prints the redeem URL", runInvite},
+		{"invite", "invite an e-mail address as a guest (prints the redeem URL), or every row of a CSV file", runInvite},
 		{"invitation redeem", "redeem an invitation on behalf of a home identity", runInvitationRedeem},
 		// API tokens (token.go).
 		{"token create", "create a bearer token for the JSON API", runTokenCreate},

@@ -18,11 +18,12 @@ import (
 	"github.com/orgdir/orgdir/internal/mail"
 	"github.com/orgdir/orgdir/internal/metrics"
 	"github.com/orgdir/orgdir/internal/server"
+	"github.com/orgdir/orgdir/internal/webhook"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	f := newFlags("serve", `Runs the HTTP server (health at /healthz and /readyz) and, in the background,
-the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
+the retention purge of deleted users and the delivery of change notifications. Stops gracefully on SIGINT or SIGTERM.`)
 	addr := f.String("addr", ":8080", "`host:port` to listen on")
 	db := addDBFlags(f)
 	baseURL := f.String("base-url", "", "public `URL` of this server, used in redeem links; empty means http://localhost:PORT")
@@ -31,9 +32,11 @@ the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
 	batch := f.Int("purge-batch", 500, "at most this many deleted users purged per batch")
 	logLevel := f.String("log-level", "info", "least severe log `level`: debug, info, warn or error")
 	metricsAddr := f.String("metrics-addr", "", "`host:port` of a separate listener serving Prometheus metrics at /metrics; empty serves none")
+	pprofOn := f.Bool("pprof", false, "also serve Go's profiles (net/http/pprof) at /debug/pprof/ on the --metrics-addr listener, which should then be reachable by operators only")
 	apiRate := f.Float64("api-rate", httpapi.DefaultRatePerSecond, "API requests per second each token may make in its tenant (all its tenant's tokens together: twice that); 0 turns API throttling off")
 	apiBurst := f.Int("api-burst", httpapi.DefaultRateBurst, "API requests a token may make at once before --api-rate applies (its tenant: twice that); 0 turns API throttling off")
 	trusted := f.String("trusted-proxies", "", "comma-separated `networks` (CIDR, or single addresses) of the reverse proxies whose X-Forwarded-For names the client; empty trusts none")
+	allowPrivate := f.Bool("webhooks-allow-private", false, "let change notifications go to loopback, private and link-local addresses and over plain http (an SSRF guard refuses them by default; for tests and local receivers only)")
 	smtpCfg := mail.Config{}
 	f.StringVar(&smtpCfg.Host, "smtp-host", "", "SMTP `host` that sends e-mail with STARTTLS; empty keeps e-mail in the outbox the admin portal shows")
 	f.IntVar(&smtpCfg.Port, "smtp-port", 587, "SMTP `port`")
@@ -89,10 +92,17 @@ the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
 	// The metrics exist only once the service does (they read it); the
 	// service's sign-ins reach them through m, set before any request.
 	var m *metrics.Metrics
+	notifications := &webhook.Dispatcher{AllowPrivate: *allowPrivate, Clock: e.prog.Clock, Log: logger}
 	svc := e.newService(st, public, func(o *directory.Options) {
 		o.OnSignIn = func(ev *directory.SignInEvent) { m.SignIn(ev) }
+		o.Webhooks = &webhook.Validator{AllowPrivate: *allowPrivate}
+		o.OnChange = notifications.Wake
 	})
-	m, err = e.serveMetrics(ctx, *metricsAddr, st, svc, logger)
+	if *pprofOn && *metricsAddr == "" {
+		return usageErrorf("serve: --pprof needs --metrics-addr: profiles are served on that listener only")
+	}
+	notifications.Queue = svc
+	m, err = e.serveMetrics(ctx, *metricsAddr, *pprofOn, st, svc, logger)
 	if err != nil {
 		return err
 	}
@@ -133,6 +143,11 @@ the retention purge of deleted users. Stops gracefully on SIGINT or SIGTERM.`)
 	go func() {
 		defer wg.Done()
 		jobs.RunPurge(ctx, svc, e.prog.Clock, *interval, *batch, logger, m)
+	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		notifications.Run(ctx)
 	}()
 	if smtpCfg.Enabled() {
 		d := &mail.Deliverer{Queue: svc, Transport: &mail.Sender{Config: smtpCfg}, Clock: e.prog.Clock, Log: logger, Record: m.MailDelivery}

@@ -23,14 +23,16 @@ const (
 
 // dbFlags are where the data lives.
 type dbFlags struct {
-	dataDir  string
-	database string
+	dataDir     string
+	database    string
+	synchronous string
 }
 
 func addDBFlags(f *flagSet) *dbFlags {
 	d := &dbFlags{}
 	f.StringVar(&d.dataDir, "data-dir", defaultDataDir, "`directory` of the SQLite database ("+sqliteFileName+"), created with mode 0700")
 	f.StringVar(&d.database, "database", "", "SQLite file `path`, or a postgres:// URL; empty means "+sqliteFileName+" in --data-dir")
+	f.StringVar(&d.synchronous, "sqlite-synchronous", sqlite.SyncFull, "SQLite only: `full` makes every acknowledged write survive a power loss; normal survives a crash of the process but may lose the last writes on a power loss, and is faster")
 	return d
 }
 
@@ -75,11 +77,14 @@ func (d *dbFlags) open(ctx context.Context) (store, error) {
 		}
 		return s, nil
 	}
+	if d.synchronous != sqlite.SyncFull && d.synchronous != sqlite.SyncNormal {
+		return nil, usageErrorf("--sqlite-synchronous %q: want full or normal", d.synchronous)
+	}
 	path := d.sqlitePath()
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create the data directory: %w", err)
 	}
-	s, err := sqlite.Open(ctx, path)
+	s, err := sqlite.OpenWith(ctx, path, sqlite.Options{Synchronous: d.synchronous})
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", d.describe(), err)
 	}

@@ -25,6 +25,8 @@ const (
 	ActivityEnableAccount          = "Enable account"
 	ActivityResetPassword          = "Reset password"
 	ActivityAddGroup               = "Add group"
+	ActivityUpdateGroup            = "Update group"
+	ActivityDeleteGroup            = "Delete group"
 	ActivityAddMemberToGroup       = "Add member to group"
 	ActivityRemoveMemberFromGroup  = "Remove member from group"
 	ActivityAddApplication         = "Add application"

@@ -42,8 +42,15 @@ func (o *op) event(tenantID, activity, category, opType string, targets ...Audit
 }
 
 // audit appends e in the op's transaction, together with the change it
-// records.
-func (o *op) audit(e *AuditEvent) error { return o.tx.AppendAudit(o.ctx, e) }
+// records and its change log entries; a bulk operation's batch holds them
+// (o.held) for one multi-row write before its transaction ends.
+func (o *op) audit(e *AuditEvent) error {
+	if o.held != nil {
+		*o.held = append(*o.held, e)
+		return nil
+	}
+	return o.appendAudits([]*AuditEvent{e})
+}
 
 func userTarget(u *User, props ...ModifiedProperty) AuditTarget {
 	return AuditTarget{ID: u.ID, Type: targetUser, DisplayName: u.DisplayName, UPN: u.UserPrincipalName, ModifiedProperties: props}

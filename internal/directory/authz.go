@@ -237,6 +237,12 @@ type op struct {
 	now  time.Time
 	corr string
 	s    *Service
+	// held, when set, collects the op's audit records for one multi-row
+	// write before the transaction ends (a bulk operation's batch).
+	held *[]*AuditEvent
+	// logged: the op wrote to the change log (Options.OnChange is told
+	// after commit).
+	logged bool
 }
 
 // clock returns the service time in UTC, at the precision every store
@@ -257,13 +263,18 @@ func (s *Service) write(ctx context.Context, fn func(o *op) error) error {
 }
 
 func (s *Service) writeAs(ctx context.Context, allowDisabled bool, fn func(o *op) error) error {
+	var last *op
 	err := s.store.Write(ctx, func(tx Tx) error {
 		c, err := loadCaller(ctx, tx, allowDisabled)
 		if err != nil {
 			return err
 		}
-		return fn(s.newOp(ctx, tx, c))
+		last = s.newOp(ctx, tx, c)
+		return fn(last)
 	})
+	if err == nil && last.logged && s.opts.OnChange != nil {
+		s.opts.OnChange()
+	}
 	return wrap(err)
 }
 

@@ -192,20 +192,8 @@ func (s *Service) PermanentlyDeleteUser(ctx context.Context, tenantID, id string
 		if err := o.c.requireObjectTo(tenantID, permManage, "manage", "deleted user"); err != nil {
 			return err
 		}
-		if !ValidID(id) {
-			return notFound("deleted user")
-		}
-		u, err := o.tx.GetUser(o.ctx, tenantID, id)
-		if IsKind(err, KindNotFound) {
-			return notFound("deleted user")
-		}
+		u, err := o.permanentlyDeletable(tenantID, id)
 		if err != nil {
-			return err
-		}
-		if !u.Deleted() {
-			return Errorf(KindConflict, "the user is not deleted; delete it first, then delete it permanently")
-		}
-		if err := o.guardAdmin(u); err != nil {
 			return err
 		}
 		return o.erase(u)
@@ -240,14 +228,90 @@ func (s *Service) EraseUser(ctx context.Context, tenantID, idOrUPN string) error
 	})
 }
 
-// PermanentlyDeleteUsers is PermanentlyDeleteUser for many ids, each in its
-// own transaction, with one result per id in the order given.
+// PermanentDeleteBatch bounds the users one transaction of
+// PermanentlyDeleteUsers erases.
+const PermanentDeleteBatch = 1000
+
+// PermanentlyDeleteUsers is PermanentlyDeleteUser for many ids, with one
+// result per id in the order given. Each batch of PermanentDeleteBatch ids
+// is one transaction: authorization is checked once, each user is checked
+// as PermanentlyDeleteUser checks it (a bad one is its result's error, and
+// the others go on), and the good ones are erased together by the set
+// statements of the purge, with one "Hard delete user" record each. An
+// error of the batch itself fails every id of that batch, and erases none.
 func (s *Service) PermanentlyDeleteUsers(ctx context.Context, tenantID string, ids []string) []BulkResult {
-	out := make([]BulkResult, 0, len(ids))
-	for _, id := range ids {
-		out = append(out, BulkResult{ID: id, Err: s.PermanentlyDeleteUser(ctx, tenantID, id)})
+	out := make([]BulkResult, len(ids))
+	for i, id := range ids {
+		out[i].ID = id
+	}
+	for b := 0; b < len(ids); b += PermanentDeleteBatch {
+		batch := out[b:min(b+PermanentDeleteBatch, len(out))]
+		if err := s.permanentlyDeleteBatch(ctx, tenantID, batch); err != nil {
+			for i := range batch {
+				batch[i].Err = err
+			}
+		}
 	}
 	return out
+}
+
+// permanentlyDeleteBatch erases the users of batch that may be, setting
+// each other one's Err.
+func (s *Service) permanentlyDeleteBatch(ctx context.Context, tenantID string, batch []BulkResult) error {
+	return s.write(ctx, func(o *op) error {
+		if err := o.c.requireObjectTo(tenantID, permManage, "manage", "deleted user"); err != nil {
+			return err
+		}
+		var users []*User
+		first := map[string]int{} // a repeated id shares its first result
+		for i := range batch {
+			batch[i].Err = nil // a Write run again starts over
+			if _, ok := first[batch[i].ID]; ok {
+				continue
+			}
+			first[batch[i].ID] = i
+			u, err := o.permanentlyDeletable(tenantID, batch[i].ID)
+			if err != nil {
+				if !IsKind(err, KindNotFound) && !IsKind(err, KindConflict) && !IsKind(err, KindForbidden) {
+					return err
+				}
+				batch[i].Err = err
+				continue
+			}
+			users = append(users, u)
+		}
+		for i := range batch {
+			if j := first[batch[i].ID]; j != i {
+				batch[i].Err = batch[j].Err
+			}
+		}
+		if len(users) == 0 {
+			return nil
+		}
+		return o.eraseAll(users)
+	})
+}
+
+// permanentlyDeletable loads a deleted user that the caller, already
+// allowed to manage deleted users, may delete permanently.
+func (o *op) permanentlyDeletable(tenantID, id string) (*User, error) {
+	if !ValidID(id) {
+		return nil, notFound("deleted user")
+	}
+	u, err := o.tx.GetUser(o.ctx, tenantID, id)
+	if IsKind(err, KindNotFound) {
+		return nil, notFound("deleted user")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !u.Deleted() {
+		return nil, Errorf(KindConflict, "the user is not deleted; delete it first, then delete it permanently")
+	}
+	if err := o.guardAdmin(u); err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 // erase removes u and every copy of its personal data, in the op's one

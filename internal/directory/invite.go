@@ -48,6 +48,39 @@ func guestUPN(mailAddr, tenantDomain string) string {
 // member of the tenant is KindConflict. A deleted guest's address gets a
 // new guest; the deleted one stays in Deleted users.
 func (s *Service) Invite(ctx context.Context, tenantID string, r InviteRequest) (*InviteResult, error) {
+	p, err := s.prepareInvite(r)
+	if err != nil {
+		return nil, err
+	}
+	var res *InviteResult
+	err = s.write(ctx, func(o *op) error {
+		if err := o.c.require(tenantID, permInvite); err != nil {
+			return err
+		}
+		t, err := o.tenant(tenantID)
+		if err != nil {
+			return err
+		}
+		res, err = o.invite(t, p)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// preparedInvite is an InviteRequest checked, with its redeem token.
+type preparedInvite struct {
+	addr, redirect, name, body string
+	userType                   UserType
+	send                       bool
+	tok                        string
+	tokHash                    []byte
+}
+
+// prepareInvite checks r and makes its token, before any transaction.
+func (s *Service) prepareInvite(r InviteRequest) (*preparedInvite, error) {
 	addr, err := ValidateEmail("invitedUserEmailAddress", r.InvitedUserEmailAddress)
 	if err != nil {
 		return nil, err
@@ -80,93 +113,89 @@ func (s *Service) Invite(ctx context.Context, tenantID string, r InviteRequest) 
 	if err != nil {
 		return nil, Internal(err)
 	}
+	return &preparedInvite{addr: addr, redirect: redirect, name: name, body: body, userType: userType,
+		send: r.SendInvitationMessage, tok: tok, tokHash: tokHash}, nil
+}
 
-	var res *InviteResult
-	err = s.write(ctx, func(o *op) error {
-		if err := o.c.require(tenantID, permInvite); err != nil {
-			return err
-		}
-		if userType == Member && !o.c.may(tenantID, permManage) {
-			// As in Entra: a Guest Inviter brings in guests; making
-			// someone from elsewhere a member is for administrators.
-			return Errorf(KindForbidden, "only a Global or User Administrator may invite a user as a Member; invite them as a Guest")
-		}
-		t, err := o.tenant(tenantID)
-		if err != nil {
-			return err
-		}
-		existing, err := o.liveUserWithAddress(tenantID, addr, t.InitialDomain)
-		if err != nil {
-			return err
-		}
-		inv := &Invitation{
-			ID: s.newID(), TenantID: tenantID, InvitedEmail: addr, InvitedDisplayName: name,
-			InviteRedirectURL: redirect, CustomizedMessageBody: body, SendInvitationMessage: r.SendInvitationMessage,
-			InvitedUserType: userType, TokenHash: tokHash, Status: InvitationPending,
-			CreatedAt: o.now, ExpiresAt: o.now.Add(s.opts.InvitationTTL),
-		}
-		if o.c.user != nil {
-			inv.InvitedByUserID = o.c.user.ID
-		}
-		var u *User
-		switch {
-		case existing != nil && !existing.External():
-			return Errorf(KindConflict, "%s is a member of %s and cannot be invited", addr, t.DisplayName)
-		case existing != nil && existing.ExternalUserState == Accepted:
-			last, err := o.latestInvitation(existing)
-			if err != nil {
-				return err
-			}
-			res = &InviteResult{Invitation: last, User: existing, Resent: true}
-			return nil
-		case existing != nil:
-			// Resend to a pending guest: earlier links stop working now.
-			u = existing
-			inv.InvitedUserType = u.UserType
-			if err := o.supersedePendingInvitations(u); err != nil {
-				return err
-			}
-		default:
-			if name == "" {
-				// Until redemption brings the person's own name (the
-				// invitation keeps none, so Redeem knows to take it).
-				name, _, _ = strings.Cut(addr, "@")
-			}
-			upn := guestUPN(addr, t.InitialDomain)
-			changedAt := o.now
-			u = &User{
-				ID: s.newID(), TenantID: tenantID, UserPrincipalName: upn, Mail: addr, DisplayName: name,
-				UserType: userType, AccountEnabled: true, CreatedAt: o.now, CreationType: CreationTypeInvitation,
-				ExternalUserState: PendingAcceptance, ExternalUserStateChangeDateTime: &changedAt,
-				Identities: []ObjectIdentity{{SignInType: SignInTypeUserPrincipalName, Issuer: t.InitialDomain, IssuerAssignedID: upn}},
-			}
-			if err := o.tx.CreateUser(o.ctx, u); err != nil {
-				if IsKind(err, KindConflict) {
-					return Errorf(KindConflict, "a user with userPrincipalName %s already exists", upn)
-				}
-				return err
-			}
-			if err := o.audit(o.event(tenantID, ActivityAddUser, CategoryUserManagement, opAdd, userTarget(u))); err != nil {
-				return err
-			}
-		}
-		inv.UserID = u.ID
-		if err := o.tx.CreateInvitation(o.ctx, inv); err != nil {
-			return err
-		}
-		res = &InviteResult{Invitation: inv, User: u, RedeemToken: tok, RedeemURL: s.redeemURL(tok), Resent: existing != nil}
-		if inv.SendInvitationMessage {
-			if err := o.tx.EnqueueMail(o.ctx, s.invitationMail(o, t, inv, res.RedeemURL)); err != nil {
-				return err
-			}
-		}
-		e := o.event(tenantID, ActivityInviteExternalUser, CategoryUserManagement, opAdd, userTarget(u))
-		if res.Resent {
-			e.AdditionalDetails = []KeyValue{{Key: "invitationResent", Value: "true"}}
-		}
-		return o.audit(e)
-	})
+// invite does Invite's writes in the op, for a caller who may invite
+// into t.
+func (o *op) invite(t *Tenant, p *preparedInvite) (*InviteResult, error) {
+	s, tenantID := o.s, t.ID
+	addr, name, userType := p.addr, p.name, p.userType
+	if userType == Member && !o.c.may(tenantID, permManage) {
+		// As in Entra: a Guest Inviter brings in guests; making
+		// someone from elsewhere a member is for administrators.
+		return nil, Errorf(KindForbidden, "only a Global or User Administrator may invite a user as a Member; invite them as a Guest")
+	}
+	existing, err := o.liveUserWithAddress(tenantID, addr, t.InitialDomain)
 	if err != nil {
+		return nil, err
+	}
+	inv := &Invitation{
+		ID: s.newID(), TenantID: tenantID, InvitedEmail: addr, InvitedDisplayName: name,
+		InviteRedirectURL: p.redirect, CustomizedMessageBody: p.body, SendInvitationMessage: p.send,
+		InvitedUserType: userType, TokenHash: p.tokHash, Status: InvitationPending,
+		CreatedAt: o.now, ExpiresAt: o.now.Add(s.opts.InvitationTTL),
+	}
+	if o.c.user != nil {
+		inv.InvitedByUserID = o.c.user.ID
+	}
+	var u *User
+	switch {
+	case existing != nil && !existing.External():
+		return nil, Errorf(KindConflict, "%s is a member of %s and cannot be invited", addr, t.DisplayName)
+	case existing != nil && existing.ExternalUserState == Accepted:
+		last, err := o.latestInvitation(existing)
+		if err != nil {
+			return nil, err
+		}
+		return &InviteResult{Invitation: last, User: existing, Resent: true}, nil
+	case existing != nil:
+		// Resend to a pending guest: earlier links stop working now.
+		u = existing
+		inv.InvitedUserType = u.UserType
+		if err := o.supersedePendingInvitations(u); err != nil {
+			return nil, err
+		}
+	default:
+		if name == "" {
+			// Until redemption brings the person's own name (the
+			// invitation keeps none, so Redeem knows to take it).
+			name, _, _ = strings.Cut(addr, "@")
+		}
+		upn := guestUPN(addr, t.InitialDomain)
+		changedAt := o.now
+		u = &User{
+			ID: s.newID(), TenantID: tenantID, UserPrincipalName: upn, Mail: addr, DisplayName: name,
+			UserType: userType, AccountEnabled: true, CreatedAt: o.now, CreationType: CreationTypeInvitation,
+			ExternalUserState: PendingAcceptance, ExternalUserStateChangeDateTime: &changedAt,
+			Identities: []ObjectIdentity{{SignInType: SignInTypeUserPrincipalName, Issuer: t.InitialDomain, IssuerAssignedID: upn}},
+		}
+		if err := o.tx.CreateUser(o.ctx, u); err != nil {
+			if IsKind(err, KindConflict) {
+				return nil, Errorf(KindConflict, "a user with userPrincipalName %s already exists", upn)
+			}
+			return nil, err
+		}
+		if err := o.audit(o.event(tenantID, ActivityAddUser, CategoryUserManagement, opAdd, userTarget(u))); err != nil {
+			return nil, err
+		}
+	}
+	inv.UserID = u.ID
+	if err := o.tx.CreateInvitation(o.ctx, inv); err != nil {
+		return nil, err
+	}
+	res := &InviteResult{Invitation: inv, User: u, RedeemToken: p.tok, RedeemURL: s.redeemURL(p.tok), Resent: existing != nil}
+	if inv.SendInvitationMessage {
+		if err := o.tx.EnqueueMail(o.ctx, s.invitationMail(o, t, inv, res.RedeemURL)); err != nil {
+			return nil, err
+		}
+	}
+	e := o.event(tenantID, ActivityInviteExternalUser, CategoryUserManagement, opAdd, userTarget(u))
+	if res.Resent {
+		e.AdditionalDetails = []KeyValue{{Key: "invitationResent", Value: "true"}}
+	}
+	if err := o.audit(e); err != nil {
 		return nil, err
 	}
 	return res, nil

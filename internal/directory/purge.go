@@ -124,7 +124,7 @@ func (o *op) eraseAll(users []*User, details ...KeyValue) error {
 			return err
 		}
 	}
-	return tx.AppendAudits(ctx, events)
+	return o.appendAudits(events)
 }
 
 type errNotDue struct{ id string }

@@ -33,6 +33,12 @@ type Options struct {
 	// OnSignIn, when set, is told of every sign-in record written
 	// (metrics); it must not block.
 	OnSignIn func(*SignInEvent)
+	// Webhooks validates change notification URLs; nil turns
+	// subscriptions off.
+	Webhooks WebhookValidator
+	// OnChange, when set, is told after a write that changed the directory
+	// committed (the dispatcher wakes up); it must not block.
+	OnChange func()
 }
 
 // Service is the domain: every operation of orgdir, with its rules and its

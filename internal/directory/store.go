@@ -46,6 +46,23 @@ type Tx interface {
 	SigningKeyTx
 	GrantTx
 	PurgeTx
+	BulkJobTx
+	RowTx
+	ChangeLogTx
+	SubscriptionTx
+	InstanceTx
+}
+
+// InstanceTx keeps the heartbeats of the running servers (instances.go).
+type InstanceTx interface {
+	// TouchInstance records that instance id was alive at now.
+	TouchInstance(ctx context.Context, id string, now time.Time) error
+	// CountInstances counts the instances seen at or after since.
+	CountInstances(ctx context.Context, since time.Time) (int, error)
+	// DeleteInstancesBefore forgets the instances last seen before then.
+	DeleteInstancesBefore(ctx context.Context, before time.Time) error
+	// DeleteInstance forgets instance id (it stops).
+	DeleteInstance(ctx context.Context, id string) error
 }
 
 // TenantTx reads and writes tenants.

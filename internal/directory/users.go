@@ -10,21 +10,9 @@ import (
 // Administrators). The userPrincipalName must end in the tenant's initial
 // domain; the password, when given, is hashed before the transaction.
 func (s *Service) CreateUser(ctx context.Context, tenantID string, nu NewUser) (*User, error) {
-	name, err := validDisplayName("displayName", nu.DisplayName)
+	p, err := s.prepareUser(nu)
 	if err != nil {
 		return nil, err
-	}
-	mailAddr := ""
-	if strings.TrimSpace(nu.Mail) != "" {
-		if mailAddr, err = ValidateEmail("mail", nu.Mail); err != nil {
-			return nil, err
-		}
-	}
-	var hash string
-	if nu.Password != "" {
-		if hash, err = s.hashPassword(nu.Password); err != nil {
-			return nil, err
-		}
 	}
 	var u *User
 	err = s.write(ctx, func(o *op) error {
@@ -35,30 +23,40 @@ func (s *Service) CreateUser(ctx context.Context, tenantID string, nu NewUser) (
 		if err != nil {
 			return err
 		}
-		upn, err := validMemberUPN("userPrincipalName", nu.UserPrincipalName, t.InitialDomain)
-		if err != nil {
-			return err
-		}
-		enabled := nu.AccountEnabled == nil || *nu.AccountEnabled
-		u = &User{
-			ID: s.newID(), TenantID: tenantID, UserPrincipalName: upn, Mail: mailAddr, DisplayName: name,
-			UserType: Member, AccountEnabled: enabled, CreatedAt: o.now,
-			Identities: []ObjectIdentity{{SignInType: SignInTypeUserPrincipalName, Issuer: t.InitialDomain, IssuerAssignedID: upn}},
-		}
-		if err := o.tx.CreateUser(o.ctx, u); err != nil {
-			if IsKind(err, KindConflict) {
-				return Errorf(KindConflict, "a user with userPrincipalName %s or mail %s already exists", upn, mailAddr)
-			}
-			return err
-		}
-		if hash != "" {
-			if err := o.tx.SetPasswordHash(o.ctx, tenantID, u.ID, hash); err != nil {
-				return err
-			}
-		}
-		return o.audit(o.event(tenantID, ActivityAddUser, CategoryUserManagement, opAdd, userTarget(u)))
+		u, err = o.createUser(t, p)
+		return err
 	})
 	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// createUser does CreateUser's writes in the op, for a caller who may
+// create users in t.
+func (o *op) createUser(t *Tenant, p *preparedUser) (*User, error) {
+	upn, err := validMemberUPN("userPrincipalName", p.nu.UserPrincipalName, t.InitialDomain)
+	if err != nil {
+		return nil, err
+	}
+	enabled := p.nu.AccountEnabled == nil || *p.nu.AccountEnabled
+	u := &User{
+		ID: o.s.newID(), TenantID: t.ID, UserPrincipalName: upn, Mail: p.mail, DisplayName: p.name,
+		UserType: Member, AccountEnabled: enabled, CreatedAt: o.now,
+		Identities: []ObjectIdentity{{SignInType: SignInTypeUserPrincipalName, Issuer: t.InitialDomain, IssuerAssignedID: upn}},
+	}
+	if err := o.tx.CreateUser(o.ctx, u); err != nil {
+		if IsKind(err, KindConflict) {
+			return nil, Errorf(KindConflict, "a user with userPrincipalName %s or mail %s already exists", upn, p.mail)
+		}
+		return nil, err
+	}
+	if p.hash != "" {
+		if err := o.tx.SetPasswordHash(o.ctx, t.ID, u.ID, p.hash); err != nil {
+			return nil, err
+		}
+	}
+	if err := o.audit(o.event(t.ID, ActivityAddUser, CategoryUserManagement, opAdd, userTarget(u))); err != nil {
 		return nil, err
 	}
 	return u, nil

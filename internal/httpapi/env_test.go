@@ -15,6 +15,7 @@ import (
 	"github.com/orgdir/orgdir/internal/auth"
 	"github.com/orgdir/orgdir/internal/directory"
 	"github.com/orgdir/orgdir/internal/store/sqlite"
+	"github.com/orgdir/orgdir/internal/webhook"
 )
 
 // env is a running API over a real SQLite store and the real Service, with
@@ -32,6 +33,7 @@ type env struct {
 	ada      *directory.User // Ada at home in Fabrikam
 	group    *directory.Group
 	app      *directory.Application
+	hookURL  string // answers change notification validation
 
 	adminToken, fabrikamAdminToken, adaHomeToken string
 }
@@ -45,8 +47,15 @@ func newEnv(t *testing.T) *env {
 	}
 	t.Cleanup(func() { _ = st.Close() })
 	clock := directory.NewFixedClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
-	svc := directory.NewService(st, directory.Options{Clock: clock.Now, PublicBaseURL: "http://orgdir.test", PasswordHasher: auth.NewArgon2Hasher()})
-	e := &env{t: t, svc: svc, store: st, clock: clock}
+	// A receiver of change notifications that answers Graph's validation.
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = io.WriteString(w, r.URL.Query().Get("validationToken"))
+	}))
+	t.Cleanup(hook.Close)
+	svc := directory.NewService(st, directory.Options{Clock: clock.Now, PublicBaseURL: "http://orgdir.test", PasswordHasher: auth.NewArgon2Hasher(),
+		Webhooks: &webhook.Validator{AllowPrivate: true}})
+	e := &env{t: t, svc: svc, store: st, clock: clock, hookURL: hook.URL + "/hook"}
 	e.srv = httptest.NewServer(New(svc, Options{Clock: clock.Now}))
 	t.Cleanup(e.srv.Close)
 

@@ -67,7 +67,7 @@ func TestQueryErrorsTellUnsupportedFromMalformed(t *testing.T) {
 }
 
 func TestRateLimitedAnswersWithRetryAfter(t *testing.T) {
-	a := New(nil, Options{}).(*API)
+	a := New(nil, Options{})
 	w := httptest.NewRecorder()
 	a.writeError(w, httptest.NewRequest("GET", "/v1.0/users", nil), directory.Errorf(directory.KindRateLimited, "slow down"))
 	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" {

@@ -23,6 +23,7 @@ func TestSelectAndContextOnEveryGet(t *testing.T) {
 	}
 	signIn := e.get("/v1.0/auditLogs/signIns?$top=1", e.adminToken).want(t, http.StatusOK).ids()[0]
 	assignments := "users('" + guestID + "')/appRoleAssignments(id)"
+	sub := e.subscribe(e.adminToken, "users").str("id")
 
 	cases := map[string]struct {
 		path, token, context string
@@ -54,6 +55,8 @@ func TestSelectAndContextOnEveryGet(t *testing.T) {
 		"GET /v1.0/organization":                                {"/v1.0/organization", "", "organization(id)", true},
 		"GET /v1.0/organization/{id}":                           {"/v1.0/organization/" + e.contoso.ID, "", "organization(id)/$entity", false},
 		"GET /v1.0/policies/externalIdentitiesPolicy":           {"/v1.0/policies/externalIdentitiesPolicy", "", "policies/externalIdentitiesPolicy(id)/$entity", false},
+		"GET /v1.0/subscriptions":                               {"/v1.0/subscriptions", "", "subscriptions(id)", true},
+		"GET /v1.0/subscriptions/{id}":                          {"/v1.0/subscriptions/" + sub, "", "subscriptions(id)/$entity", false},
 	}
 	onlyID := func(t *testing.T, o map[string]any) {
 		t.Helper()
@@ -66,7 +69,7 @@ func TestSelectAndContextOnEveryGet(t *testing.T) {
 			t.Fatalf("$select=id lost the id: %v", o)
 		}
 	}
-	for _, rt := range New(nil, Options{}).(*API).routeTable() {
+	for _, rt := range New(nil, Options{}).routeTable() {
 		if !strings.HasPrefix(rt.pattern, "GET ") {
 			continue
 		}

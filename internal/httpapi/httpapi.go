@@ -51,7 +51,7 @@ type API struct {
 
 // New returns the API as an http.Handler to mount at /v1.0/ (its routes
 // carry the /v1.0 prefix themselves).
-func New(svc *directory.Service, opts Options) http.Handler {
+func New(svc *directory.Service, opts Options) *API {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -72,9 +72,14 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 type requestIDKey struct{}
 
+// SetInstances tells the throttle how many instances share the limits
+// (from their heartbeats, directory.Service.Heartbeat).
+func (a *API) SetInstances(n int) { a.throttle.setInstances(n) }
+
 // ServeHTTP gives the request its request-id, authenticates the bearer
 // token, throttles it and routes; every error on the way is written by
 // writeError.
+
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The pipeline (internal/httpx) gave the request its id and header;
 	// the API is also mounted bare in tests.
@@ -107,7 +112,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// A batch's requests are throttled one by one, as Graph does, not
 	// its envelope.
 	if pattern != batchPattern {
-		if err := a.throttle.take(actor.TenantID, secret); err != nil {
+		if err := a.throttle.take(actor, secret); err != nil {
 			a.writeError(w, r, err)
 			return
 		}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/orgdir/orgdir/internal/directory"
 )
@@ -19,6 +20,7 @@ type fabrikamObjects struct {
 	gone       *directory.User
 	audit      string
 	signIn     string
+	sub        string // a subscription of Fabrikam's administrator
 }
 
 func (e *env) fabrikamObjects() *fabrikamObjects {
@@ -41,12 +43,13 @@ func (e *env) fabrikamObjects() *fabrikamObjects {
 		e.t.Fatalf("a wrong password: %v", err)
 	}
 	f.signIn = e.get("/v1.0/auditLogs/signIns?$top=1", e.fabrikamAdminToken).want(e.t, http.StatusOK).ids()[0]
+	f.sub = e.subscribe(e.fabrikamAdminToken, "groups/"+f.group.ID+"/members").str("id")
 	return f
 }
 
 // ids are every Fabrikam id a response to Contoso must not contain.
 func (f *fabrikamObjects) ids(e *env) []string {
-	return []string{e.fabrikam.ID, e.ada.ID, f.group.ID, f.app.ID, f.assignment.ID, f.gone.ID, f.audit, f.signIn}
+	return []string{e.fabrikam.ID, e.ada.ID, f.group.ID, f.app.ID, f.assignment.ID, f.gone.ID, f.audit, f.signIn, f.sub}
 }
 
 // snapshot is what Fabrikam's administrator sees of Fabrikam: if a Contoso
@@ -152,6 +155,12 @@ func TestTenantIsolationOnEveryRoute(t *testing.T) {
 
 		"GET /v1.0/policies/externalIdentitiesPolicy":   {"/v1.0/policies/externalIdentitiesPolicy", nil, ok(200)},
 		"PATCH /v1.0/policies/externalIdentitiesPolicy": {"/v1.0/policies/externalIdentitiesPolicy", map[string]any{"allowExternalIdentitiesToLeave": true}, ok(204)},
+		"GET /v1.0/subscriptions":                       {"/v1.0/subscriptions", nil, ok(200)},
+		"POST /v1.0/subscriptions": {"/v1.0/subscriptions", map[string]any{"resource": "users", "changeType": "deleted",
+			"notificationUrl": e.hookURL, "expirationDateTime": e.clock.Now().Add(time.Hour).Format(time.RFC3339)}, ok(201)},
+		"GET /v1.0/subscriptions/{id}":    {"/v1.0/subscriptions/" + f.sub, nil, notFound},
+		"PATCH /v1.0/subscriptions/{id}":  {"/v1.0/subscriptions/" + f.sub, map[string]any{"notificationUrl": e.hookURL + "/mine"}, notFound},
+		"DELETE /v1.0/subscriptions/{id}": {"/v1.0/subscriptions/" + f.sub, nil, notFound},
 		// The batch answers 200; its requests at Fabrikam's objects are
 		// refused one by one (batch_test.go checks their statuses).
 		"POST /v1.0/$batch": {"/v1.0/$batch", map[string]any{"requests": []map[string]any{
@@ -171,11 +180,13 @@ func TestTenantIsolationOnEveryRoute(t *testing.T) {
 		"ExportFabrikamDeletedUser":      {"/v1.0/users/" + f.gone.ID + "/exportPersonalData", nil, notFound},
 		"EraseFabrikamDeletedUser":       {"/v1.0/users/" + f.gone.ID + "/erasePersonalData", nil, notFound},
 		"EraseFabrikamUserByUPN":         {"/v1.0/users/ada@fabrikam.example/erasePersonalData", nil, notFound},
+		"SubscribeToFabrikamGroupMembers": {"/v1.0/subscriptions", map[string]any{"resource": "groups/" + f.group.ID + "/members",
+			"changeType": "created", "notificationUrl": e.hookURL, "expirationDateTime": e.clock.Now().Add(time.Hour).Format(time.RFC3339)}, notFound},
 	}
 	mixedMethod := map[string]string{
 		"UserByFabrikamUPN": "GET", "AddFabrikamUserToContosoGroup": "POST", "RemoveFabrikamUserFromGroup": "DELETE",
 		"AssignFabrikamAppToContosoUser": "POST", "RemoveFabrikamAssignment": "DELETE", "ExportFabrikamDeletedUser": "POST",
-		"EraseFabrikamDeletedUser": "POST", "EraseFabrikamUserByUPN": "POST",
+		"EraseFabrikamDeletedUser": "POST", "EraseFabrikamUserByUPN": "POST", "SubscribeToFabrikamGroupMembers": "POST",
 	}
 
 	before := e.snapshot(f)
@@ -196,7 +207,7 @@ func TestTenantIsolationOnEveryRoute(t *testing.T) {
 			}
 		}
 	}
-	for _, rt := range New(nil, Options{}).(*API).routeTable() {
+	for _, rt := range New(nil, Options{}).routeTable() {
 		t.Run(rt.pattern, func(t *testing.T) {
 			c, ok := cases[rt.pattern]
 			if !ok {

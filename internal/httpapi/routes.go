@@ -74,6 +74,12 @@ func (a *API) routeTable() []route {
 		{"GET /v1.0/policies/externalIdentitiesPolicy", a.handleGetPolicy},
 		{"PATCH /v1.0/policies/externalIdentitiesPolicy", a.handleUpdatePolicy},
 
+		{"GET /v1.0/subscriptions", a.handleListSubscriptions},
+		{"POST /v1.0/subscriptions", a.handleCreateSubscription},
+		{"GET /v1.0/subscriptions/{id}", a.handleGetSubscription},
+		{"PATCH /v1.0/subscriptions/{id}", a.handleUpdateSubscription},
+		{"DELETE /v1.0/subscriptions/{id}", a.handleDeleteSubscription},
+
 		{batchPattern, a.handleBatch},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/orgdir/orgdir/internal/directory"
@@ -34,13 +35,18 @@ type RateLimit struct {
 }
 
 // throttle keeps token buckets in this process's memory: one per API token
-// in its tenant, and one per tenant at TenantFactor times the token's.
-// Several instances each apply it, so the limit across them is a multiple
-// of it (docs/operations.md says so).
+// (or, for an application's own tokens, per application) in its tenant,
+// and one per tenant at TenantFactor times that. The limits hold across
+// instances: each instance applies its share, the limit divided by the
+// instances alive (SetInstances, from their heartbeats), so that n
+// instances behind a balancer that spreads requests give a token its rate,
+// not n times it, without a database round trip per request.
 type throttle struct {
-	rate  float64 // tokens per second
+	rate  float64 // tokens per second, of all instances together
 	burst float64
 	clock directory.Clock
+	// instances shares the limits; 1 until the first heartbeat.
+	instances atomic.Int64
 
 	mu      sync.Mutex
 	buckets map[string]*bucket
@@ -66,29 +72,53 @@ func newThrottle(l RateLimit, clock directory.Clock) *throttle {
 	if l.Burst <= 0 {
 		l.Burst = DefaultRateBurst
 	}
-	return &throttle{rate: l.PerSecond, burst: float64(l.Burst), clock: clock, buckets: map[string]*bucket{}}
+	t := &throttle{rate: l.PerSecond, burst: float64(l.Burst), clock: clock, buckets: map[string]*bucket{}}
+	t.instances.Store(1)
+	return t
 }
 
-// take spends one request of the token's bucket and one of its tenant's,
-// or neither: a refused request costs nothing. The token's bucket is keyed
-// by its hash, so the secret is kept nowhere, not even in memory.
-func (t *throttle) take(tenantID, secret string) *apiError {
+// setInstances makes this instance's share 1/n of the limits.
+func (t *throttle) setInstances(n int) {
+	if t == nil {
+		return
+	}
+	t.instances.Store(int64(max(n, 1)))
+}
+
+// share is this instance's rate and bucket size of one token; a bucket
+// holds at least one request, so that a small limit over many instances
+// still lets requests through.
+func (t *throttle) share() (rate, burst float64) {
+	n := float64(t.instances.Load())
+	return t.rate / n, math.Max(1, t.burst/n)
+}
+
+// take spends one request of the caller's bucket and one of its tenant's,
+// or neither: a refused request costs nothing. An application acting as
+// itself has one bucket however many tokens it gets (as Graph limits "per
+// app per tenant"); any other token's bucket is keyed by its hash, so the
+// secret is kept nowhere, not even in memory.
+func (t *throttle) take(actor directory.Actor, secret string) *apiError {
 	if t == nil {
 		return nil
 	}
-	tokKey := "k\x00" + tenantID + "\x00" + string(directory.HashSecret(secret))
+	key, scope := "k\x00"+actor.TenantID+"\x00"+string(directory.HashSecret(secret)), "with this token"
+	if actor.AppID != "" {
+		key, scope = "a\x00"+actor.TenantID+"\x00"+actor.AppID, "by this application"
+	}
+	rate, burst := t.share()
 	now := t.clock()
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if len(t.buckets) >= maxBuckets-1 {
-		t.forgetFull(now)
+		t.forgetFull(now, rate, burst)
 	}
-	tok := t.bucketOf(tokKey, 1, now)
-	ten := t.bucketOf("t\x00"+tenantID, TenantFactor, now)
-	if wait := t.waitFor(tok, now); wait > 0 {
-		return throttled(wait, "with this token")
+	tok := t.bucketOf(key, 1, burst, now)
+	ten := t.bucketOf("t\x00"+actor.TenantID, TenantFactor, burst, now)
+	if wait := t.waitFor(tok, now, rate, burst); wait > 0 {
+		return throttled(wait, scope)
 	}
-	if wait := t.waitFor(ten, now); wait > 0 {
+	if wait := t.waitFor(ten, now, rate, burst); wait > 0 {
 		return throttled(wait, "in this tenant")
 	}
 	tok.tokens--
@@ -98,35 +128,38 @@ func (t *throttle) take(tenantID, secret string) *apiError {
 
 // bucketOf finds or makes the bucket of key, factor times the token's;
 // t.mu is held.
-func (t *throttle) bucketOf(key string, factor float64, now time.Time) *bucket {
+func (t *throttle) bucketOf(key string, factor, burst float64, now time.Time) *bucket {
 	b := t.buckets[key]
 	if b == nil {
-		b = &bucket{tokens: t.burst * factor, at: now, factor: factor}
+		b = &bucket{tokens: burst * factor, at: now, factor: factor}
 		t.buckets[key] = b
 	}
 	return b
 }
 
 // waitFor refills b and says how long until it holds one request (0: now).
-func (t *throttle) waitFor(b *bucket, now time.Time) time.Duration {
-	t.refill(b, now)
+func (t *throttle) waitFor(b *bucket, now time.Time, rate, burst float64) time.Duration {
+	refill(b, now, rate, burst)
 	if b.tokens >= 1 {
 		return 0
 	}
-	return time.Duration((1 - b.tokens) / (t.rate * b.factor) * float64(time.Second))
+	return time.Duration((1 - b.tokens) / (rate * b.factor) * float64(time.Second))
 }
 
-func (t *throttle) refill(b *bucket, now time.Time) {
+// refill adds what the time since b's last request earned, up to its size
+// (which shrinks at once when another instance starts).
+func refill(b *bucket, now time.Time, rate, burst float64) {
 	if elapsed := now.Sub(b.at).Seconds(); elapsed > 0 {
-		b.tokens = math.Min(t.burst*b.factor, b.tokens+elapsed*t.rate*b.factor)
+		b.tokens = b.tokens + elapsed*rate*b.factor
 		b.at = now
 	}
+	b.tokens = math.Min(burst*b.factor, b.tokens)
 }
 
-func (t *throttle) forgetFull(now time.Time) {
+func (t *throttle) forgetFull(now time.Time, rate, burst float64) {
 	for k, b := range t.buckets {
-		t.refill(b, now)
-		if b.tokens >= t.burst*b.factor {
+		refill(b, now, rate, burst)
+		if b.tokens >= burst*b.factor {
 			delete(t.buckets, k)
 		}
 	}

@@ -54,11 +54,11 @@ func TestThrottlingCanBeTurnedOff(t *testing.T) {
 func TestTheDefaultLimitLetsABurstThrough(t *testing.T) {
 	th := newThrottle(RateLimit{}, func() time.Time { return time.Unix(0, 0) })
 	for i := 0; i < DefaultRateBurst; i++ {
-		if err := th.take("tenant", "k"); err != nil {
+		if err := th.take(directory.Actor{TenantID: "tenant"}, "k"); err != nil {
 			t.Fatalf("refused request %d of a burst of %d: %v", i+1, DefaultRateBurst, err)
 		}
 	}
-	err := th.take("tenant", "k")
+	err := th.take(directory.Actor{TenantID: "tenant"}, "k")
 	if err == nil || err.retryAfter != strconv.Itoa(1) {
 		t.Fatalf("past the burst: %v; want a 429 with Retry-After 1 (at least a second)", err)
 	}
@@ -70,21 +70,21 @@ func TestATenantsTokensShareTwiceOneTokensLimit(t *testing.T) {
 	// Three tokens of one tenant: the tenant's bucket (2 × 2) runs out
 	// before the third token's own does.
 	for _, tok := range []string{"a", "a", "b", "b"} {
-		if err := th.take("contoso", tok); err != nil {
+		if err := th.take(directory.Actor{TenantID: "contoso"}, tok); err != nil {
 			t.Fatalf("token %s refused within the tenant's limit: %v", tok, err)
 		}
 	}
-	err := th.take("contoso", "c")
+	err := th.take(directory.Actor{TenantID: "contoso"}, "c")
 	if err == nil || !strings.Contains(err.message, "in this tenant") || err.retryAfter != "1" {
 		t.Fatalf("a third token past the tenant's limit: %v; want a 429 naming the tenant, Retry-After 1", err)
 	}
 	// Another tenant, even with the same token value, has its own buckets.
-	if err := th.take("fabrikam", "a"); err != nil {
+	if err := th.take(directory.Actor{TenantID: "fabrikam"}, "a"); err != nil {
 		t.Fatalf("another tenant throttled by Contoso's load: %v", err)
 	}
 	// The refused request cost the token nothing: its bucket is still full.
 	now = now.Add(500 * time.Millisecond) // the tenant refills 2/s: one request
-	if err := th.take("contoso", "c"); err != nil {
+	if err := th.take(directory.Actor{TenantID: "contoso"}, "c"); err != nil {
 		t.Fatalf("after the tenant refilled: %v", err)
 	}
 	if b := th.buckets["k\x00contoso\x00"+string(directory.HashSecret("c"))]; b == nil || b.tokens != 1 {
@@ -96,7 +96,7 @@ func TestIdleBucketsAreForgotten(t *testing.T) {
 	now := time.Unix(0, 0)
 	th := newThrottle(RateLimit{PerSecond: 1, Burst: 2}, func() time.Time { return now })
 	for i := 0; i < maxBuckets/2; i++ { // a token and its tenant each
-		if err := th.take(strconv.Itoa(i), "tok"); err != nil {
+		if err := th.take(directory.Actor{TenantID: strconv.Itoa(i)}, "tok"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -104,8 +104,59 @@ func TestIdleBucketsAreForgotten(t *testing.T) {
 		t.Fatalf("%d buckets; want %d", len(th.buckets), maxBuckets)
 	}
 	now = now.Add(time.Minute)
-	_ = th.take("t", "new")
+	_ = th.take(directory.Actor{TenantID: "t"}, "new")
 	if len(th.buckets) != 2 {
 		t.Fatalf("%d buckets kept; want only the new token's and its tenant's", len(th.buckets))
+	}
+}
+
+func TestEachInstanceAppliesItsShareOfTheLimit(t *testing.T) {
+	now := time.Unix(0, 0)
+	th := newThrottle(RateLimit{PerSecond: 10, Burst: 8}, func() time.Time { return now })
+	th.setInstances(4) // a quarter each: a bucket of 2, refilling at 2.5/s
+	tok := directory.Actor{TenantID: "contoso"}
+	for i := range 2 {
+		if err := th.take(tok, "k"); err != nil {
+			t.Fatalf("request %d of an instance's share of 2: %v", i+1, err)
+		}
+	}
+	if err := th.take(tok, "k"); err == nil {
+		t.Fatal("a third request went through on an instance whose share is 2")
+	}
+	now = now.Add(400 * time.Millisecond) // 2.5/s: one more
+	if err := th.take(tok, "k"); err != nil {
+		t.Fatalf("after 0.4 s at 2.5/s: %v", err)
+	}
+	// The other instances stop: this one takes the whole limit.
+	th.setInstances(1)
+	now = now.Add(10 * time.Second)
+	for i := range 8 {
+		if err := th.take(tok, "k"); err != nil {
+			t.Fatalf("request %d of the whole burst of 8: %v", i+1, err)
+		}
+	}
+	// A share never falls below one request per bucket.
+	th.setInstances(1000)
+	now = now.Add(time.Hour)
+	if err := th.take(tok, "k"); err != nil {
+		t.Fatalf("a 1/1000 share of a burst of 8 refused the first request: %v", err)
+	}
+}
+
+func TestAnApplicationHasOneBucketWhateverItsTokens(t *testing.T) {
+	now := time.Unix(0, 0)
+	th := newThrottle(RateLimit{PerSecond: 1, Burst: 2}, func() time.Time { return now })
+	app := directory.AppActor("contoso", "app-1", nil)
+	for i, tok := range []string{"jwt-1", "jwt-2"} {
+		if err := th.take(app, tok); err != nil {
+			t.Fatalf("request %d: %v", i+1, err)
+		}
+	}
+	err := th.take(app, "jwt-3")
+	if err == nil || !strings.Contains(err.message, "by this application") {
+		t.Fatalf("a third token of the app: %v; want its 429 naming the application", err)
+	}
+	if err := th.take(directory.AppActor("contoso", "app-2", nil), "jwt-4"); err != nil {
+		t.Fatalf("another app of the tenant: %v", err)
 	}
 }

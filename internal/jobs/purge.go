@@ -13,20 +13,31 @@ type Purger interface {
 	PurgeExpired(ctx context.Context, now time.Time, batch int) (int, error)
 	// ExpireSignIns removes the sign-in records past their retention.
 	ExpireSignIns(ctx context.Context) (int, error)
+	// ExpireBulkJobs removes the bulk operations past their retention.
+	ExpireBulkJobs(ctx context.Context) (int, error)
+	// ExpireChanges removes the change log's entries past their retention.
+	ExpireChanges(ctx context.Context) (int, error)
 }
 
 // purgeActor is who the audit log names for automatic purges.
 const purgeActor = "orgdir purge job"
 
 // PurgeOnce runs one pass of the retention purge at clock() and returns how
-// many deleted users it purged; then it expires old sign-in records.
+// many deleted users it purged; then it expires old sign-in records and
+// bulk operations and change log entries.
 func PurgeOnce(ctx context.Context, p Purger, clock directory.Clock, batch int) (int, error) {
 	ctx = directory.WithActor(ctx, directory.SystemActor(purgeActor))
 	n, err := p.PurgeExpired(ctx, clock(), batch)
 	if err != nil {
 		return n, err
 	}
-	_, err = p.ExpireSignIns(ctx)
+	if _, err = p.ExpireSignIns(ctx); err != nil {
+		return n, err
+	}
+	if _, err = p.ExpireBulkJobs(ctx); err != nil {
+		return n, err
+	}
+	_, err = p.ExpireChanges(ctx)
 	return n, err
 }
 

@@ -52,6 +52,10 @@ func (f *fakePurger) PurgeExpired(ctx context.Context, now time.Time, batch int)
 
 // ExpireSignIns is the pass's second step, which these tests do not watch.
 func (f *fakePurger) ExpireSignIns(context.Context) (int, error) { return 0, nil }
+func (f *fakePurger) ExpireChanges(context.Context) (int, error) { return 0, nil }
+
+// ExpireBulkJobs is the third step, not watched either.
+func (f *fakePurger) ExpireBulkJobs(context.Context) (int, error) { return 0, nil }
 
 func (f *fakePurger) snapshot() []purgeCall {
 	f.mu.Lock()

@@ -113,11 +113,13 @@ func (m *Metrics) SignIn(e *directory.SignInEvent) {
 type Pools interface {
 	Pools() map[string]*sql.DB
 	RetriedTransactions() uint64
+	CommitStats() (commits, writes uint64)
+	QueuedWrites() int
 }
 
 // WatchStore adds the store's pool statistics (go_sql_* series, labelled
 // db_name = orgdir_<pool>: open, in use, idle, wait count and time) and
-// orgdir_db_transactions_retried_total.
+// orgdir_db_transactions_retried_total, the commit counters and the writes waiting.
 func (m *Metrics) WatchStore(p Pools) {
 	if m == nil || p == nil {
 		return
@@ -128,6 +130,15 @@ func (m *Metrics) WatchStore(p Pools) {
 	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "orgdir_db_transactions_retried_total", Help: "Write transactions run again after the database aborted them (deadlock, serialization failure).",
 	}, func() float64 { return float64(p.RetriedTransactions()) }))
+	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "orgdir_db_commits_total", Help: "Write transactions committed.",
+	}, func() float64 { c, _ := p.CommitStats(); return float64(c) }))
+	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "orgdir_db_committed_writes_total", Help: "Writes committed; above orgdir_db_commits_total when SQLite's group commit commits several in one transaction.",
+	}, func() float64 { _, w := p.CommitStats(); return float64(w) }))
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "orgdir_db_writes_waiting", Help: "Writes waiting for SQLite's group committer (0 on PostgreSQL).",
+	}, func() float64 { return float64(p.QueuedWrites()) }))
 }
 
 // WatchDirectory adds the directory's operational figures, read from the

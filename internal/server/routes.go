@@ -30,8 +30,9 @@ func (s *Server) routes() (http.Handler, error) {
 		}
 		// JSON API in the shape of Microsoft Graph (internal/httpapi),
 		// which takes the provider's access tokens for orgdir's API too.
-		mux.Handle("/v1.0/", httpapi.New(s.deps.Service, httpapi.Options{Logger: s.deps.Logger, Clock: s.deps.Clock,
-			BaseURL: s.deps.BaseURL, Tokens: op, RateLimit: s.deps.APIRateLimit}))
+		s.api = httpapi.New(s.deps.Service, httpapi.Options{Logger: s.deps.Logger, Clock: s.deps.Clock,
+			BaseURL: s.deps.BaseURL, Tokens: op, RateLimit: s.deps.APIRateLimit})
+		mux.Handle("/v1.0/", s.api)
 		protocol := http.NewServeMux()
 		for _, rt := range op.Routes() {
 			protocol.Handle(rt.Pattern, httpx.Route(rt.Pattern, rt.Handler))

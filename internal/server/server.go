@@ -57,8 +57,10 @@ const (
 
 // Server serves orgdir over HTTP.
 type Server struct {
-	deps    Deps
-	handler http.Handler
+	deps     Deps
+	handler  http.Handler
+	api      *httpapi.API
+	instance string // this process's id among the instances (heartbeat.go)
 }
 
 // New returns a Server whose routes are ready.
@@ -69,7 +71,7 @@ func New(deps Deps) (*Server, error) {
 	if deps.Clock == nil {
 		deps.Clock = time.Now
 	}
-	s := &Server{deps: deps}
+	s := &Server{deps: deps, instance: directory.NewID()}
 	h, err := s.routes()
 	if err != nil {
 		return nil, err
@@ -95,6 +97,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	beating := make(chan struct{})
+	go func() { defer close(beating); s.heartbeats(ctx) }()
+	defer func() { <-beating }()
 
 	select {
 	case err := <-errc:

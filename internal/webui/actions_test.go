@@ -104,6 +104,20 @@ func TestEveryAdminActionEndsWithASuccessMessage(t *testing.T) {
 	}
 	act("POST /admin/{tenant}/apps/{app}/secrets/{key}/remove", "/apps/"+app+"/secrets/"+key[1]+"/remove", nil, "Removed the client secret")
 	act("POST /admin/{tenant}/invite", "/invite", url.Values{"email": {"mo@example.net"}}, "Invited")
+	// The bulk uploads are multipart forms; each lands on its job's page.
+	upload := func(pattern, path, file, want string) {
+		t.Helper()
+		walked[pattern] = true
+		admin.get("/myaccount")
+		p := admin.upload(base+path, file, true)
+		m := flashLine.FindStringSubmatch(p.body)
+		if p.status != http.StatusOK || m == nil || !strings.Contains(m[1], want) {
+			t.Fatalf("%s: %d, message %v, want %q:\n%s", pattern, p.status, m, want, p.body)
+		}
+		admin.waitForJob(p.url)
+	}
+	upload("POST /admin/{tenant}/users/bulk", "/users/bulk", "displayName,userPrincipalName\nTy,ty@contoso.example\n", "Started the bulk create of 1 rows")
+	upload("POST /admin/{tenant}/invite/bulk", "/invite/bulk", "inviteeEmail\numa@example.net\n", "Started the bulk invite of 1 rows")
 	act("POST /admin/{tenant}/settings", "/settings", url.Values{"displayName": {"Contoso"}, "retentionDays": {"30"}, "allowLeave": {"on"},
 		"contactEmail": {"privacy@contoso.example"}}, "Saved the settings")
 	download("POST /admin/{tenant}/users/{user}/export", "/users/"+user+"/export", user)

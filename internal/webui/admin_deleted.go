@@ -98,6 +98,16 @@ func (u *UI) restoreUser(w http.ResponseWriter, r *http.Request, a *adminReq) er
 	return u.redirect(w, r, a.url("deleted"), fmt.Sprintf("Restored %s (%s) with its groups and app roles.", restored.DisplayName, restored.UserPrincipalName))
 }
 
+type purgeFailure struct{ Name, Reason string }
+
+// purgeDonePage says which users a permanent delete erased and which it
+// could not, with why.
+type purgeDonePage struct {
+	Page
+	Deleted []string
+	Failed  []purgeFailure
+}
+
 type purgeConfirmPage struct {
 	Page
 	Users []*directory.User
@@ -125,22 +135,32 @@ func (u *UI) purgeUsers(w http.ResponseWriter, r *http.Request, a *adminReq) err
 		u.render(w, r, http.StatusOK, "purge_confirm", p)
 		return nil
 	}
-	results := u.svc.PermanentlyDeleteUsers(a.ctx, a.tenant.ID, ids)
-	done := 0
-	var failed []string
-	for _, res := range results {
-		if res.Err == nil {
-			done++
-		} else {
-			failed = append(failed, directory.AsError(res.Err).Message)
+	// Names first: once erased, a user has none to show.
+	names := make(map[string]string, len(ids))
+	for _, id := range ids {
+		if du, err := u.svc.GetDeletedUser(a.ctx, a.tenant.ID, id); err == nil {
+			names[id] = du.DisplayName + " (" + du.UserPrincipalName + ")"
 		}
 	}
-	msg := fmt.Sprintf("Permanently deleted %d user(s).", done)
-	switch {
-	case done == 0:
-		msg = "No user was deleted permanently: " + strings.Join(failed, "; ")
-	case len(failed) > 0:
-		msg += fmt.Sprintf(" %d could not be deleted: %s", len(failed), strings.Join(failed, "; "))
+	p := purgeDonePage{Page: u.adminBase(w, r, a, "Deleted permanently", "deleted")}
+	for _, res := range u.svc.PermanentlyDeleteUsers(a.ctx, a.tenant.ID, ids) {
+		name := names[res.ID]
+		if name == "" {
+			name = res.ID
+		}
+		if res.Err == nil {
+			p.Deleted = append(p.Deleted, name)
+		} else {
+			p.Failed = append(p.Failed, purgeFailure{Name: name, Reason: directory.AsError(res.Err).Message})
+		}
 	}
-	return u.redirect(w, r, a.url("deleted"), msg)
+	p.Flash = fmt.Sprintf("Permanently deleted %d user(s).", len(p.Deleted))
+	switch {
+	case len(p.Deleted) == 0:
+		p.Flash = fmt.Sprintf("No user was deleted permanently: %d could not be deleted.", len(p.Failed))
+	case len(p.Failed) > 0:
+		p.Flash += fmt.Sprintf(" %d could not be deleted.", len(p.Failed))
+	}
+	u.render(w, r, http.StatusOK, "purge_done", p)
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"mime"
 	"net/http"
 	"net/url"
 	"path"
@@ -223,8 +224,26 @@ func state(r *http.Request) *reqState {
 	return s
 }
 
-// maxFormBytes bounds a posted form.
-const maxFormBytes = 64 << 10
+// maxFormBytes bounds a posted form; maxUploadBytes a form with a file
+// (a bulk CSV of 100,000 rows is about 6 MB), of which at most
+// uploadMemory is held in memory (the rest waits in a temporary file that
+// net/http removes after the request).
+const (
+	maxFormBytes   = 64 << 10
+	maxUploadBytes = 32 << 20
+	uploadMemory   = 8 << 20
+)
+
+// parsePost reads a posted form, multipart (with a file) or not, into
+// r.PostForm, where the CSRF check finds its token either way.
+func parsePost(w http.ResponseWriter, r *http.Request) error {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes)
+		return r.ParseMultipartForm(uploadMemory)
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	return r.ParseForm()
+}
 
 // page wraps a handler with the session lookup (internal/websession) and,
 // on POST, the CSRF check. needSession sends people who are not signed in
@@ -239,8 +258,7 @@ func (u *UI) page(needSession bool, h handlerFunc) http.Handler {
 		st := &reqState{sess: ws.Session, anon: ws.Anon, ended: ws.Ended}
 		r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-			if err := r.ParseForm(); err != nil {
+			if err := parsePost(w, r); err != nil {
 				u.fail(w, r, directory.Errorf(directory.KindInvalid, "the form could not be read"))
 				return
 			}

@@ -465,3 +465,28 @@ func TestPasscodeAddressesFollowTheOneRule(t *testing.T) {
 		t.Fatalf("the code for %s did not sign in", addr)
 	}
 }
+
+// TestPermanentDeleteOfManySaysWhichAndWhy: the confirmed delete of
+// several Deleted users names each one deleted, and each one not deleted
+// with the reason (here a live user, picked by a stale page).
+func TestPermanentDeleteOfManySaysWhichAndWhy(t *testing.T) {
+	s := newSite(t)
+	tid := s.demo.Contoso.ID
+	var ids []string
+	for _, n := range []string{"Noor", "Oskar"} {
+		u, err := s.svc.CreateUser(s.system(), tid, directory.NewUser{UserPrincipalName: strings.ToLower(n) + "@contoso.example", DisplayName: n})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.svc.DeleteUser(s.system(), tid, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, u.ID)
+	}
+	admin := s.admin(t)
+	admin.get("/admin/" + tid + "/deleted")
+	p := admin.post("/admin/"+tid+"/deleted/purge", url.Values{"ids": {ids[0], s.demo.AdaGuest.ID, ids[1]}, "confirm": {"yes"}})
+	must(t, p, http.StatusOK, "Permanently deleted 2 user(s). 1 could not be deleted.",
+		"Noor (noor@contoso.example)", "Oskar (oskar@contoso.example)", "the user is not deleted")
+	mustNot(t, admin.get("/admin/"+tid+"/deleted"), "Noor", "Oskar")
+}

@@ -303,6 +303,48 @@ func testPermanentDelete(t *testing.T, ns NewStore) {
 			t.Error("live user erased")
 		}
 	})
+
+	t.Run("ManyInOneTransactionPerBatch", func(t *testing.T) {
+		w := newWorld(t, ns)
+		admin := w.as(w.contosoAdmin)
+		var ids []string
+		for _, n := range []string{"p", "q", "r"} {
+			u := w.member(w.contoso, n, strings.ToUpper(n))
+			ok(t, w.svc.DeleteUser(admin, w.contoso.ID, u.ID))
+			ids = append(ids, u.ID)
+		}
+		gaGone := w.member(w.contoso, "ga", "GA", directory.RoleGlobalAdministrator)
+		ok(t, w.svc.DeleteUser(admin, w.contoso.ID, gaGone.ID))
+		helpdesk := w.member(w.contoso, "uadmin", "User Admin", directory.RoleUserAdministrator)
+		// A repeated id is one user, one record; another tenant's user is
+		// not found; a Global Administrator is for a Global Administrator.
+		fabUser := w.member(w.fabrikam, "fab", "Fab")
+		ok(t, w.svc.DeleteUser(w.as(w.fabrikamAdmin), w.fabrikam.ID, fabUser.ID))
+		res := w.svc.PermanentlyDeleteUsers(w.as(helpdesk), w.contoso.ID, []string{ids[0], ids[1], ids[0], fabUser.ID, gaGone.ID, ids[2], "not-an-id"})
+		want := []directory.Kind{-1, -1, -1, directory.KindNotFound, directory.KindForbidden, -1, directory.KindNotFound}
+		for i, r := range res {
+			if want[i] < 0 && r.Err != nil || want[i] >= 0 && directory.KindOf(r.Err) != want[i] {
+				t.Errorf("result %d (%s) = %v, want kind %v", i, r.ID, r.Err, want[i])
+			}
+		}
+		corr := map[string]bool{}
+		for _, id := range ids {
+			if w.rawUser(w.contoso.ID, id) != nil {
+				t.Errorf("user %s not erased", id)
+			}
+			ev := w.events(w.contoso.ID, directory.ActivityHardDeleteUser, id)
+			if len(ev) != 1 {
+				t.Fatalf("user %s has %d Hard delete user records, want 1", id, len(ev))
+			}
+			corr[ev[0].CorrelationID] = true
+		}
+		if len(corr) != 1 {
+			t.Errorf("the batch's records carry %d correlation ids, want 1 (one transaction)", len(corr))
+		}
+		if w.rawUser(w.contoso.ID, gaGone.ID) == nil || w.rawUser(w.fabrikam.ID, fabUser.ID) == nil {
+			t.Error("a refused user was erased")
+		}
+	})
 }
 
 func groupIDs(gs []*directory.Group) []string {

@@ -47,5 +47,7 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 	t.Run("GDPR", func(t *testing.T) { testGDPR(t, ns) })
 	t.Run("Credentials", func(t *testing.T) { testCredentials(t, ns) })
 	t.Run("Capabilities", func(t *testing.T) { testCapabilities(t, ns) })
+	t.Run("Bulk", func(t *testing.T) { testBulk(t, ns) })
 	t.Run("MailDelivery", func(t *testing.T) { testMailDelivery(t, ns) })
+	t.Run("ChangeLog", func(t *testing.T) { testChangeLog(t, ns) })
 }

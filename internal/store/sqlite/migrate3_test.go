@@ -20,7 +20,7 @@ func atVersion2(t *testing.T, stmts ...string) string {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "orgdir.db")
-	db, err := sql.Open("sqlite", dsn(path, nil))
+	db, err := sql.Open("sqlite", dsn(path, SyncFull, nil))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ func TestEveryListingUsesAnIndex(t *testing.T) {
 		args []any
 	}
 	var seen []stmt
-	s, err := open(ctx, filepath.Join(t.TempDir(), "plan.db"), func(q string, args []any) {
+	s, err := open(ctx, filepath.Join(t.TempDir(), "plan.db"), Options{}, func(q string, args []any) {
 		mu.Lock()
 		defer mu.Unlock()
 		seen = append(seen, stmt{q, args})

@@ -59,13 +59,41 @@ type Store struct {
 // at path and migrates it to the current schema. The directory must exist;
 // a path with '?' or '#' is refused, as SQLite would read it as parameters.
 func Open(ctx context.Context, path string) (*Store, error) {
-	return open(ctx, path, nil)
+	return OpenWith(ctx, path, Options{})
 }
 
-// open is Open with a tracer of the store's statements, for tests.
-func open(ctx context.Context, path string, trace func(string, []any)) (*Store, error) {
+// Options are the choices of OpenWith.
+type Options struct {
+	// Synchronous is SQLite's synchronous setting: SyncFull (the default)
+	// makes every commit durable on power loss, at the price of an fsync
+	// per commit, which group commit shares among the writes committed
+	// together; SyncNormal survives a crash of the process but may lose
+	// the last commits on a power loss, and is faster.
+	Synchronous string
+}
+
+// The values of Options.Synchronous.
+const (
+	SyncFull   = "full"
+	SyncNormal = "normal"
+)
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
+	return open(ctx, path, o, nil)
+}
+
+// open is OpenWith with a tracer of the store's statements, for tests.
+func open(ctx context.Context, path string, o Options, trace func(string, []any)) (*Store, error) {
 	if path == "" || strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("sqlite: invalid database path %q", path)
+	}
+	switch o.Synchronous {
+	case "":
+		o.Synchronous = SyncFull
+	case SyncFull, SyncNormal:
+	default:
+		return nil, fmt.Errorf("sqlite: synchronous must be %q or %q, got %q", SyncFull, SyncNormal, o.Synchronous)
 	}
 	// Create the file ourselves so that it, and the -wal and -shm files
 	// SQLite gives the same mode, are readable by the owner only.
@@ -77,20 +105,20 @@ func open(ctx context.Context, path string, trace func(string, []any)) (*Store, 
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 
-	write, err := sql.Open("sqlite", dsn(path, url.Values{"_txlock": {"immediate"}}))
+	write, err := openDB(dsn(path, o.Synchronous, url.Values{"_txlock": {"immediate"}}))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxLifetime(0)
-	read, err := sql.Open("sqlite", dsn(path, url.Values{"_pragma": {"query_only(1)"}}))
+	read, err := openDB(dsn(path, o.Synchronous, url.Values{"_pragma": {"query_only(1)"}}))
 	if err != nil {
 		_ = write.Close()
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	read.SetMaxOpenConns(readers)
 	read.SetMaxIdleConns(readers)
-	ckpt, err := sql.Open("sqlite", dsn(path, nil))
+	ckpt, err := sql.Open("sqlite", dsn(path, o.Synchronous, nil))
 	if err != nil {
 		_ = errors.Join(read.Close(), write.Close())
 		return nil, fmt.Errorf("sqlite: %w", err)
@@ -111,6 +139,9 @@ func open(ctx context.Context, path string, trace func(string, []any)) (*Store, 
 		AfterErase: s.afterErase,
 		Close:      s.close,
 		Trace:      trace,
+		// One writer connection: Writes take turns anyway, so those
+		// waiting are committed together (one fsync for all).
+		GroupCommit: true,
 	})
 	bg, stop := context.WithCancel(context.Background())
 	s.stop = stop
@@ -120,13 +151,13 @@ func open(ctx context.Context, path string, trace func(string, []any)) (*Store, 
 
 // dsn builds the connection string: the pragmas every connection needs,
 // plus extra.
-func dsn(path string, extra url.Values) string {
+func dsn(path, synchronous string, extra url.Values) string {
 	q := url.Values{"_pragma": {
 		fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()),
 		"foreign_keys(1)",
 		"journal_mode(WAL)",
 		"secure_delete(1)",
-		"synchronous(NORMAL)",
+		"synchronous(" + strings.ToUpper(synchronous) + ")",
 	}}
 	for k, vs := range extra {
 		q[k] = append(q[k], vs...)

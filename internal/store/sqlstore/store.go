@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sync"
 	"sync/atomic"
 
 	"github.com/orgdir/orgdir/internal/directory"
@@ -29,6 +30,10 @@ type Config struct {
 	// data remains there. Its error is not returned: the Write itself has
 	// succeeded.
 	AfterErase func(ctx context.Context) error
+	// GroupCommit runs Writes through one committer that commits those
+	// waiting together (see groupcommit.go); for a single writer
+	// connection (SQLite), where Writes take turns anyway.
+	GroupCommit bool
 	// Close closes the databases.
 	Close func() error
 	// Trace, when set, sees every statement as sent, with its arguments
@@ -41,18 +46,40 @@ type Store struct {
 	cfg     Config
 	d       *Dialect
 	retried atomic.Uint64 // Writes run again after a deadlock or serialization failure
+	commits atomic.Uint64 // write transactions committed
+	written atomic.Uint64 // Writes committed (more than commits when grouped)
+
+	// The committer of GroupCommit: requests queue for it, closing stops
+	// it, committerDone is closed when it has stopped.
+	requests      chan *writeRequest
+	closing       chan struct{}
+	closeOnce     sync.Once
+	committerDone chan struct{}
 }
 
 var _ directory.Store = (*Store)(nil)
 
 // New returns a Store. The schema must already be migrated.
 func New(cfg Config) *Store {
-	return &Store{cfg: cfg, d: &cfg.Dialect}
+	s := &Store{cfg: cfg, d: &cfg.Dialect, closing: make(chan struct{})}
+	if cfg.GroupCommit {
+		s.startGroupCommit()
+	}
+	return s
 }
 
 // RetriedTransactions counts the Writes run again after the database
 // aborted them to break a deadlock (metrics).
 func (s *Store) RetriedTransactions() uint64 { return s.retried.Load() }
+
+// CommitStats counts the write transactions committed and the Writes
+// they held; with group commit the second grows faster (metrics).
+func (s *Store) CommitStats() (commits, writes uint64) {
+	return s.commits.Load(), s.written.Load()
+}
+
+// QueuedWrites is how many Writes wait for the group committer (metrics).
+func (s *Store) QueuedWrites() int { return len(s.requests) }
 
 // Pools returns the store's connection pools by name, "read" and
 // "write", or one "main" when they are the same (metrics).
@@ -88,6 +115,23 @@ func (s *Store) Read(ctx context.Context, fn func(directory.Tx) error) error {
 // from the start with a savepoint around each write statement, which undoes
 // only the failed one, as SQLite does.
 func (s *Store) Write(ctx context.Context, fn func(directory.Tx) error) error {
+	var erased bool
+	var err error
+	if s.cfg.GroupCommit {
+		erased, err = s.groupWrite(ctx, fn)
+	} else {
+		erased, err = s.writeWithRetries(ctx, fn)
+	}
+	if err == nil && erased && s.cfg.AfterErase != nil {
+		_ = s.cfg.AfterErase(ctx) // best effort: the data is already gone from the tables
+	}
+	return err
+}
+
+// writeWithRetries runs fn in a transaction of its own, again after a
+// deadlock (or in safe mode, see Write), and reports whether it erased
+// personal data.
+func (s *Store) writeWithRetries(ctx context.Context, fn func(directory.Tx) error) (bool, error) {
 	safe := false
 	for attempt := 0; ; attempt++ {
 		erased, again, err := s.writeOnce(ctx, fn, safe)
@@ -100,10 +144,7 @@ func (s *Store) Write(ctx context.Context, fn func(directory.Tx) error) error {
 			s.retried.Add(1)
 			continue
 		}
-		if err == nil && erased && s.cfg.AfterErase != nil {
-			_ = s.cfg.AfterErase(ctx) // best effort: the data is already gone from the tables
-		}
-		return err
+		return erased, err
 	}
 }
 
@@ -137,6 +178,8 @@ func (s *Store) writeOnce(ctx context.Context, fn func(directory.Tx) error, safe
 	if err := sqlTx.Commit(); err != nil {
 		return false, false, t.fail(err, "transaction")
 	}
+	s.commits.Add(1)
+	s.written.Add(1)
 	return t.erased, false, nil
 }
 
@@ -152,8 +195,13 @@ func (s *Store) retryable(err error) bool {
 	return false
 }
 
-// Close closes the databases.
+// Close stops the committer (Writes still queued fail) and closes the
+// databases.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.closing) })
+	if s.committerDone != nil {
+		<-s.committerDone
+	}
 	if s.cfg.Close == nil {
 		return nil
 	}

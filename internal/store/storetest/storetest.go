@@ -45,7 +45,12 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 		{"DeleteUser", deleteUserTests},
 		{"Purgeable", purgeTests},
 		{"EraseBySet", setEraseTests},
+		{"Instances", instanceTests},
 		{"Transactions", txTests},
+		{"BulkJobs", bulkJobTests},
+		{"Savepoints", savepointTests},
+		{"ChangeLog", changeLogTests},
+		{"Subscriptions", subscriptionTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

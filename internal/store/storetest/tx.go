@@ -195,4 +195,96 @@ var txTests = map[string]func(*testing.T, *fx){
 			return nil
 		})
 	},
+	"ConcurrentWritesKeepTheirOwnOutcome": func(t *testing.T, f *fx) {
+		// Writes that run at once (and may be committed together) each
+		// get their own result: a failure undoes its own writes only.
+		tn := f.tenant()
+		const workers = 40
+		users := make([]*directory.User, workers)
+		for i := range users {
+			users[i] = f.newUser(tn.ID)
+			if i%5 == 4 { // races i-1 for one UPN: exactly one of them wins
+				users[i].UserPrincipalName = users[i-1].UserPrincipalName
+			}
+		}
+		errs := make([]error, workers)
+		var wg sync.WaitGroup
+		for i, u := range users {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = f.s.Write(f.ctx, func(tx directory.Tx) error {
+					if err := tx.CreateUser(f.ctx, u); err != nil {
+						return err
+					}
+					if err := tx.AppendAudit(f.ctx, auditEvent(tn.ID, base, directory.ActivityAddUser, directory.AuditTarget{ID: u.ID})); err != nil {
+						return err
+					}
+					if i%3 == 0 {
+						return fmt.Errorf("refused %d", i)
+					}
+					return nil
+				})
+			}()
+		}
+		wg.Wait()
+		wins := map[string]int{}
+		f.read(func(tx directory.Tx) error {
+			for i, u := range users {
+				_, getErr := tx.GetUser(f.ctx, tn.ID, u.ID)
+				switch {
+				case i%3 == 0:
+					if errs[i] == nil || (errs[i].Error() != fmt.Sprintf("refused %d", i) && directory.KindOf(errs[i]) != directory.KindConflict) {
+						t.Errorf("write %d returned %v, want its own error", i, errs[i])
+					}
+					wantKind(t, getErr, directory.KindNotFound)
+				case errs[i] == nil:
+					wantNoErr(t, getErr)
+					wins[u.UserPrincipalName]++
+				default:
+					wantKind(t, errs[i], directory.KindConflict)
+					wantKind(t, getErr, directory.KindNotFound)
+				}
+			}
+			events, err := tx.ListAudit(f.ctx, tn.ID, directory.AuditQuery{})
+			wantNoErr(t, err)
+			kept := 0
+			for _, err := range errs {
+				if err == nil {
+					kept++
+				}
+			}
+			if len(events) != kept {
+				t.Errorf("%d audit events for %d successful writes", len(events), kept)
+			}
+			return nil
+		})
+		for i, u := range users {
+			if i%5 == 4 && i%3 != 0 && (i-1)%3 != 0 && wins[u.UserPrincipalName] != 1 {
+				t.Errorf("UPN %s: %d winners, want 1", u.UserPrincipalName, wins[u.UserPrincipalName])
+			}
+		}
+	},
+	"AWriteWhoseContextEndedIsNotRun": func(t *testing.T, f *fx) {
+		tn := f.tenant()
+		u := f.newUser(tn.ID)
+		ctx, cancel := context.WithCancel(f.ctx)
+		cancel()
+		ran := false
+		err := f.s.Write(ctx, func(tx directory.Tx) error {
+			ran = true
+			return tx.CreateUser(ctx, u)
+		})
+		if err == nil {
+			t.Fatal("a Write with an ended context succeeded")
+		}
+		f.read(func(tx directory.Tx) error {
+			_, err := tx.GetUser(f.ctx, tn.ID, u.ID)
+			if ran && err == nil {
+				t.Fatal("the Write of an ended context was kept")
+			}
+			wantKind(t, err, directory.KindNotFound)
+			return nil
+		})
+	},
 }
