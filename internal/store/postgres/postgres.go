@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io/fs"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -51,6 +52,12 @@ func open(ctx context.Context, dsn string, trace func(string, []any)) (*Store, e
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: invalid DSN: %w", err)
+	}
+	if !strings.Contains(dsn, "default_query_exec_mode") {
+		// Prepared once per connection, then one round trip a statement
+		// (pgx's default, kept explicit: a DSN may choose another mode,
+		// e.g. behind a pooler in transaction mode).
+		cfg.DefaultQueryExecMode = pgx.QueryExecModeCacheStatement
 	}
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(maxOpenConns)
@@ -120,7 +127,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Dialect is PostgreSQL's: $n placeholders, timestamptz, row locks.
 func Dialect() sqlstore.Dialect {
-	return sqlstore.Dialect{Name: "postgres", DollarPlaceholders: true, RowLocks: true, StatementSavepoints: true, Classify: classify}
+	return sqlstore.Dialect{Name: "postgres", DollarPlaceholders: true, RowLocks: true, StatementSavepoints: true, WritableCTEs: true, Classify: classify}
 }
 
 // SQLSTATE codes the store tells apart.

@@ -40,56 +40,84 @@ func (t *tx) AppendAudit(ctx context.Context, e *directory.AuditEvent) error {
 const auditChunk = 500
 
 // AppendAudits writes the events with one multi-row INSERT into each table
-// per auditChunk rows.
+// per auditChunk rows; with WritableCTEs (PostgreSQL), events and targets of
+// up to auditChunk rows each go in one statement, one round trip.
 func (t *tx) AppendAudits(ctx context.Context, events []*directory.AuditEvent) error {
-	for b := 0; b < len(events); b += auditChunk {
-		chunk := events[b:min(b+auditChunk, len(events))]
-		args := make([]any, 0, 15*len(chunk))
-		for _, e := range chunk {
-			details, err := toJSON(e.AdditionalDetails)
-			if err != nil {
-				return err
-			}
-			args = append(args, e.ID, e.TenantID, t.d.timeArg(e.Time), e.Activity, e.Category, e.OperationType, e.CorrelationID,
-				e.Initiator.UserID, e.Initiator.DisplayName, e.Initiator.UPN, e.Initiator.AppName, e.Initiator.AppID,
-				e.Result, e.ResultReason, details)
-		}
-		_, err := t.exec(ctx, `INSERT INTO audit_events (id, tenant_id, time, activity, category, operation_type,
-			correlation_id, initiator_user_id, initiator_display_name, initiator_upn, initiator_app_name, initiator_app_id,
-			result, result_reason, additional_details) VALUES `+valueRows(len(chunk), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), args...)
-		if err != nil {
-			return t.fail(err, "audit event")
-		}
+	rows, err := t.auditTargetRows(events)
+	if err != nil {
+		return err
 	}
-	var args []any
-	rows := 0
-	flush := func() error {
-		if rows == 0 {
-			return nil
-		}
-		_, err := t.exec(ctx, `INSERT INTO audit_targets (event_id, position, tenant_id, object_id, type,
-			display_name, upn, modified_properties) VALUES `+valueRows(rows, "(?, ?, ?, ?, ?, ?, ?, ?)"), args...)
-		args, rows = args[:0], 0
+	if t.d.WritableCTEs && len(events) <= auditChunk && len(rows) > 0 && len(rows) <= auditChunk {
+		eventSQL, eventArgs, err := t.auditEventsInsert(events)
 		if err != nil {
+			return err
+		}
+		targetSQL, targetArgs := auditTargetsInsert(rows)
+		// The targets' foreign key is checked at the end of the statement,
+		// when the events the WITH inserted are there.
+		if _, err := t.exec(ctx, `WITH e AS (`+eventSQL+`) `+targetSQL, append(eventArgs, targetArgs...)...); err != nil {
 			return t.fail(err, "audit event")
 		}
 		return nil
 	}
+	for b := 0; b < len(events); b += auditChunk {
+		q, args, err := t.auditEventsInsert(events[b:min(b+auditChunk, len(events))])
+		if err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, q, args...); err != nil {
+			return t.fail(err, "audit event")
+		}
+	}
+	for b := 0; b < len(rows); b += auditChunk {
+		q, args := auditTargetsInsert(rows[b:min(b+auditChunk, len(rows))])
+		if _, err := t.exec(ctx, q, args...); err != nil {
+			return t.fail(err, "audit event")
+		}
+	}
+	return nil
+}
+
+// auditEventsInsert is the INSERT of the events' rows.
+func (t *tx) auditEventsInsert(events []*directory.AuditEvent) (string, []any, error) {
+	args := make([]any, 0, 15*len(events))
+	for _, e := range events {
+		details, err := toJSON(e.AdditionalDetails)
+		if err != nil {
+			return "", nil, err
+		}
+		args = append(args, e.ID, e.TenantID, t.d.timeArg(e.Time), e.Activity, e.Category, e.OperationType, e.CorrelationID,
+			e.Initiator.UserID, e.Initiator.DisplayName, e.Initiator.UPN, e.Initiator.AppName, e.Initiator.AppID,
+			e.Result, e.ResultReason, details)
+	}
+	return `INSERT INTO audit_events (id, tenant_id, time, activity, category, operation_type,
+			correlation_id, initiator_user_id, initiator_display_name, initiator_upn, initiator_app_name, initiator_app_id,
+			result, result_reason, additional_details) VALUES ` + valueRows(len(events), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), args, nil
+}
+
+// auditTargetRows are the arguments of the events' target rows.
+func (t *tx) auditTargetRows(events []*directory.AuditEvent) ([][]any, error) {
+	var rows [][]any
 	for _, e := range events {
 		for i, tg := range e.Targets {
 			props, err := toJSON(tg.ModifiedProperties)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			args = append(args, e.ID, i, e.TenantID, tg.ID, tg.Type, tg.DisplayName, tg.UPN, props)
-			if rows++; rows == auditChunk {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
+			rows = append(rows, []any{e.ID, i, e.TenantID, tg.ID, tg.Type, tg.DisplayName, tg.UPN, props})
 		}
 	}
-	return flush()
+	return rows, nil
+}
+
+// auditTargetsInsert is the INSERT of target rows (at least one).
+func auditTargetsInsert(rows [][]any) (string, []any) {
+	args := make([]any, 0, 8*len(rows))
+	for _, r := range rows {
+		args = append(args, r...)
+	}
+	return `INSERT INTO audit_targets (event_id, position, tenant_id, object_id, type,
+			display_name, upn, modified_properties) VALUES ` + valueRows(len(rows), "(?, ?, ?, ?, ?, ?, ?, ?)"), args
 }
 
 func (t *tx) GetAudit(ctx context.Context, tenantID, id string) (*directory.AuditEvent, error) {

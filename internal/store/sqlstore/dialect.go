@@ -26,11 +26,15 @@ type Dialect struct {
 	UnixMicros bool
 	// RowLocks enables FOR UPDATE and FOR UPDATE SKIP LOCKED in a Write.
 	RowLocks bool
-	// StatementSavepoints wraps each write statement of a Write in a
-	// savepoint. PostgreSQL aborts the whole transaction when a statement
-	// fails; with a savepoint only the statement is undone, as in SQLite,
-	// so that a caller can handle a KindConflict and go on.
+	// StatementSavepoints: PostgreSQL aborts the whole transaction when a
+	// statement fails. A Write runs first without savepoints; one whose
+	// caller goes on after a failed statement runs again with a savepoint
+	// around each write statement, so that only the statement is undone,
+	// as in SQLite, and the caller can handle a KindConflict and go on.
 	StatementSavepoints bool
+	// WritableCTEs allows an INSERT inside WITH (PostgreSQL), so that two
+	// INSERTs go in one statement.
+	WritableCTEs bool
 	// Classify tells what a driver error means and names the constraint
 	// (or the text that names it) when there is one.
 	Classify func(err error) (ErrorClass, string)
@@ -110,4 +114,12 @@ func (d *Dialect) hourOf(col string) string {
 		return "(" + col + " / 3600000000)"
 	}
 	return "CAST(floor(extract(epoch FROM " + col + ") / 3600) AS BIGINT)"
+}
+
+// stringAgg joins the values of col with commas, in no given order.
+func (d *Dialect) stringAgg(col string) string {
+	if d.Name == "postgres" {
+		return "string_agg(" + col + ", ',')"
+	}
+	return "group_concat(" + col + ", ',')"
 }

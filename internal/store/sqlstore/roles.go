@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
 
 	"github.com/orgdir/orgdir/internal/directory"
 )
@@ -24,6 +25,9 @@ func (t *tx) RemoveRole(ctx context.Context, tenantID, userID string, r director
 }
 
 func (t *tx) ListRoles(ctx context.Context, tenantID, userID string) ([]directory.Role, error) {
+	if k := t.roles; k != nil && k.tenantID == tenantID && k.userID == userID {
+		return slices.Clone(k.roles), nil
+	}
 	rows, err := t.query(ctx, `SELECT role FROM user_roles WHERE tenant_id = ? AND user_id = ? ORDER BY role`, tenantID, userID)
 	if err != nil {
 		return nil, t.fail(err, "role assignment")

@@ -107,6 +107,13 @@ func (s *Store) Read(ctx context.Context, fn func(directory.Tx) error) error {
 // Write runs fn in a read-write transaction and commits it when fn returns
 // nil. A transaction the database aborted to break a deadlock runs again,
 // up to Config.WriteRetries times, so fn must not have effects outside it.
+//
+// With StatementSavepoints (PostgreSQL, where a failed statement aborts the
+// transaction) fn first runs without savepoints. Most callers give up at
+// their first failed statement, and then that is the answer. One that goes
+// on after it (a KindConflict it handles, say) makes the Write run fn again
+// from the start with a savepoint around each write statement, which undoes
+// only the failed one, as SQLite does.
 func (s *Store) Write(ctx context.Context, fn func(directory.Tx) error) error {
 	var erased bool
 	var err error
@@ -122,10 +129,17 @@ func (s *Store) Write(ctx context.Context, fn func(directory.Tx) error) error {
 }
 
 // writeWithRetries runs fn in a transaction of its own, again after a
-// deadlock, and reports whether it erased personal data.
+// deadlock (or in safe mode, see Write), and reports whether it erased
+// personal data.
 func (s *Store) writeWithRetries(ctx context.Context, fn func(directory.Tx) error) (bool, error) {
+	safe := false
 	for attempt := 0; ; attempt++ {
-		erased, err := s.writeOnce(ctx, fn)
+		erased, again, err := s.writeOnce(ctx, fn, safe)
+		if again && !safe {
+			safe = true
+			attempt--
+			continue
+		}
 		if err != nil && attempt < s.cfg.WriteRetries && s.retryable(err) {
 			s.retried.Add(1)
 			continue
@@ -134,22 +148,39 @@ func (s *Store) writeWithRetries(ctx context.Context, fn func(directory.Tx) erro
 	}
 }
 
-func (s *Store) writeOnce(ctx context.Context, fn func(directory.Tx) error) (erased bool, err error) {
+// writeOnce runs fn in one transaction; again says that fn went on after a
+// failed statement of an optimistic transaction, which must run again safe.
+func (s *Store) writeOnce(ctx context.Context, fn func(directory.Tx) error, safe bool) (erased, again bool, err error) {
 	sqlTx, err := s.cfg.WriteDB.BeginTx(ctx, nil)
 	if err != nil {
-		return false, directory.Internal(err)
+		return false, false, directory.Internal(err)
 	}
-	t := &tx{q: sqlTx, d: s.d, write: true, trace: s.cfg.Trace}
-	if err := fn(t); err != nil {
+	t := &tx{q: sqlTx, d: s.d, write: true, safe: safe, trace: s.cfg.Trace}
+	defer func() {
+		if v := recover(); v != nil {
+			if v != errRerun { //nolint:errorlint // the panic value itself
+				panic(v)
+			}
+			_ = sqlTx.Rollback()
+			erased, again, err = false, true, nil
+		}
+	}()
+	err = fn(t)
+	if err == nil && t.broken {
+		// fn swallowed the failure: the commit would fail.
 		_ = sqlTx.Rollback()
-		return false, err
+		return false, true, nil
+	}
+	if err != nil {
+		_ = sqlTx.Rollback()
+		return false, false, err
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return false, t.fail(err, "transaction")
+		return false, false, t.fail(err, "transaction")
 	}
 	s.commits.Add(1)
 	s.written.Add(1)
-	return t.erased, nil
+	return t.erased, false, nil
 }
 
 func (s *Store) retryable(err error) bool {

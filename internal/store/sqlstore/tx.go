@@ -22,7 +22,15 @@ type tx struct {
 	d      *Dialect
 	write  bool
 	erased bool // personal data was erased: the store may need to clean up after commit
-	trace  func(query string, args []any)
+	// With StatementSavepoints: safe wraps each write statement in a
+	// savepoint, so that a failed one is undone alone and the caller can
+	// go on (3 round trips a statement). Otherwise a failed statement
+	// leaves the transaction broken, and a statement sent after it makes
+	// the Write run again in safe mode.
+	safe, broken bool
+	// roles read with GetUserShared, until the next write statement.
+	roles *knownRoles
+	trace func(query string, args []any)
 }
 
 // rebind prepares a statement for the dialect and shows it to the tracer.
@@ -37,30 +45,56 @@ func (t *tx) rebind(query string, args []any) string {
 var _ directory.Tx = (*tx)(nil)
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	t.checkBroken()
+	t.roles = nil
 	if !t.write || !t.d.StatementSavepoints {
 		return t.q.ExecContext(ctx, t.rebind(query, args), args...)
 	}
-	if _, err := t.q.ExecContext(ctx, "SAVEPOINT orgdir_stmt"); err != nil {
+	if !t.safe {
+		// Optimistic: no savepoint. A failure aborts the database's
+		// transaction; if the caller goes on after it, Write runs it again
+		// in safe mode (see Store.Write).
+		res, err := t.q.ExecContext(ctx, t.rebind(query, args), args...)
+		if err != nil {
+			t.broken = true
+		}
+		return res, err
+	}
+	if _, err := t.q.ExecContext(ctx, t.rebind("SAVEPOINT orgdir_stmt", nil)); err != nil {
 		return nil, err
 	}
 	res, err := t.q.ExecContext(ctx, t.rebind(query, args), args...)
 	if err != nil {
-		if _, rbErr := t.q.ExecContext(ctx, "ROLLBACK TO SAVEPOINT orgdir_stmt"); rbErr != nil {
+		if _, rbErr := t.q.ExecContext(ctx, t.rebind("ROLLBACK TO SAVEPOINT orgdir_stmt", nil)); rbErr != nil {
 			return nil, errors.Join(err, rbErr)
 		}
 		return nil, err
 	}
-	if _, err := t.q.ExecContext(ctx, "RELEASE SAVEPOINT orgdir_stmt"); err != nil {
+	if _, err := t.q.ExecContext(ctx, t.rebind("RELEASE SAVEPOINT orgdir_stmt", nil)); err != nil {
 		return nil, err
 	}
 	return res, nil
 }
 
+// errRerun is the panic of a statement sent after a failed one in an
+// optimistic Write: the database would refuse it, and the caller must not
+// see an answer that the safe run would not give. Store.writeOnce recovers
+// it and runs the Write again in safe mode.
+var errRerun = errors.New("sqlstore: statement after a failed one: the write runs again with savepoints")
+
+func (t *tx) checkBroken() {
+	if t.broken {
+		panic(errRerun)
+	}
+}
+
 func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	t.checkBroken()
 	return t.q.QueryContext(ctx, t.rebind(query, args), args...)
 }
 
 func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	t.checkBroken()
 	return t.q.QueryRowContext(ctx, t.rebind(query, args), args...)
 }
 

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/orgdir/orgdir/internal/directory"
@@ -193,6 +194,40 @@ var roleTests = map[string]func(*testing.T, *fx){
 			got, err := tx.ListRoles(f.ctx, tn.ID, u.ID)
 			wantNoErr(t, err)
 			sameJSON(t, got, []directory.Role{directory.RoleUserAdministrator})
+			return nil
+		})
+	},
+	"RolesAfterGetUserSharedAreTheUsersAndFollowChanges": func(t *testing.T, f *fx) {
+		tn := f.tenant()
+		u, other := f.user(tn.ID), f.user(tn.ID)
+		f.write(func(tx directory.Tx) error {
+			return errors.Join(tx.AddRole(f.ctx, tn.ID, u.ID, directory.RoleUserAdministrator),
+				tx.AddRole(f.ctx, tn.ID, u.ID, directory.RoleGuestInviter),
+				tx.AddRole(f.ctx, tn.ID, other.ID, directory.RoleGlobalAdministrator))
+		})
+		f.write(func(tx directory.Tx) error {
+			if _, err := tx.GetUserShared(f.ctx, tn.ID, u.ID); err != nil {
+				return err
+			}
+			got, err := tx.ListRoles(f.ctx, tn.ID, u.ID)
+			wantNoErr(t, err)
+			sameJSON(t, got, []directory.Role{directory.RoleGuestInviter, directory.RoleUserAdministrator})
+			got, err = tx.ListRoles(f.ctx, tn.ID, other.ID)
+			wantNoErr(t, err)
+			sameJSON(t, got, []directory.Role{directory.RoleGlobalAdministrator})
+			wantNoErr(t, tx.RemoveRole(f.ctx, tn.ID, u.ID, directory.RoleGuestInviter))
+			got, err = tx.ListRoles(f.ctx, tn.ID, u.ID)
+			wantNoErr(t, err)
+			sameJSON(t, got, []directory.Role{directory.RoleUserAdministrator})
+			if _, err := tx.GetUserShared(f.ctx, tn.ID, other.ID); err != nil {
+				return err
+			}
+			wantNoErr(t, tx.RemoveRole(f.ctx, tn.ID, other.ID, directory.RoleGlobalAdministrator))
+			got, err = tx.ListRoles(f.ctx, tn.ID, other.ID)
+			wantNoErr(t, err)
+			if len(got) != 0 {
+				t.Fatalf("roles after removing the only one: %v", got)
+			}
 			return nil
 		})
 	},
