@@ -26,6 +26,7 @@ type deltaState struct {
 	AfterID   string              `json:"i,omitempty"`  // keyset within the page walk
 	AfterName string              `json:"in,omitempty"` // groups walk by displayName, id
 	Walk      bool                `json:"w,omitempty"`  // the first round: the current state
+	Latest    bool                `json:"-"`            // $deltatoken=latest: no walk
 	Select    []string            `json:"s,omitempty"`
 	Top       int                 `json:"n"`
 	Taken     int64               `json:"at"` // when After (or Until) was taken, Unix seconds
@@ -68,7 +69,7 @@ func (a *API) deltaRequest(r *http.Request, resource string) (*deltaState, error
 		token = vs[0]
 		delete(v, k)
 	}
-	if token == "" {
+	if token == "" || token == "latest" {
 		q, err := odata.Parse(v, false, deltaSpecs[resource])
 		if err != nil {
 			return nil, err
@@ -76,7 +77,9 @@ func (a *API) deltaRequest(r *http.Request, resource string) (*deltaState, error
 		if q.Filter != nil {
 			return nil, &odata.Error{Option: "$filter", Unsupported: true, Message: "$filter is not supported on delta"}
 		}
-		d := &deltaState{Resource: resource, Tenant: tenant(r), Walk: true, Select: q.Select, Top: q.Top}
+		// $deltatoken=latest, as Graph: no walk, just the link to what
+		// changes from now on.
+		d := &deltaState{Resource: resource, Tenant: tenant(r), Walk: true, Latest: token == "latest", Select: q.Select, Top: q.Top}
 		if d.Select != nil && !slices.Contains(d.Select, "id") {
 			d.Select = append([]string{"id"}, d.Select...)
 		}
@@ -143,9 +146,12 @@ func (a *API) delta(w http.ResponseWriter, r *http.Request, resource string) err
 	top := pageSize(w, r, d.Top)
 	var values []graphjson.Object
 	var more bool
-	if d.Walk {
+	switch {
+	case d.Latest:
+		values = []graphjson.Object{}
+	case d.Walk:
 		values, more, err = a.deltaWalk(r, d, top)
-	} else {
+	default:
 		values, more, err = a.deltaRound(r, d, top)
 	}
 	if err != nil {
