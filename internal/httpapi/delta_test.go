@@ -3,6 +3,7 @@ package httpapi
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -312,5 +313,23 @@ func TestUsersDeltaWalkWithConcurrentChanges(t *testing.T) {
 		if r == nil || r["displayName"] != u["displayName"] {
 			t.Fatalf("replica %v, /users %v", r, u)
 		}
+	}
+}
+
+// A delta link is a position, not server state: another instance (its own
+// Service and API over the same database) answers it.
+func TestUsersDeltaLinkWorksOnAnotherInstance(t *testing.T) {
+	e := newEnv(t)
+	_, deltaLink, _ := e.deltaPass("/v1.0/users/delta", e.adminToken)
+	bob := e.member(e.contoso, "bob@contoso.example", "Bob", "")
+	other := directory.NewService(e.store, directory.Options{Clock: e.clock.Now, PublicBaseURL: "http://orgdir.test"})
+	srv := httptest.NewServer(New(other, Options{Clock: e.clock.Now}))
+	t.Cleanup(srv.Close)
+	if !strings.HasPrefix(deltaLink, e.srv.URL+"/") {
+		t.Fatalf("the link %s is not on %s", deltaLink, e.srv.URL)
+	}
+	values, _, _ := e.deltaPass(srv.URL+strings.TrimPrefix(deltaLink, e.srv.URL), e.adminToken)
+	if len(values) != 1 || values[0]["id"] != bob.ID {
+		t.Fatalf("the other instance's round: %v", values)
 	}
 }
