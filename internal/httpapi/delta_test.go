@@ -333,3 +333,107 @@ func TestUsersDeltaLinkWorksOnAnotherInstance(t *testing.T) {
 		t.Fatalf("the other instance's round: %v", values)
 	}
 }
+
+// Members added and removed while groups are walked and read in rounds:
+// the members built from members@delta equal each group's members.
+func TestGroupsDeltaMembersConvergeUnderConcurrentChanges(t *testing.T) {
+	e := newEnv(t)
+	users := make([]string, 0, 12)
+	for id := range e.seedUsers(12, "m") {
+		users = append(users, id)
+	}
+	slices.Sort(users)
+	groups := []string{e.group.ID}
+	for i := range 5 {
+		g, err := e.svc.CreateGroup(e.sys(), e.contoso.ID, fmt.Sprintf("G%d", i), "")
+		fatalIf(t, err)
+		groups = append(groups, g.ID)
+	}
+	replica := map[string]map[string]bool{}
+	apply := func(values []map[string]any) {
+		for _, v := range values {
+			g := v["id"].(string)
+			if replica[g] == nil {
+				replica[g] = map[string]bool{}
+			}
+			ms, _ := v["members@delta"].([]any)
+			for _, m := range ms {
+				m := m.(map[string]any)
+				replica[g][m["id"].(string)] = removedReason(m) == ""
+			}
+		}
+	}
+	var made atomic.Int64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			g, u := groups[i%len(groups)], users[i*5%len(users)]
+			err := e.svc.AddGroupMember(e.sys(), e.contoso.ID, g, u)
+			if directory.IsKind(err, directory.KindConflict) {
+				err = e.svc.RemoveGroupMember(e.sys(), e.contoso.ID, g, u)
+			}
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			made.Add(1)
+		}
+	}()
+	pass := func(link string) ([]map[string]any, string) {
+		var all []map[string]any
+		for {
+			target := made.Load() + 3
+			for made.Load() < target {
+				time.Sleep(time.Millisecond)
+			}
+			r := e.get(link, e.adminToken, "Prefer", "odata.maxpagesize=2").want(t, http.StatusOK)
+			all = append(all, r.values()...)
+			if d := r.str("@odata.deltaLink"); d != "" {
+				return all, d
+			}
+			link = r.str("@odata.nextLink")
+		}
+	}
+	values, link := pass("/v1.0/groups/delta")
+	apply(values)
+	for range 3 {
+		values, link = pass(link)
+		byID(t, values)
+		apply(values)
+	}
+	close(stop)
+	<-done
+	for round := 0; ; round++ {
+		values, next, _ := e.deltaPass(link, e.adminToken)
+		link = next
+		apply(values)
+		if len(values) == 0 {
+			break
+		}
+		if round > 3 {
+			t.Fatal("the rounds do not settle")
+		}
+	}
+	for _, g := range groups {
+		want := map[string]bool{}
+		for _, id := range e.get("/v1.0/groups/"+g+"/members?$top=999", e.adminToken).want(t, http.StatusOK).ids() {
+			want[id] = true
+		}
+		for u, in := range replica[g] {
+			if in != want[u] {
+				t.Fatalf("group %s: replica says %s in=%v", g, u, in)
+			}
+			delete(want, u)
+		}
+		if len(want) != 0 {
+			t.Fatalf("group %s: the replica misses members %v", g, want)
+		}
+	}
+}
