@@ -97,6 +97,7 @@ the retention purge of deleted users and the delivery of change notifications. S
 		o.OnSignIn = func(ev *directory.SignInEvent) { m.SignIn(ev) }
 		o.Webhooks = &webhook.Validator{AllowPrivate: *allowPrivate}
 		o.OnChange = notifications.Wake
+		o.OnSubscriptionRemoved = notifications.Removed
 	})
 	if *pprofOn && *metricsAddr == "" {
 		return usageErrorf("serve: --pprof needs --metrics-addr: profiles are served on that listener only")
@@ -106,6 +107,7 @@ the retention purge of deleted users and the delivery of change notifications. S
 	if err != nil {
 		return err
 	}
+	notifications.Record = m
 
 	if *withDemo {
 		d, err := demo.Seed(ctx, svc, public)

@@ -39,6 +39,10 @@ type Options struct {
 	// OnChange, when set, is told after a write that changed the directory
 	// committed (the dispatcher wakes up); it must not block.
 	OnChange func()
+	// OnSubscriptionRemoved, when set, is told after an administrator's
+	// delete of a subscription committed (the dispatcher sends its owner
+	// subscriptionRemoved); it must not block.
+	OnSubscriptionRemoved func(*Subscription)
 }
 
 // Service is the domain: every operation of orgdir, with its rules and its

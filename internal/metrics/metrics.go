@@ -23,6 +23,8 @@ type Metrics struct {
 	usersPurged      prometheus.Counter
 	purgeLastSuccess prometheus.Gauge
 	mailDeliveries   *prometheus.CounterVec
+	notifications    *prometheus.CounterVec
+	lifecycle        *prometheus.CounterVec
 	signIns          *prometheus.CounterVec
 }
 
@@ -49,11 +51,17 @@ func New() *Metrics {
 	m.mailDeliveries = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "orgdir_mail_deliveries_total", Help: "E-mail delivery attempts, by result (sent, retry: failed and scheduled again, failed: given up).",
 	}, []string{"result"})
+	m.notifications = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "orgdir_notifications_total", Help: "Change notifications by the end of their delivery attempt: delivered, retried (failed, tried again after a backoff) or dropped (failed for 4 hours).",
+	}, []string{"result"})
+	m.lifecycle = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "orgdir_lifecycle_notifications_total", Help: "Lifecycle notifications (missed, subscriptionRemoved, reauthorizationRequired) by result (sent, failed).",
+	}, []string{"event", "result"})
 	m.signIns = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "orgdir_sign_ins_total", Help: "Sign-ins and refused credential uses, by method (password, passcode, session, token) and result (success, failure, throttled).",
 	}, []string{"method", "result"})
 	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.httpRequests, m.httpDuration, m.purgeRuns, m.usersPurged, m.purgeLastSuccess, m.mailDeliveries, m.signIns)
+		m.httpRequests, m.httpDuration, m.purgeRuns, m.usersPurged, m.purgeLastSuccess, m.mailDeliveries, m.notifications, m.lifecycle, m.signIns)
 	return m
 }
 
@@ -91,6 +99,28 @@ func (m *Metrics) MailDelivery(result string) {
 		return
 	}
 	m.mailDeliveries.WithLabelValues(result).Inc()
+}
+
+// Notifications records how n change notifications of one batch ended
+// (webhook.Recorder): "delivered", "retried" or "dropped".
+func (m *Metrics) Notifications(result string, n int) {
+	if m == nil {
+		return
+	}
+	m.notifications.WithLabelValues(result).Add(float64(n))
+}
+
+// Lifecycle records one lifecycle notification sent or failed
+// (webhook.Recorder).
+func (m *Metrics) Lifecycle(event string, sent bool) {
+	if m == nil {
+		return
+	}
+	result := "sent"
+	if !sent {
+		result = "failed"
+	}
+	m.lifecycle.WithLabelValues(event, result).Inc()
 }
 
 // SignIn records one sign-in record the directory wrote (its OnSignIn).

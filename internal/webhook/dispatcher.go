@@ -29,12 +29,20 @@ const (
 	EventReauthorization     = "reauthorizationRequired"
 )
 
-// Results, as Record sees them.
+// Results of a batch, as the Recorder sees them.
 const (
 	ResultDelivered = "delivered"
-	ResultRetry     = "retry"
-	ResultMissed    = "missed"
+	ResultRetried   = "retried" // failed; tried again after a backoff
+	ResultDropped   = "dropped" // failed for MaxRetry; a missed lifecycle notification follows
 )
+
+// Recorder learns how deliveries end (the metrics package).
+type Recorder interface {
+	// Notifications: n change notifications of one batch ended so.
+	Notifications(result string, n int)
+	// Lifecycle: one lifecycle notification was sent, or failed.
+	Lifecycle(event string, sent bool)
+}
 
 // Dispatcher delivers the change log to subscriptions. Each delivery
 // claims a subscription with a lease (a write), POSTs its next batch
@@ -60,7 +68,7 @@ type Dispatcher struct {
 	MaxBackoff time.Duration // default 30 minutes
 	Jitter     func() float64
 	Log        *slog.Logger
-	Record     func(result string)
+	Record     Recorder // optional
 
 	once   sync.Once
 	client *http.Client
@@ -110,9 +118,9 @@ func (d *Dispatcher) httpClient() *http.Client {
 	return d.client
 }
 
-func (d *Dispatcher) record(r string) {
+func (d *Dispatcher) record(r string, n int) {
 	if d.Record != nil {
-		d.Record(r)
+		d.Record.Notifications(r, n)
 	}
 }
 
@@ -223,15 +231,24 @@ func (d *Dispatcher) deliver(ctx context.Context, del *directory.Delivery) {
 	switch {
 	case out.Delivered && len(del.Notifications) == 0:
 	case out.Delivered:
-		d.record(ResultDelivered)
+		d.record(ResultDelivered, len(del.Notifications))
 	case out.Missed:
-		d.record(ResultMissed)
+		d.record(ResultDropped, len(del.Notifications))
 		d.logger().Warn("change notifications dropped after retrying", "subscription", s.ID, "err", out.Error)
 		d.lifecycle(ctx, s, EventMissed)
 	default:
-		d.record(ResultRetry)
+		d.record(ResultRetried, len(del.Notifications))
 		d.logger().Info("change notification delivery failed; will retry", "subscription", s.ID, "retry_at", out.RetryAt, "err", out.Error)
 	}
+}
+
+// Removed sends subscriptionRemoved for a subscription an administrator
+// deleted (the service's OnSubscriptionRemoved, after commit): in the
+// background, best effort as every lifecycle notification; it never
+// blocks.
+func (d *Dispatcher) Removed(s *directory.Subscription) {
+	d.init()
+	go d.lifecycle(context.Background(), s, EventSubscriptionRemoved)
 }
 
 // lifecycle sends a lifecycle event once, if the subscription has a
@@ -244,6 +261,9 @@ func (d *Dispatcher) lifecycle(ctx context.Context, s *directory.Subscription, e
 	if err == nil {
 		id := fmt.Sprintf("msg_%s_%s_%d", s.ID, event, d.now().UnixMicro())
 		err = d.post(ctx, s.LifecycleNotificationURL, s.Secret, id, body)
+	}
+	if d.Record != nil {
+		d.Record.Lifecycle(event, err == nil)
 	}
 	if err != nil {
 		d.logger().Warn("lifecycle notification failed", "subscription", s.ID, "event", event, "err", reason(err))

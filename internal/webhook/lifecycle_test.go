@@ -158,3 +158,34 @@ func TestReauthorizationRequiredAnHourBeforeExpiry(t *testing.T) {
 		t.Error("a reminder counted as a delivery")
 	}
 }
+
+// An administrator's delete is not the owner's: the owner's lifecycle URL
+// is told subscriptionRemoved, signed, as for an expired subscription.
+func TestAnAdministratorsDeleteSendsSubscriptionRemoved(t *testing.T) {
+	w := newWorld(t)
+	r, life := newReceiver(t), newReceiver(t)
+	d := w.dispatcher()
+	svc := directory.NewService(w.store, directory.Options{Clock: w.clock.Now, PublicBaseURL: "https://orgdir.test",
+		Webhooks: w.validate, OnSubscriptionRemoved: d.Removed})
+	dev := must(svc.CreateUser(w.sys, w.contoso.ID, directory.NewUser{UserPrincipalName: "dev@contoso.example", DisplayName: "Dev"}))(t)
+	s := must(svc.CreateSubscription(w.as(dev), w.contoso.ID, directory.NewSubscription{
+		Resource: "users", ChangeType: "updated", NotificationURL: r.url(), LifecycleNotificationURL: life.url(),
+		ExpirationDateTime: w.clock.Now().Add(time.Hour)}))(t)
+	if err := svc.DeleteTenantSubscription(w.as(w.admin), w.contoso.ID, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(life.notifications()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	ls := life.notifications()
+	if len(ls) != 1 || str(ls[0], "lifecycleEvent") != "subscriptionRemoved" || str(ls[0], "subscriptionId") != s.ID {
+		t.Fatalf("lifecycle %v, want one subscriptionRemoved of %s", ls, s.ID)
+	}
+	if !verify(s.Secret, life.deliveries()[0].header, life.deliveries()[0].body) {
+		t.Error("the subscriptionRemoved notification is not signed")
+	}
+	if _, err := svc.GetSubscription(w.as(dev), w.contoso.ID, s.ID); directory.KindOf(err) != directory.KindNotFound {
+		t.Fatalf("the deleted subscription is still there: %v", err)
+	}
+}

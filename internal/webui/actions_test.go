@@ -18,7 +18,7 @@ var flashLine = regexp.MustCompile(`<p class="flash" role="status">([^<]+)</p>`)
 // that says what happened. Every POST route of the portal must be walked
 // here: a new action without a message fails this test.
 func TestEveryAdminActionEndsWithASuccessMessage(t *testing.T) {
-	s := newSite(t)
+	s := newWebhookSite(t)
 	d := s.demo
 	tid := d.Contoso.ID
 	admin := s.admin(t)
@@ -134,6 +134,8 @@ func TestEveryAdminActionEndsWithASuccessMessage(t *testing.T) {
 	kim := id(p, "/users/")
 	must(t, admin.get(base+"/users/"+kim+"/erase"), http.StatusOK, "Erase the personal data of Kim?", "This cannot be undone", "Cancel")
 	act("POST /admin/{tenant}/users/{user}/erase", "/users/"+kim+"/erase", nil, "Erased Kim")
+	sub := s.subscribe(t, tid, d.ContosoAdmin.ID, "users", newHookReceiver(t).srv.URL+"/hook")
+	act("POST /admin/{tenant}/subscriptions/{sub}/delete", "/subscriptions/"+sub.ID+"/delete", nil, "The subscription was deleted")
 
 	ui, err := New(Options{Service: s.svc})
 	if err != nil {

@@ -90,18 +90,19 @@ func (u *UI) admin(h adminHandler) handlerFunc {
 			return err
 		}
 		ctx := actorCtx(r, directory.UserActor(tid, uid))
-		ok, err := u.isAdmin(ctx, tid)
+		caps, err := u.svc.Capabilities(ctx, tid)
 		if err != nil {
 			return err
 		}
-		if !ok {
+		if !caps.Admin() {
 			return errNotAdmin
 		}
 		t, err := u.svc.GetTenant(ctx, tid)
 		if err != nil {
 			return err
 		}
-		return h(w, r, &adminReq{ctx: ctx, tenant: t, userID: uid, nav: &AdminNav{TenantID: t.ID, TenantName: t.DisplayName}})
+		nav := &AdminNav{TenantID: t.ID, TenantName: t.DisplayName, Global: caps.Settings}
+		return h(w, r, &adminReq{ctx: ctx, tenant: t, userID: uid, nav: nav})
 	}
 }
 

@@ -26,6 +26,7 @@ type Page struct {
 type AdminNav struct {
 	TenantID   string
 	TenantName string
+	Global     bool // a Global Administrator: the pages only they may use are linked
 }
 
 // base fills the common part of a page; it consumes the flash message.

@@ -92,6 +92,9 @@ func (u *UI) routeTable() []route {
 		{"GET /admin/{tenant}/audit", u.page(true, u.admin(u.auditLog))},
 		{"GET /admin/{tenant}/signins", u.page(true, u.admin(u.signIns))},
 		{"GET /admin/{tenant}/outbox", u.page(true, u.admin(u.outbox))},
+		{"GET /admin/{tenant}/subscriptions", u.page(true, u.admin(u.subscriptions))},
+		{"GET /admin/{tenant}/subscriptions/{sub}/delete", u.page(true, u.admin(u.deleteSubscriptionConfirm))},
+		{"POST /admin/{tenant}/subscriptions/{sub}/delete", u.page(true, u.admin(u.deleteSubscription))},
 	}
 }
 

@@ -31,6 +31,12 @@ type site struct {
 // newSite starts the UI; opts change its Options.
 func newSite(t *testing.T, opts ...func(*Options)) *site {
 	t.Helper()
+	return newSiteWith(t, nil, opts...)
+}
+
+// newSiteWith is newSite whose directory service dirOpt configures first.
+func newSiteWith(t *testing.T, dirOpt func(*directory.Options), opts ...func(*Options)) *site {
+	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, t.TempDir()+"/orgdir.db")
 	if err != nil {
@@ -42,7 +48,11 @@ func newSite(t *testing.T, opts ...func(*Options)) *site {
 	s := &site{store: st, clock: clock}
 	s.srv = httptest.NewUnstartedServer(nil)
 	base := "http://" + s.srv.Listener.Addr().String()
-	s.svc = directory.NewService(st, directory.Options{Clock: clock.Now, PublicBaseURL: base, PasswordHasher: hasher})
+	do := directory.Options{Clock: clock.Now, PublicBaseURL: base, PasswordHasher: hasher}
+	if dirOpt != nil {
+		dirOpt(&do)
+	}
+	s.svc = directory.NewService(st, do)
 	if s.demo, err = demo.Seed(ctx, s.svc, base); err != nil {
 		t.Fatal(err)
 	}

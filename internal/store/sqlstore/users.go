@@ -38,7 +38,7 @@ func scanUser(r scanner) (*directory.User, error) {
 	if v := validFrom.Ptr(); v != nil {
 		u.SignInSessionsValidFrom = *v
 	}
-	if u.Identities, err = fromJSON[directory.ObjectIdentity](identities); err != nil {
+	if u.Identities, err = identitiesFromJSON(identities); err != nil {
 		return nil, err
 	}
 	return &u, nil
