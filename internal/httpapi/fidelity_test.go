@@ -31,6 +31,10 @@ func TestSelectAndContextOnEveryGet(t *testing.T) {
 	}{
 		"GET /v1.0/users":                                       {"/v1.0/users", "", "users(id)", true},
 		"GET /v1.0/users/{id}":                                  {"/v1.0/users/" + guestID, "", "users(id)/$entity", false},
+		"GET /v1.0/users/delta":                                 {"/v1.0/users/delta", "", "users(id)", true},
+		"GET /v1.0/users/microsoft.graph.delta()":               {"/v1.0/users/microsoft.graph.delta()", "", "users(id)", true},
+		"GET /v1.0/groups/delta":                                {"/v1.0/groups/delta", "", "groups(id)", true},
+		"GET /v1.0/groups/microsoft.graph.delta()":              {"/v1.0/groups/microsoft.graph.delta()", "", "groups(id)", true},
 		"GET /v1.0/users/{id}/memberOf":                         {"/v1.0/users/" + guestID + "/memberOf", "", "directoryObjects(id)", true},
 		"GET /v1.0/users/{id}/appRoleAssignments":               {"/v1.0/users/" + guestID + "/appRoleAssignments", "", assignments, true},
 		"GET /v1.0/me":                                          {"/v1.0/me", guestToken, "users(id)/$entity", false},

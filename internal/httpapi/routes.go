@@ -15,6 +15,8 @@ func (a *API) routeTable() []route {
 	return []route{
 		{"GET /v1.0/users", a.handleListUsers},
 		{"POST /v1.0/users", a.handleCreateUser},
+		{"GET /v1.0/users/delta", a.handleUsersDelta},
+		{"GET /v1.0/users/microsoft.graph.delta()", a.handleUsersDelta},
 		{"GET /v1.0/users/{id}", a.handleGetUser},
 		{"PATCH /v1.0/users/{id}", a.handleUpdateUser},
 		{"DELETE /v1.0/users/{id}", a.handleDeleteUser},
@@ -39,6 +41,8 @@ func (a *API) routeTable() []route {
 
 		{"GET /v1.0/groups", a.handleListGroups},
 		{"POST /v1.0/groups", a.handleCreateGroup},
+		{"GET /v1.0/groups/delta", a.handleGroupsDelta},
+		{"GET /v1.0/groups/microsoft.graph.delta()", a.handleGroupsDelta},
 		{"GET /v1.0/groups/{id}", a.handleGetGroup},
 		{"GET /v1.0/groups/{id}/members", a.handleListMembers},
 		{"POST /v1.0/groups/{id}/members/$ref", a.handleAddMember},

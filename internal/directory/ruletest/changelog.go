@@ -172,3 +172,78 @@ func testChangeLog(t *testing.T, ns NewStore) {
 		}
 	})
 }
+
+// deltaUntil reads rounds of users (or groups) from pos until every id of
+// want shows, keeping each id's latest delta; a round tells an id once.
+func deltaUntil[T any](w *world, pos directory.ChangePos, want []string, round func(*directory.DeltaRound) ([]T, error), id func(T) string) map[string]T {
+	w.t.Helper()
+	got := map[string]T{}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		r := &directory.DeltaRound{After: pos, Limit: 2}
+		seen := map[string]bool{}
+		for {
+			page := must(round(r))(w.t)
+			more := len(page) > r.Limit
+			if more {
+				page = page[:r.Limit]
+			}
+			for _, d := range page {
+				if seen[id(d)] {
+					w.t.Fatalf("%s twice in one round", id(d))
+				}
+				seen[id(d)] = true
+				got[id(d)] = d
+			}
+			if !more {
+				break
+			}
+			r.AfterID = id(page[len(page)-1])
+		}
+		pos = r.Until
+		missing := slices.ContainsFunc(want, func(s string) bool { _, ok := got[s]; return !ok })
+		if !missing {
+			return got
+		}
+		if time.Now().After(deadline) {
+			w.t.Fatalf("delta rounds never showed all of %v: %d", want, len(got))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func testDelta(t *testing.T, ns NewStore) {
+	t.Run("DeltaRoundsTellEachChangedObjectOnceInItsStateNow", func(t *testing.T) {
+		w := newWorld(t, ns)
+		admin := w.as(w.contosoAdmin)
+		c, g, team := w.contoso.ID, w.adaGuest.ID, w.team.ID
+		wantKind(t, errOnly(w.svc.DeltaStart(w.as(w.adaGuest), c, directory.ChangeUser)), directory.KindForbidden)
+		wantKind(t, errOnly(w.svc.DeltaStart(admin, w.fabrikam.ID, directory.ChangeGroup)), directory.KindForbidden)
+		must(w.svc.DeltaStart(admin, c, directory.ChangeGroup))(t)
+		pos := w.worldHead()
+
+		bob := w.member(w.contoso, "bob", "Bob")
+		gone := w.member(w.contoso, "gone", "Gone")
+		for _, name := range []string{"Bob B.", "Bob Builder"} {
+			must(w.svc.UpdateUser(admin, c, bob.ID, directory.UserPatch{DisplayName: &name}))(t)
+		}
+		ok(t, w.svc.RemoveGroupMember(admin, c, team, g))
+		ok(t, w.svc.Leave(w.as(w.ada), c))
+		ok(t, w.svc.DeleteUser(admin, c, gone.ID))
+		ok(t, w.svc.PermanentlyDeleteUser(admin, c, gone.ID))
+
+		users := deltaUntil(w, pos, []string{bob.ID, g, gone.ID}, func(r *directory.DeltaRound) ([]directory.UserDelta, error) {
+			return w.svc.UsersDelta(admin, c, r)
+		}, func(d directory.UserDelta) string { return d.ID })
+		if u := users[bob.ID].User; u == nil || u.DisplayName != "Bob Builder" || users[g].Removed != directory.RemovedChanged ||
+			users[gone.ID].Removed != directory.RemovedDeleted || len(users) != 3 {
+			t.Fatalf("users delta %+v", users)
+		}
+		groups := deltaUntil(w, pos, []string{team}, func(r *directory.DeltaRound) ([]directory.GroupDelta, error) {
+			return w.svc.GroupsDelta(admin, c, r)
+		}, func(d directory.GroupDelta) string { return d.ID })
+		if d := groups[team]; d.Group == nil || len(d.Members) != 1 || d.Members[0].UserID != g || d.Members[0].Removed != directory.RemovedDeleted {
+			t.Fatalf("groups delta %+v", groups)
+		}
+	})
+}

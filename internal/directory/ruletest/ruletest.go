@@ -50,5 +50,6 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 	t.Run("Bulk", func(t *testing.T) { testBulk(t, ns) })
 	t.Run("MailDelivery", func(t *testing.T) { testMailDelivery(t, ns) })
 	t.Run("ChangeLog", func(t *testing.T) { testChangeLog(t, ns) })
+	t.Run("Delta", func(t *testing.T) { testDelta(t, ns) })
 	t.Run("AdminSubscriptions", func(t *testing.T) { testAdminSubscriptions(t, ns) })
 }
