@@ -12,8 +12,8 @@ type RestorePreview struct {
 	Groups             []PreviewItem
 	AppRoleAssignments []PreviewAssignment
 	DirectoryRoles     []PreviewItem
-	// Missing are holdings that will not come back: their group,
-	// application or app role no longer exists.
+	// Missing are holdings that will not come back: their application
+	// or app role no longer exists.
 	Missing []PreviewMissing
 	// Conflicts are what makes a restore with the same
 	// userPrincipalName fail: a live user holding the UPN or mail, or
@@ -39,11 +39,9 @@ type PreviewMissing struct{ Kind, ID string }
 // new userPrincipalName does not fix.
 type RestoreConflict struct{ Property, UserID, Message string }
 
-// Kinds of PreviewMissing.
-const (
-	MissingGroup             = "group"
-	MissingAppRoleAssignment = "appRoleAssignment"
-)
+// MissingAppRoleAssignment is the Kind of a PreviewMissing assignment.
+// Groups cannot be deleted, so a membership always comes back.
+const MissingAppRoleAssignment = "appRoleAssignment"
 
 // PreviewRestore returns what RestoreUser(tenantID, id, "") would bring
 // back and why it would be refused, authorized as RestoreUser is (Global
