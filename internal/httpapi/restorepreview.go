@@ -5,20 +5,28 @@ import (
 
 	"github.com/orgdir/orgdir/internal/directory"
 	"github.com/orgdir/orgdir/internal/graphjson"
+	"github.com/orgdir/orgdir/internal/odata"
 )
+
+// restorePreviewSpec: the preview takes $select only.
+var restorePreviewSpec = odata.Spec{
+	Resource:   "orgdir.restorePreview",
+	Properties: restorePreviewJSON(&directory.RestorePreview{User: &directory.User{}}).Keys(),
+}
 
 // handleRestorePreview serves orgdir's own function
 // GET /directory/deletedItems/{id}/orgdir.restorePreview: what a restore
 // without newUserPrincipalName would return, and why it would be refused.
 func (a *API) handleRestorePreview(w http.ResponseWriter, r *http.Request) error {
-	if err := noQuery(r, "orgdir.restorePreview"); err != nil {
+	q, err := parseQuery(r, restorePreviewSpec)
+	if err != nil {
 		return err
 	}
 	p, err := a.svc.PreviewRestore(r.Context(), tenant(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, restorePreviewJSON(p).
+	return writeJSON(w, http.StatusOK, restorePreviewJSON(p).Pick(q.Select).
 		With("@odata.type", "#orgdir.restorePreview").
 		With("@odata.context", a.metadata(r, "orgdir.restorePreview")))
 }

@@ -70,5 +70,9 @@ func TestRestorePreviewShape(t *testing.T) {
 
 	e.get(path, e.fabrikamAdminToken).want(t, http.StatusNotFound, "Request_ResourceNotFound")
 	e.get("/v1.0/directory/deletedItems/"+e.admin.ID+"/orgdir.restorePreview", e.adminToken).want(t, http.StatusNotFound, "Request_ResourceNotFound")
-	e.get(path+"?$select=id", e.adminToken).want(t, http.StatusBadRequest)
+	r = e.get(path+"?$select=id,conflicts", e.adminToken).want(t, http.StatusOK)
+	if _, ok := r.body["groups"]; ok || r.str("id") != guestID || r.body["conflicts"] == nil {
+		t.Errorf("$select=id,conflicts: %s", r.raw)
+	}
+	e.get(path+"?$top=1", e.adminToken).want(t, http.StatusBadRequest)
 }
