@@ -12,8 +12,8 @@ type RestorePreview struct {
 	Groups             []PreviewItem
 	AppRoleAssignments []PreviewAssignment
 	DirectoryRoles     []PreviewItem
-	// Missing are holdings that will not come back: their application
-	// or app role no longer exists.
+	// Missing are app role assignments whose application or app role no
+	// longer exists: the restore returns the row, but it grants nothing.
 	Missing []PreviewMissing
 	// Conflicts are what makes a restore with the same
 	// userPrincipalName fail: a live user holding the UPN or mail, or

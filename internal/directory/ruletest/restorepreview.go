@@ -68,6 +68,19 @@ func testRestorePreview(t *testing.T, ns NewStore) {
 		if !equalStrings(after, previewed) {
 			t.Errorf("groups after restore = %v, preview said %v", after, previewed)
 		}
+		// The store keeps the dropped role's assignment row, which the
+		// restore returns but which grants no role: the preview's
+		// assignments plus its missing ones, nothing else.
+		var grants []string
+		for _, a := range must(w.svc.ListAppRoleAssignments(admin, w.contoso.ID, w.adaGuest.ID))(t) {
+			grants = append(grants, a.ID)
+		}
+		sortStrings(grants)
+		wantGrants := []string{w.grant.ID, gone.ID}
+		sortStrings(wantGrants)
+		if !equalStrings(grants, wantGrants) {
+			t.Errorf("assignments after restore = %v, preview said %v", grants, wantGrants)
+		}
 		roles := must(w.svc.ListRoles(admin, w.contoso.ID, w.adaGuest.ID))(t)
 		if len(roles) != 1 || roles[0] != directory.RoleGuestInviter {
 			t.Errorf("roles after restore = %v", roles)
