@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/orgdir/orgdir/internal/directory"
 )
@@ -112,6 +113,35 @@ func testRestorePreview(t *testing.T, ns NewStore) {
 		if !slices.ContainsFunc(p.Conflicts, func(c directory.RestoreConflict) bool { return c.Property == "mail" && c.UserID == again.User.ID }) {
 			t.Errorf("conflicts = %+v, want the mail held by %s", p.Conflicts, again.User.ID)
 		}
+	})
+
+	t.Run("PersonWithAnotherLiveGuest", func(t *testing.T) {
+		w := newWorld(t, ns)
+		ok(t, w.svc.Leave(w.as(w.ada), w.contoso.ID))
+		mail := "ada.lovelace@fabrikam.example"
+		w.ada = must(w.svc.UpdateUser(w.as(w.fabrikamAdmin), w.fabrikam.ID, w.ada.ID, directory.UserPatch{Mail: &mail}))(t)
+		again := w.inviteAndRedeem(w.contoso, mail, w.as(w.ada))
+		p := must(w.svc.PreviewRestore(w.as(w.contosoAdmin), w.contoso.ID, w.adaGuest.ID))(t)
+		if len(p.Conflicts) != 1 || p.Conflicts[0].Property != "person" || p.Conflicts[0].UserID != again.ID {
+			t.Errorf("conflicts = %+v, want the person's other account %s", p.Conflicts, again.ID)
+		}
+		_, err := w.svc.RestoreUser(w.as(w.contosoAdmin), w.contoso.ID, w.adaGuest.ID, "")
+		wantKind(t, err, directory.KindConflict)
+	})
+
+	t.Run("AfterRetentionEnded", func(t *testing.T) {
+		w := newWorld(t, ns)
+		ok(t, w.svc.Leave(w.as(w.ada), w.contoso.ID))
+		w.clock.Advance(30*24*time.Hour - time.Second)
+		if p := must(w.svc.PreviewRestore(w.as(w.contosoAdmin), w.contoso.ID, w.adaGuest.ID))(t); p.Expired {
+			t.Error("expired a second before the retention ends")
+		}
+		w.clock.Advance(time.Second)
+		if p := must(w.svc.PreviewRestore(w.as(w.contosoAdmin), w.contoso.ID, w.adaGuest.ID))(t); !p.Expired {
+			t.Error("not expired when the retention ended")
+		}
+		_, err := w.svc.RestoreUser(w.as(w.contosoAdmin), w.contoso.ID, w.adaGuest.ID, "")
+		wantKind(t, err, directory.KindConflict)
 	})
 
 	t.Run("OtherTenantNotFound", func(t *testing.T) {
