@@ -142,11 +142,12 @@ func TestTenantIsolationOnEveryRoute(t *testing.T) {
 			map[string]any{"principalId": contosoAdmin, "resourceId": f.app.ID, "appRoleId": f.app.AppRoles[0].ID}, notFound},
 		"DELETE /v1.0/servicePrincipals/{id}/appRoleAssignedTo/{assignmentId}": {"/v1.0/servicePrincipals/" + f.app.ID + "/appRoleAssignedTo/" + f.assignment.ID, nil, notFound},
 
-		"GET /v1.0/directory/deletedItems/microsoft.graph.user": {"/v1.0/directory/deletedItems/microsoft.graph.user", nil, ok(200)},
-		"GET /v1.0/directory/deletedItems/graph.user":           {"/v1.0/directory/deletedItems/graph.user", nil, ok(200)},
-		"GET /v1.0/directory/deletedItems/{id}":                 {"/v1.0/directory/deletedItems/" + f.gone.ID, nil, notFound},
-		"DELETE /v1.0/directory/deletedItems/{id}":              {"/v1.0/directory/deletedItems/" + f.gone.ID, nil, notFound},
-		"POST /v1.0/directory/deletedItems/{id}/restore":        {"/v1.0/directory/deletedItems/" + f.gone.ID + "/restore", nil, notFound},
+		"GET /v1.0/directory/deletedItems/microsoft.graph.user":       {"/v1.0/directory/deletedItems/microsoft.graph.user", nil, ok(200)},
+		"GET /v1.0/directory/deletedItems/graph.user":                 {"/v1.0/directory/deletedItems/graph.user", nil, ok(200)},
+		"GET /v1.0/directory/deletedItems/{id}":                       {"/v1.0/directory/deletedItems/" + f.gone.ID, nil, notFound},
+		"DELETE /v1.0/directory/deletedItems/{id}":                    {"/v1.0/directory/deletedItems/" + f.gone.ID, nil, notFound},
+		"POST /v1.0/directory/deletedItems/{id}/restore":              {"/v1.0/directory/deletedItems/" + f.gone.ID + "/restore", nil, notFound},
+		"GET /v1.0/directory/deletedItems/{id}/orgdir.restorePreview": {"/v1.0/directory/deletedItems/" + f.gone.ID + "/orgdir.restorePreview", nil, notFound},
 
 		"GET /v1.0/auditLogs/directoryAudits":      {"/v1.0/auditLogs/directoryAudits?$top=999", nil, ok(200)},
 		"GET /v1.0/auditLogs/directoryAudits/{id}": {"/v1.0/auditLogs/directoryAudits/" + f.audit, nil, notFound},

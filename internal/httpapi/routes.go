@@ -66,6 +66,7 @@ func (a *API) routeTable() []route {
 		{"GET /v1.0/directory/deletedItems/{id}", a.handleGetDeletedItem},
 		{"DELETE /v1.0/directory/deletedItems/{id}", a.handlePermanentDelete},
 		{"POST /v1.0/directory/deletedItems/{id}/restore", a.handleRestore},
+		{"GET /v1.0/directory/deletedItems/{id}/orgdir.restorePreview", a.handleRestorePreview},
 
 		{"GET /v1.0/auditLogs/directoryAudits", a.handleListAudit},
 		{"GET /v1.0/auditLogs/directoryAudits/{id}", a.handleGetAudit},

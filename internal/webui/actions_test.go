@@ -122,7 +122,7 @@ func TestEveryAdminActionEndsWithASuccessMessage(t *testing.T) {
 		"contactEmail": {"privacy@contoso.example"}}, "Saved the settings")
 	download("POST /admin/{tenant}/users/{user}/export", "/users/"+user+"/export", user)
 	act("POST /admin/{tenant}/users/{user}/delete", "/users/"+user+"/delete", nil, "Deleted Lin")
-	act("POST /admin/{tenant}/deleted/restore", "/deleted/restore", url.Values{"id": {user}}, "Restored Lin")
+	act("POST /admin/{tenant}/deleted/restore", "/deleted/restore", url.Values{"id": {user}, "confirm": {"yes"}}, "Restored Lin")
 	act("POST /admin/{tenant}/users/{user}/delete", "/users/"+user+"/delete", nil, "Deleted Lin")
 	// The first press of Delete permanently asks; the confirmation says so.
 	admin.get(base + "/deleted")

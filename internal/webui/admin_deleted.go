@@ -74,11 +74,15 @@ type restoreClashPage struct {
 	Domain string
 }
 
-// restoreUser restores a deleted user with its groups and roles. When a
-// live user took its name, it asks for a new user name.
+// restoreUser restores a deleted user with its groups and roles, after
+// the preview's confirm (or its new user name). When a live user took its
+// name meanwhile, it asks for a new user name.
 func (u *UI) restoreUser(w http.ResponseWriter, r *http.Request, a *adminReq) error {
 	id := r.PostForm.Get("id")
 	newUPN := strings.TrimSpace(r.PostForm.Get("newUserPrincipalName"))
+	if newUPN == "" && r.PostForm.Get("confirm") != "yes" {
+		return u.restorePreview(w, r, a, id)
+	}
 	restored, err := u.svc.RestoreUser(a.ctx, a.tenant.ID, id, newUPN)
 	if k := directory.KindOf(err); k == directory.KindRestoreClash || (k == directory.KindInvalid && newUPN != "") || (k == directory.KindConflict && newUPN != "") {
 		du, gerr := u.svc.GetDeletedUser(a.ctx, a.tenant.ID, id)

@@ -317,7 +317,11 @@ func TestOrganizationsLeaveAndRestore(t *testing.T) {
 	admin.signIn(demo.ContosoAdminUPN, demo.ContosoAdminPass)
 	p = admin.get("/admin/" + d.Contoso.ID + "/deleted")
 	must(t, p, http.StatusOK, "Ada Lovelace", d.AdaGuest.UserPrincipalName, ">30<")
-	must(t, admin.post("/admin/"+d.Contoso.ID+"/deleted/restore", url.Values{"id": {d.AdaGuest.ID}}), http.StatusOK, "Restored Ada Lovelace")
+	// Restore shows first what comes back, then restores on confirm.
+	p = admin.post("/admin/"+d.Contoso.ID+"/deleted/restore", url.Values{"id": {d.AdaGuest.ID}})
+	must(t, p, http.StatusOK, "Restore Ada Lovelace?", demo.GroupName, demo.AppRoleName, `name="confirm" value="yes"`)
+	mustNot(t, p, "Restored Ada Lovelace")
+	must(t, admin.post("/admin/"+d.Contoso.ID+"/deleted/restore", url.Values{"id": {d.AdaGuest.ID}, "confirm": {"yes"}}), http.StatusOK, "Restored Ada Lovelace")
 	p = admin.get("/admin/" + d.Contoso.ID + "/users/" + d.AdaGuest.ID)
 	must(t, p, http.StatusOK, demo.GroupName, demo.AppRoleName)
 	must(t, ada.get("/myaccount/organizations"), http.StatusOK, "Contoso")

@@ -148,6 +148,10 @@ func matrixCases() []matrixCase {
 			d := m.deleted()
 			return func(ctx context.Context) error { return errOnly(m.svc.RestoreUser(ctx, m.c(), d.ID, "")) }
 		}},
+		{"PreviewRestore", "++FFNNUUU", func(m *matrixWorld) func(context.Context) error {
+			d := m.deleted()
+			return func(ctx context.Context) error { return errOnly(m.svc.PreviewRestore(ctx, m.c(), d.ID)) }
+		}},
 		{"PermanentlyDeleteUser", "++FFNNUUU", func(m *matrixWorld) func(context.Context) error {
 			d := m.deleted()
 			return func(ctx context.Context) error { return m.svc.PermanentlyDeleteUser(ctx, m.c(), d.ID) }

@@ -29,6 +29,7 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 	t.Run("Organizations", func(t *testing.T) { testOrganizations(t, ns) })
 	t.Run("Leave", func(t *testing.T) { testLeave(t, ns) })
 	t.Run("Restore", func(t *testing.T) { testRestore(t, ns) })
+	t.Run("RestorePreview", func(t *testing.T) { testRestorePreview(t, ns) })
 	t.Run("PermanentDelete", func(t *testing.T) { testPermanentDelete(t, ns) })
 	t.Run("Purge", func(t *testing.T) { testPurge(t, ns) })
 	t.Run("Race", func(t *testing.T) { testRace(t, ns) })
