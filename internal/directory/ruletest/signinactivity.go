@@ -99,4 +99,23 @@ func testSignInActivity(t *testing.T, ns NewStore) {
 		wantTime(t, "the guest in Contoso", w.rawUser(w.contoso.ID, w.adaGuest.ID).LastSignInAt, &at)
 		wantTime(t, "Ada at home", w.rawUser(w.ada.TenantID, w.ada.ID).LastSignInAt, home)
 	})
+
+	t.Run("AppSignInIsInteractiveARefreshIsNot", func(t *testing.T) {
+		w := newOAuthWorld(t, ns)
+		w.clock.Advance(time.Minute)
+		signedIn := w.clock.Now()
+		first := w.tokens()
+		u := w.rawUser(w.contoso.ID, w.adaGuest.ID)
+		wantTime(t, "after the app sign-in", u.LastSignInAt, &signedIn)
+		wantTime(t, "non-interactive after the app sign-in", u.LastNonInteractiveSignInAt, nil)
+
+		w.clock.Advance(2 * time.Hour)
+		refreshed := w.clock.Now()
+		second := must(w.svc.RefreshGrant(context.Background(), w.contoso.ID, w.web, first.RefreshToken))(t)
+		w.clock.Advance(10 * time.Minute)
+		must(w.svc.RefreshGrant(context.Background(), w.contoso.ID, w.web, second.RefreshToken))(t)
+		u = w.rawUser(w.contoso.ID, w.adaGuest.ID)
+		wantTime(t, "after two refreshes", u.LastNonInteractiveSignInAt, &refreshed)
+		wantTime(t, "interactive after the refreshes", u.LastSignInAt, &signedIn)
+	})
 }
