@@ -118,4 +118,21 @@ func testSignInActivity(t *testing.T, ns NewStore) {
 		wantTime(t, "after two refreshes", u.LastNonInteractiveSignInAt, &refreshed)
 		wantTime(t, "interactive after the refreshes", u.LastSignInAt, &signedIn)
 	})
+
+	t.Run("ADelegatedAPITokenWritesAtMostOncePerHour", func(t *testing.T) {
+		w := newOAuthWorld(t, ns)
+		issue := w.tokens()
+		access := directory.APIAccess{TenantID: w.contoso.ID, GrantID: issue.GrantID, UserID: w.adaGuest.ID}
+		counted := &countingStore{Store: w.store}
+		svc := directory.NewService(counted, directory.Options{Clock: w.clock.Now, PublicBaseURL: baseURL, PasswordHasher: plainHasher{}})
+		first := w.clock.Now()
+		for range 100 {
+			must(svc.AuthenticateAPIAccess(context.Background(), access))(t)
+			w.clock.Advance(30 * time.Second)
+		}
+		if n := counted.writes.Load(); n != 1 {
+			t.Errorf("100 uses of a delegated token within an hour made %d writes, want 1", n)
+		}
+		wantTime(t, "after 100 uses", w.rawUser(w.contoso.ID, w.adaGuest.ID).LastNonInteractiveSignInAt, &first)
+	})
 }
