@@ -135,4 +135,17 @@ func testSignInActivity(t *testing.T, ns NewStore) {
 		}
 		wantTime(t, "after 100 uses", w.rawUser(w.contoso.ID, w.adaGuest.ID).LastNonInteractiveSignInAt, &first)
 	})
+
+	t.Run("APasscodeGuestEnteringATenant", func(t *testing.T) {
+		w := newWorld(t, ns)
+		guest, e := w.emailGuest(w.fabrikam, "grace@example.net")
+		_, sess := mustPair(w.svc.StartSession(w.asEmail(e)))(t)
+		w.clock.Advance(time.Minute)
+		at := w.clock.Now()
+		ok(t, w.svc.AddSessionTenant(w.asEmail(e), sess, w.fabrikam.ID))
+		if got := w.lastSignIn(w.fabrikam); got.Method != directory.MethodPasscode || got.UserID != guest.ID {
+			t.Fatalf("record %+v, want the passcode guest's", got)
+		}
+		wantTime(t, "the passcode guest", w.rawUser(w.fabrikam.ID, guest.ID).LastSignInAt, &at)
+	})
 }
