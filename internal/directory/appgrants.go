@@ -247,6 +247,7 @@ func (s *Service) AuthenticateAPIAccess(ctx context.Context, a APIAccess) (Actor
 		if in.UserID != a.UserID {
 			return Actor{}, unauthenticated("the access token is not valid")
 		}
+		s.touchTokenUse(ctx, &User{TenantID: a.TenantID, ID: in.UserID, LastNonInteractiveSignInAt: in.lastTokenUse}, s.clock())
 		actor := UserActor(a.TenantID, in.UserID)
 		actor.DelegatedScopes = delegatedScopes(a.Scopes)
 		return actor, nil

@@ -48,6 +48,10 @@ type AppSignIn struct {
 	Groups    []string
 	AuthTime  time.Time
 	SessionID string // sid
+
+	// lastTokenUse is the user's LastNonInteractiveSignInAt as read for
+	// the grant, so that a token's use writes only when it is stale.
+	lastTokenUse *time.Time
 }
 
 // Issuer is the v2.0 issuer of a tenant: {base-url}/{tenant-id}/v2.0.

@@ -194,6 +194,7 @@ func (s *Service) AuthenticateAccessToken(ctx context.Context, secret string) (A
 	}
 	now := s.clock()
 	var actor Actor
+	var user *User           // the token's user, once accepted
 	var refused *SignInEvent // a known token refused: the tenant's log says why
 	refuse := func(tok *AccessToken, u *User, code int, msg string) error {
 		refused = s.signInRecord(ctx, tok.TenantID, MethodToken, false).naming(u).failed(code, msg)
@@ -229,7 +230,7 @@ func (s *Service) AuthenticateAccessToken(ctx context.Context, secret string) (A
 			}
 			return refuse(tok, u, credentialRefusalCode(why), "the access token is no longer valid: "+why)
 		}
-		actor = UserActor(tok.TenantID, tok.UserID)
+		actor, user = UserActor(tok.TenantID, tok.UserID), u
 		return nil
 	})
 	if refused != nil {
@@ -238,6 +239,7 @@ func (s *Service) AuthenticateAccessToken(ctx context.Context, secret string) (A
 	if err != nil {
 		return Actor{}, wrap(err)
 	}
+	s.touchTokenUse(ctx, user, now)
 	return actor, nil
 }
 

@@ -38,6 +38,8 @@ var UserFilter = FilterProperties{
 	"mail": PropText, "userType": PropText, "accountEnabled": PropBool,
 	"externalUserState": PropText, "creationType": PropText,
 	"createdDateTime": PropDateTime, "deletedDateTime": PropDateTime,
+	"signInActivity/lastSignInDateTime":               PropDateTime,
+	"signInActivity/lastNonInteractiveSignInDateTime": PropDateTime,
 }
 
 // GroupFilter is what a GroupQuery's Filter may name.

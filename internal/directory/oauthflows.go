@@ -229,11 +229,16 @@ func (s *Service) RefreshGrant(ctx context.Context, tenantID string, client Clie
 		return nil, err
 	}
 	return s.issueFromGrant(ctx, grant, func(tx Tx) error {
-		err := tx.UseRefreshToken(ctx, rt.Hash, s.clock())
+		now := s.clock()
+		err := tx.UseRefreshToken(ctx, rt.Hash, now)
 		if IsKind(err, KindConflict) {
 			return errReuse
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		// A refresh is a non-interactive sign-in, in the write it costs.
+		return tx.TouchSignInActivity(ctx, grant.TenantID, grant.UserID, false, now)
 	})
 }
 
@@ -336,6 +341,7 @@ func (o *op) grantSignIn(g *OAuthGrant) (*AppSignIn, error) {
 		return nil, err
 	}
 	in.AuthTime, in.SessionID = g.AuthTime, g.SessionID
+	in.lastTokenUse = u.LastNonInteractiveSignInAt
 	return in, nil
 }
 

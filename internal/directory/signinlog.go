@@ -138,7 +138,17 @@ func (s *Service) recordSignIn(ctx context.Context, e *SignInEvent) error {
 	if e == nil || e.TenantID == "" {
 		return nil
 	}
-	err := s.store.Write(ctx, func(tx Tx) error { return tx.AppendSignIn(ctx, e) })
+	err := s.store.Write(ctx, func(tx Tx) error {
+		if err := tx.AppendSignIn(ctx, e); err != nil {
+			return err
+		}
+		// The user's signInActivity, in the write the record costs anyway
+		// (the store's condition leaves a fresh value alone).
+		if e.Succeeded() && e.UserID != "" {
+			return tx.TouchSignInActivity(ctx, e.TenantID, e.UserID, e.Interactive, e.Time)
+		}
+		return nil
+	})
 	if IsKind(err, KindNotFound) && e.UserID != "" {
 		e.UserID, e.UserDisplayName, e.UserPrincipalName = "", "", ""
 		err = s.store.Write(ctx, func(tx Tx) error { return tx.AppendSignIn(ctx, e) })
@@ -268,3 +278,17 @@ func (s *Service) signInRetention() time.Duration {
 // maxUPNLen bounds a typed name the log keeps (Entra's UPN limit is 113;
 // anything longer is not a name anyone has).
 const maxUPNLen = 256
+
+// touchTokenUse records a successful use of a token by u at now as its
+// lastNonInteractiveSignInDateTime, only when the stored value is stale:
+// the caller has read u already, so a fresh value costs no write at all,
+// and at most one request an hour per user writes. Best effort: a failed
+// write does not refuse a valid token.
+func (s *Service) touchTokenUse(ctx context.Context, u *User, now time.Time) {
+	if u == nil || !signInActivityStale(u.LastNonInteractiveSignInAt, now) {
+		return
+	}
+	_ = s.store.Write(ctx, func(tx Tx) error {
+		return tx.TouchSignInActivity(ctx, u.TenantID, u.ID, false, now)
+	})
+}

@@ -89,6 +89,10 @@ type UserTx interface {
 	GetUserByMail(ctx context.Context, tenantID, mail string) (*User, error)
 	// UpdateUser writes every mutable field, including DeletedAt and PurgeAt.
 	UpdateUser(ctx context.Context, u *User) error
+	// TouchSignInActivity sets LastSignInAt (interactive) or
+	// LastNonInteractiveSignInAt to at when it is unset or at least
+	// SignInActivityGranularity older; otherwise it changes nothing.
+	TouchSignInActivity(ctx context.Context, tenantID, id string, interactive bool, at time.Time) error
 	// DeleteUser removes the user for good, with its memberships, app role
 	// and directory role assignments, invitations, password, tokens and
 	// sessions.

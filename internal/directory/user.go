@@ -72,6 +72,24 @@ type User struct {
 	// Leave, soft delete, restore, disable, password reset and
 	// revokeSignInSessions move it to now.
 	SignInSessionsValidFrom time.Time
+
+	// Graph's signInActivity: the last successful interactive sign-in to
+	// this tenant (lastSignInDateTime) and the last use of a token or
+	// refresh token (lastNonInteractiveSignInDateTime); nil: never. Kept
+	// at SignInActivityGranularity, so that use is not a write per request.
+	LastSignInAt               *time.Time
+	LastNonInteractiveSignInAt *time.Time
+}
+
+// SignInActivityGranularity is how stale a stored sign-in time may get:
+// it is written again only once it is this old, so a user costs at most
+// one write an hour however often they sign in or call the API.
+const SignInActivityGranularity = time.Hour
+
+// signInActivityStale reports whether a sign-in at now should be
+// written over last.
+func signInActivityStale(last *time.Time, now time.Time) bool {
+	return last == nil || !now.Before(last.Add(SignInActivityGranularity))
 }
 
 // CredentialsValidFrom is SignInSessionsValidFrom as Graph reports it.

@@ -86,7 +86,9 @@ func personalTenantObject(m directory.PersonalTenant) graphjson.Object {
 	var user any
 	if m.User != nil {
 		name = m.User.DisplayName
-		user = graphjson.User(m.User)
+		// signInActivity is the person's data too, though Graph lists it
+		// only on $select.
+		user = graphjson.UserFor([]string{graphjson.SignInActivityProperty})(m.User)
 	}
 	assignments := make([]graphjson.Object, 0, len(m.AppRoleAssignments))
 	for _, as := range m.AppRoleAssignments {

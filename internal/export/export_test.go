@@ -21,7 +21,8 @@ func fixturePersonalData() *directory.PersonalData {
 		Settings: directory.TenantSettings{PrivacyContactEmail: "privacy@contoso.example", PrivacyStatementURL: "https://contoso.example/p?a=1&b=2", RetentionDays: 30}}
 	user := &directory.User{ID: "u1", TenantID: "t1", UserPrincipalName: "ada_x#EXT#@contoso.example", Mail: "ada@x.example", DisplayName: "Ada <L>",
 		UserType: "Guest", AccountEnabled: true, CreatedAt: t0, CreationType: "Invitation", ExternalUserState: "Accepted", ExternalUserStateChangeDateTime: &t1,
-		Identities: []directory.ObjectIdentity{{SignInType: "emailAddress", Issuer: "contoso.example", IssuerAssignedID: "ada@x.example"}}}
+		Identities:   []directory.ObjectIdentity{{SignInType: "emailAddress", Issuer: "contoso.example", IssuerAssignedID: "ada@x.example"}},
+		LastSignInAt: &t1}
 	return &directory.PersonalData{
 		ExportedAt:    "2026-03-05T00:00:00Z",
 		EmailIdentity: &directory.EmailIdentity{ID: "e1", Email: "ada@x.example", CreatedAt: t0},

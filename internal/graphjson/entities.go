@@ -1,6 +1,10 @@
 package graphjson
 
-import "github.com/orgdir/orgdir/internal/directory"
+import (
+	"slices"
+
+	"github.com/orgdir/orgdir/internal/directory"
+)
 
 // RetentionProperty is where orgdir keeps the tenant's retention of
 // deleted users on the organization: an extension property, named as
@@ -189,5 +193,35 @@ func SignIn(e *directory.SignInEvent) Object {
 		{"resourceTenantId", e.TenantID},
 		{"homeTenantId", StrOrNull(e.HomeTenantID)},
 		{"status", Object{{"errorCode", e.ErrorCode}, {"failureReason", reason}, {"additionalDetails", nil}}},
+	}
+}
+
+// SignInActivityProperty is the user property Graph returns only when
+// $select names it.
+const SignInActivityProperty = "signInActivity"
+
+// SignInActivity renders Graph's microsoft.graph.signInActivity of u.
+// orgdir counts successful sign-ins only, so lastSuccessfulSignInDateTime
+// is the later of the two (docs/api.md).
+func SignInActivity(u *directory.User) Object {
+	last := u.LastSignInAt
+	if n := u.LastNonInteractiveSignInAt; n != nil && (last == nil || n.After(*last)) {
+		last = n
+	}
+	return Object{
+		{"lastSignInDateTime", TimestampOrNull(u.LastSignInAt)},
+		{"lastNonInteractiveSignInDateTime", TimestampOrNull(u.LastNonInteractiveSignInAt)},
+		{"lastSuccessfulSignInDateTime", TimestampOrNull(last)},
+	}
+}
+
+// UserFor renders users for a $select of sel: User, with signInActivity
+// added only when sel names it, as Graph.
+func UserFor(sel []string) func(*directory.User) Object {
+	if !slices.Contains(sel, SignInActivityProperty) {
+		return User
+	}
+	return func(u *directory.User) Object {
+		return append(User(u), Member{SignInActivityProperty, SignInActivity(u)})
 	}
 }

@@ -104,7 +104,7 @@ func (a *API) handleListMembers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return a.writeList(w, r, q, keysetPage("directoryObjects", users, q.Top, graphjson.User, func(last *directory.User) *odata.Cursor {
+	return a.writeList(w, r, q, keysetPage("directoryObjects", users, q.Top, graphjson.UserFor(q.Select), func(last *directory.User) *odata.Cursor {
 		return &odata.Cursor{ID: last.ID}
 	}))
 }

@@ -9,8 +9,9 @@ import (
 )
 
 // userProperties are every property of a user orgdir returns, in order;
-// $select takes any of them.
-var userProperties = graphjson.User(&directory.User{}).Keys()
+// $select takes any of them. signInActivity is returned only when $select
+// names it, as Graph.
+var userProperties = append(graphjson.User(&directory.User{}).Keys(), graphjson.SignInActivityProperty)
 
 var usersSpec = odata.Spec{
 	Resource:   "users",
@@ -59,7 +60,7 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request, deleted bool, sp
 	if err != nil {
 		return err
 	}
-	l := keysetPage(context, users, q.Top, graphjson.User, func(last *directory.User) *odata.Cursor { return userCursor(last, q.OrderBy) })
+	l := keysetPage(context, users, q.Top, graphjson.UserFor(q.Select), func(last *directory.User) *odata.Cursor { return userCursor(last, q.OrderBy) })
 	l.count = count
 	return a.writeList(w, r, q, l)
 }
@@ -74,7 +75,7 @@ func (a *API) writeUser(w http.ResponseWriter, r *http.Request, status int, set 
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, status, graphjson.User(u).Pick(q.Select).With("@odata.context", a.entity(r, set, q.Select)))
+	return writeJSON(w, status, graphjson.UserFor(q.Select)(u).Pick(q.Select).With("@odata.context", a.entity(r, set, q.Select)))
 }
 
 func (a *API) handleGetUser(w http.ResponseWriter, r *http.Request) error {

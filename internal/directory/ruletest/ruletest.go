@@ -44,6 +44,7 @@ func Run(t *testing.T, newStore func(t *testing.T) directory.Store) {
 	t.Run("GroupClaims", func(t *testing.T) { testGroupClaims(t, ns) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, ns) })
 	t.Run("SignInLog", func(t *testing.T) { testSignInLog(t, ns) })
+	t.Run("SignInActivity", func(t *testing.T) { testSignInActivity(t, ns) })
 	t.Run("Export", func(t *testing.T) { testExport(t, ns) })
 	t.Run("GDPR", func(t *testing.T) { testGDPR(t, ns) })
 	t.Run("Credentials", func(t *testing.T) { testCredentials(t, ns) })

@@ -26,6 +26,9 @@ var userProps = filterable{directory.UserFilter, map[string]string{
 	"creationType":      "creation_type",
 	"createdDateTime":   "created_at",
 	"deletedDateTime":   "deleted_at",
+
+	"signInActivity/lastSignInDateTime":               "last_sign_in_at",
+	"signInActivity/lastNonInteractiveSignInDateTime": "last_non_interactive_sign_in_at",
 }}
 
 var auditProps = filterable{directory.AuditFilter, map[string]string{

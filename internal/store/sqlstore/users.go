@@ -13,7 +13,8 @@ import (
 func userColumns(p string) string {
 	cols := []string{"id", "tenant_id", "upn", "mail", "display_name", "user_type", "account_enabled",
 		"created_at", "creation_type", "external_user_state", "external_state_changed_at", "identities",
-		"home_user_id", "home_email_identity_id", "deleted_at", "purge_at", "sessions_valid_from"}
+		"home_user_id", "home_email_identity_id", "deleted_at", "purge_at", "sessions_valid_from",
+		"last_sign_in_at", "last_non_interactive_sign_in_at"}
 	for i, c := range cols {
 		cols[i] = p + c
 	}
@@ -24,11 +25,12 @@ var userCols = userColumns("")
 
 func scanUser(r scanner) (*directory.User, error) {
 	var u directory.User
-	var created, stateChanged, deleted, purge, validFrom scanTime
+	var created, stateChanged, deleted, purge, validFrom, lastIn, lastNonInteractive scanTime
 	var identities string
 	err := r.Scan(&u.ID, &u.TenantID, &u.UserPrincipalName, &u.Mail, &u.DisplayName, &u.UserType,
 		&u.AccountEnabled, &created, &u.CreationType, &u.ExternalUserState, &stateChanged, &identities,
-		&u.HomeUserID, &u.HomeEmailIdentityID, &deleted, &purge, &validFrom)
+		&u.HomeUserID, &u.HomeEmailIdentityID, &deleted, &purge, &validFrom,
+		&lastIn, &lastNonInteractive)
 	if err != nil {
 		return nil, err
 	}
@@ -36,6 +38,7 @@ func scanUser(r scanner) (*directory.User, error) {
 	u.ExternalUserStateChangeDateTime = stateChanged.Ptr()
 	u.DeletedAt = deleted.Ptr()
 	u.PurgeAt = purge.Ptr()
+	u.LastSignInAt, u.LastNonInteractiveSignInAt = lastIn.Ptr(), lastNonInteractive.Ptr()
 	if v := validFrom.Ptr(); v != nil {
 		u.SignInSessionsValidFrom = *v
 	}
@@ -50,11 +53,12 @@ func (t *tx) CreateUser(ctx context.Context, u *directory.User) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = t.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.ID, u.TenantID, u.UserPrincipalName, u.Mail, u.DisplayName, string(u.UserType), u.AccountEnabled,
 		t.d.timeArg(u.CreatedAt), u.CreationType, string(u.ExternalUserState),
 		t.d.nullTimeArg(u.ExternalUserStateChangeDateTime), ids, u.HomeUserID, u.HomeEmailIdentityID,
-		t.d.nullTimeArg(u.DeletedAt), t.d.nullTimeArg(u.PurgeAt), t.d.nullTimeArg(validFromPtr(u)))
+		t.d.nullTimeArg(u.DeletedAt), t.d.nullTimeArg(u.PurgeAt), t.d.nullTimeArg(validFromPtr(u)),
+		t.d.nullTimeArg(u.LastSignInAt), t.d.nullTimeArg(u.LastNonInteractiveSignInAt))
 	if err != nil {
 		return t.fail(err, "user")
 	}
@@ -141,6 +145,22 @@ func (t *tx) UpdateUser(ctx context.Context, u *directory.User) error {
 		string(u.ExternalUserState), t.d.nullTimeArg(u.ExternalUserStateChangeDateTime), ids,
 		u.HomeUserID, u.HomeEmailIdentityID, t.d.nullTimeArg(u.DeletedAt), t.d.nullTimeArg(u.PurgeAt),
 		t.d.nullTimeArg(validFromPtr(u)), u.TenantID, u.ID)
+}
+
+// TouchSignInActivity moves one of the user's sign-in times to at, only
+// when it is unset or older than directory.SignInActivityGranularity: the
+// condition is in the UPDATE, so concurrent sign-ins move it once.
+func (t *tx) TouchSignInActivity(ctx context.Context, tenantID, id string, interactive bool, at time.Time) error {
+	col := "last_non_interactive_sign_in_at"
+	if interactive {
+		col = "last_sign_in_at"
+	}
+	_, err := t.exec(ctx, `UPDATE users SET `+col+` = ? WHERE tenant_id = ? AND id = ? AND (`+col+` IS NULL OR `+col+` <= ?)`,
+		t.d.timeArg(at), tenantID, id, t.d.timeArg(at.Add(-directory.SignInActivityGranularity)))
+	if err != nil {
+		return t.fail(err, "user")
+	}
+	return nil
 }
 
 // validFromPtr is the user's SignInSessionsValidFrom, NULL while never

@@ -96,6 +96,66 @@ var filterTests = map[string]func(*testing.T, *fx){
 			return nil
 		})
 	},
+	"SignInActivityComparesAndNullIsNever": func(t *testing.T, f *fx) {
+		tn := f.tenant()
+		early, late := base.Add(-90*24*time.Hour), base
+		old := f.user(tn.ID, func(u *directory.User) { u.LastSignInAt = &early })
+		recent := f.user(tn.ID, func(u *directory.User) { u.LastSignInAt, u.LastNonInteractiveSignInAt = &late, &late })
+		never := f.user(tn.ID, func(*directory.User) {})
+		const in, non = "signInActivity/lastSignInDateTime", "signInActivity/lastNonInteractiveSignInDateTime"
+		cases := []struct {
+			name   string
+			filter directory.Filter
+			want   []string
+		}{
+			{"le", op(in, directory.OpLe, early), []string{old.ID}},
+			{"lt", op(in, directory.OpLt, late), []string{old.ID}},
+			{"ge", op(in, directory.OpGe, early), []string{old.ID, recent.ID}},
+			{"gt", op(in, directory.OpGt, early), []string{recent.ID}},
+			{"eq", eq(in, late), []string{recent.ID}},
+			{"eq null is never", eq(in, nil), []string{never.ID}},
+			{"inactive: le or never", directory.Or{Left: op(in, directory.OpLe, early.Add(time.Hour)), Right: eq(in, nil)}, []string{old.ID, never.ID}},
+			{"non-interactive ne null", op(non, directory.OpNe, nil), []string{recent.ID}},
+		}
+		f.read(func(tx directory.Tx) error {
+			for _, c := range cases {
+				t.Run(c.name, func(t *testing.T) {
+					got, err := tx.ListUsers(f.ctx, tn.ID, directory.UserQuery{Filter: c.filter})
+					wantNoErr(t, err)
+					sameIDs(t, sortedIDs(userIDs(got)), sortedIDs(c.want))
+				})
+			}
+			return nil
+		})
+	},
+	"TouchSignInActivityMovesOnlyAStaleValue": func(t *testing.T, f *fx) {
+		tn := f.tenant()
+		u := f.user(tn.ID, func(*directory.User) {})
+		get := func() *directory.User {
+			var got *directory.User
+			f.read(func(tx directory.Tx) error {
+				var err error
+				got, err = tx.GetUser(f.ctx, tn.ID, u.ID)
+				return err
+			})
+			return got
+		}
+		touch := func(interactive bool, at time.Time) {
+			f.write(func(tx directory.Tx) error {
+				return tx.TouchSignInActivity(f.ctx, tn.ID, u.ID, interactive, at)
+			})
+		}
+		touch(true, base)
+		touch(true, base.Add(59*time.Minute))
+		if g := get(); g.LastSignInAt == nil || !g.LastSignInAt.Equal(base) || g.LastNonInteractiveSignInAt != nil {
+			t.Fatalf("after two touches within the hour: %v, %v", g.LastSignInAt, g.LastNonInteractiveSignInAt)
+		}
+		touch(true, base.Add(time.Hour))
+		touch(false, base.Add(time.Hour))
+		if g := get(); !g.LastSignInAt.Equal(base.Add(time.Hour)) || g.LastNonInteractiveSignInAt == nil || !g.LastNonInteractiveSignInAt.Equal(base.Add(time.Hour)) {
+			t.Fatalf("after the hour: %v, %v", g.LastSignInAt, g.LastNonInteractiveSignInAt)
+		}
+	},
 	"DeletedDateTimeComparesDeletedUsers": func(t *testing.T, f *fx) {
 		tn := f.tenant()
 		early := f.user(tn.ID, deleted(base))
