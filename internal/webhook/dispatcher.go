@@ -152,8 +152,10 @@ func (d *Dispatcher) Run(ctx context.Context) {
 	defer wg.Wait()
 	t := time.NewTicker(or(d.Interval, time.Second))
 	defer t.Stop()
+	var lastClaim time.Time
 	for {
 		if free := workers - len(slots); free > 0 {
+			lastClaim = time.Now()
 			ds, err := d.Queue.ClaimDeliveries(ctx, free, or(d.Lease, time.Minute))
 			if err != nil && ctx.Err() == nil {
 				d.logger().Warn("claiming change notifications failed", "err", err)
@@ -172,9 +174,23 @@ func (d *Dispatcher) Run(ctx context.Context) {
 			return
 		case <-t.C:
 		case <-d.wake:
+			// Wakes come with every committed change: claiming (a write
+			// transaction) for each would double the database's writes
+			// under load, so claims come at most every wakeGap, which is
+			// all that a change waits longer.
+			if wait := wakeGap - time.Since(lastClaim); wait > 0 {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(wait):
+				}
+			}
 		}
 	}
 }
+
+// wakeGap is the least time between two claims that wakes cause.
+const wakeGap = 25 * time.Millisecond
 
 // DeliverOnce claims up to Workers subscriptions, delivers their batches
 // at once and returns how many were claimed.
