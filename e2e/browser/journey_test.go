@@ -114,9 +114,11 @@ func TestSeedJourney(t *testing.T) {
 	admin.shot("purge-confirm")
 	admin.click("#confirm-purge")
 	admin.sees("Permanently deleted 1 user(s).")
+	admin.shot("purged")
+	// The result names whom it deleted; Deleted users no longer holds her.
+	admin.click(`a[href$="/deleted"].button`)
 	admin.absent(guestRow)
 	admin.doesNotSee("Ada Lovelace")
-	admin.shot("purged")
 }
 
 // TestInvitationRedeemedThroughTheMailedLink: Contoso's admin invites
