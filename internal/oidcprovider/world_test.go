@@ -24,6 +24,7 @@ import (
 	"github.com/orgdir/orgdir/internal/auth"
 	"github.com/orgdir/orgdir/internal/demo"
 	"github.com/orgdir/orgdir/internal/directory"
+	"github.com/orgdir/orgdir/internal/httpapi"
 	"github.com/orgdir/orgdir/internal/server"
 	"github.com/orgdir/orgdir/internal/store/postgres"
 	"github.com/orgdir/orgdir/internal/store/sqlite"
@@ -142,7 +143,9 @@ func startInstance(t *testing.T, srv *httptest.Server, st directory.Store, clock
 	hasher := &auth.Argon2Hasher{Params: auth.Argon2Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 16, SaltLen: 8}}
 	svc := directory.NewService(st, directory.Options{Clock: clock.Now, PublicBaseURL: base, PasswordHasher: hasher,
 		SigningKeyRotation: keyRotation})
-	s, err := server.New(server.Deps{Service: svc, Clock: clock.Now, BaseURL: base})
+	// No API throttling: the clock stands still, so no bucket would ever
+	// refill (the throttle's own tests are httpapi's).
+	s, err := server.New(server.Deps{Service: svc, Clock: clock.Now, BaseURL: base, APIRateLimit: httpapi.RateLimit{Off: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
