@@ -11,7 +11,6 @@ import (
 
 	"github.com/orgdir/orgdir/internal/auth"
 	"github.com/orgdir/orgdir/internal/directory"
-	"github.com/orgdir/orgdir/internal/store/sqlite"
 )
 
 // Defaults of Config.
@@ -106,36 +105,12 @@ func (c Config) withDefaults() (Config, error) {
 // other, in the order of the report. Whatever happens, it removes the
 // store it created; an error of the removal is returned too.
 func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
-	cfg, err = cfg.withDefaults()
-	if err != nil {
-		return nil, fmt.Errorf("bench: %w", err)
-	}
-	started := time.Now()
-	heap := watchHeap()
-	defer func() {
-		peak := heap.Stop()
-		if rep != nil {
-			rep.PeakHeapBytes = peak
-			rep.PeakRSSBytes = peakRSS()
-			rep.Total = time.Since(started)
-		}
-	}()
-	say := func(format string, args ...any) {
-		if cfg.Progress != nil {
-			fmt.Fprintf(cfg.Progress, format+"\n", args...)
-		}
-	}
-
-	sc, err := openScratch(ctx, cfg.Database, sqlite.Options{Synchronous: cfg.SQLiteSynchronous})
+	s, err := startSession(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if rerr := sc.remove(); rerr != nil {
-			// A run that left a file or a schema behind says so, not its figures.
-			rep, err = nil, errors.Join(err, rerr)
-		}
-	}()
+	defer func() { rep, err = s.end(rep, err) }()
+	cfg, sc, say := s.cfg, s.sc, s.say
 	svc := directory.NewService(sc.store, directory.Options{
 		Clock:          cfg.Clock,
 		PublicBaseURL:  "http://bench.invalid",

@@ -11,7 +11,6 @@ import (
 
 	"github.com/orgdir/orgdir/internal/auth"
 	"github.com/orgdir/orgdir/internal/directory"
-	"github.com/orgdir/orgdir/internal/store/sqlite"
 )
 
 // Names of the rows of RunHTTP, in the order of the report.
@@ -39,37 +38,17 @@ const usersPath = "/v1.0/users?$top=100&$orderby=displayName"
 // its start to its exit. The report has the server's peak RSS and the
 // load average at the end.
 func RunHTTP(ctx context.Context, cfg Config) (rep *Report, err error) {
-	cfg, err = cfg.withDefaults()
-	if err != nil {
-		return nil, fmt.Errorf("bench: %w", err)
-	}
-	started := time.Now()
-	heap := watchHeap()
-	defer func() {
-		peak := heap.Stop()
-		if rep != nil {
-			rep.PeakHeapBytes, rep.PeakRSSBytes, rep.Total = peak, peakRSS(), time.Since(started)
-		}
-	}()
-	say := func(format string, args ...any) {
-		if cfg.Progress != nil {
-			fmt.Fprintf(cfg.Progress, format+"\n", args...)
-		}
-	}
-	sc, err := openScratch(ctx, cfg.Database, sqlite.Options{Synchronous: cfg.SQLiteSynchronous})
+	s, err := startSession(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
+	defer func() { rep, err = s.end(rep, err) }()
+	cfg, sc, say := s.cfg, s.sc, s.say
 	// The child processes open the database as this run asks.
 	var storeFlags []string
 	if !IsPostgres(cfg.Database) && cfg.SQLiteSynchronous != "" {
 		storeFlags = []string{"--sqlite-synchronous", cfg.SQLiteSynchronous}
 	}
-	defer func() {
-		if rerr := sc.remove(); rerr != nil {
-			rep, err = nil, errors.Join(err, rerr)
-		}
-	}()
 	svc := directory.NewService(sc.store, directory.Options{Clock: cfg.Clock, PublicBaseURL: "http://bench.invalid", PasswordHasher: auth.NewArgon2Hasher()})
 
 	rep = &Report{

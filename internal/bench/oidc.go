@@ -37,32 +37,12 @@ const benchRedirect = "http://localhost:5555/bench-callback"
 // client keeps its own chain, so every call rotates its refresh token),
 // and the JWKS. cfg.Users and cfg.Purge are not used.
 func RunOIDC(ctx context.Context, cfg Config) (rep *Report, err error) {
-	cfg, err = cfg.withDefaults()
-	if err != nil {
-		return nil, fmt.Errorf("bench: %w", err)
-	}
-	started := time.Now()
-	heap := watchHeap()
-	defer func() {
-		peak := heap.Stop()
-		if rep != nil {
-			rep.PeakHeapBytes, rep.PeakRSSBytes, rep.Total = peak, peakRSS(), time.Since(started)
-		}
-	}()
-	say := func(format string, args ...any) {
-		if cfg.Progress != nil {
-			fmt.Fprintf(cfg.Progress, format+"\n", args...)
-		}
-	}
-	sc, err := openScratch(ctx, cfg.Database)
+	s, err := startSession(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if rerr := sc.remove(); rerr != nil {
-			rep, err = nil, errors.Join(err, rerr)
-		}
-	}()
+	defer func() { rep, err = s.end(rep, err) }()
+	cfg, sc, say := s.cfg, s.sc, s.say
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
