@@ -117,30 +117,10 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 		PasswordHasher: auth.NewArgon2Hasher(),
 	})
 
-	rep = &Report{
-		Database:    sc.describe,
-		Users:       cfg.Users,
-		Guests:      cfg.Users / guestShare,
-		Concurrency: cfg.Concurrency,
-		Ops:         cfg.Ops,
-		Duration:    cfg.Duration,
-		GOMAXPROCS:  runtime.GOMAXPROCS(0),
-		CPUs:        runtime.NumCPU(),
-		LoadAvg:     loadAverage(),
-	}
-	say("bench: seeding %d users into %s", cfg.Users, sc.describe)
-	t0 := time.Now()
-	w, err := seed(ctx, sc.store, svc.Now(), cfg.Users)
+	rep = s.report()
+	w, err := s.seedTenant(ctx, svc.Now(), rep)
 	if err != nil {
 		return nil, err
-	}
-	rep.SeedElapsed = time.Since(t0)
-	if sc.analyze != nil && !cfg.SkipAnalyze {
-		say("bench: ANALYZE")
-		if err := sc.analyze(ctx); err != nil {
-			return nil, err
-		}
-		rep.Analyzed = true
 	}
 
 	r := &runner{cfg: cfg, svc: svc, store: sc.store, w: w, say: say}

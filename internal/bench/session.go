@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/orgdir/orgdir/internal/store/sqlite"
@@ -50,4 +51,35 @@ func (s *session) end(rep *Report, err error) (*Report, error) {
 		return nil, errors.Join(err, rerr)
 	}
 	return rep, err
+}
+
+// report is the run's report before its rows: the database, the load
+// asked for, the machine.
+func (s *session) report() *Report {
+	c := s.cfg
+	return &Report{
+		Database: s.sc.describe, Users: c.Users, Guests: c.Users / guestShare,
+		Concurrency: c.Concurrency, Ops: c.Ops, Duration: c.Duration,
+		GOMAXPROCS: runtime.GOMAXPROCS(0), CPUs: runtime.NumCPU(), LoadAvg: loadAverage(),
+	}
+}
+
+// seedTenant seeds the tenant of a directory run into the scratch store
+// (then, on PostgreSQL, ANALYZEs unless asked not to), timing it in rep.
+func (s *session) seedTenant(ctx context.Context, now time.Time, rep *Report) (*world, error) {
+	s.say("bench: seeding %d users into %s", s.cfg.Users, s.sc.describe)
+	t0 := time.Now()
+	w, err := seed(ctx, s.sc.store, now, s.cfg.Users)
+	if err != nil {
+		return nil, err
+	}
+	rep.SeedElapsed = time.Since(t0)
+	if s.sc.analyze != nil && !s.cfg.SkipAnalyze {
+		s.say("bench: ANALYZE")
+		if err := s.sc.analyze(ctx); err != nil {
+			return nil, err
+		}
+		rep.Analyzed = true
+	}
+	return w, nil
 }
