@@ -334,33 +334,40 @@ func (s *Service) RemoveApplicationPassword(ctx context.Context, tenantID, appID
 // KindUnauthenticated, with one message, so that a caller learns nothing
 // of which part was wrong. It needs no actor: the token endpoint calls it.
 func (s *Service) AuthenticateClient(ctx context.Context, tenantID, clientID, secret string) (*Application, error) {
+	var app *Application
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		app, err = s.authenticateClient(ctx, tx, tenantID, clientID, secret)
+		return err
+	})
+	if err != nil {
+		return nil, wrap(err)
+	}
+	return app, nil
+}
+
+// authenticateClient is AuthenticateClient inside tx, for flows that read
+// more in the same transaction.
+func (s *Service) authenticateClient(ctx context.Context, tx Tx, tenantID, clientID, secret string) (*Application, error) {
 	refused := unauthenticated("the client id or secret is not valid")
 	if !ValidID(clientID) || !strings.HasPrefix(secret, ClientSecretPrefix) || len(secret) > maxSecretLen {
 		return nil, refused
 	}
 	now := s.clock()
 	want := HashSecret(secret)
-	var app *Application
-	err := s.store.Read(ctx, func(tx Tx) error {
-		a, err := tx.GetApplication(ctx, tenantID, clientID)
-		if IsKind(err, KindNotFound) {
-			return refused
-		}
-		if err != nil {
-			return err
-		}
-		for _, c := range a.PasswordCredentials {
-			if subtle.ConstantTimeCompare(c.SecretHash, want) == 1 && !now.Before(c.StartDateTime) && now.Before(c.EndDateTime) {
-				app = a
-				return nil
-			}
-		}
-		return refused
-	})
-	if err != nil {
-		return nil, wrap(err)
+	a, err := tx.GetApplication(ctx, tenantID, clientID)
+	if IsKind(err, KindNotFound) {
+		return nil, refused
 	}
-	return app, nil
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range a.PasswordCredentials {
+		if subtle.ConstantTimeCompare(c.SecretHash, want) == 1 && !now.Before(c.StartDateTime) && now.Before(c.EndDateTime) {
+			return a, nil
+		}
+	}
+	return nil, refused
 }
 
 // RedirectURIs lists every redirect URI of a, of every platform.

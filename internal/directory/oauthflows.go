@@ -363,16 +363,20 @@ func (s *Service) ClientCredentials(ctx context.Context, tenantID string, client
 	if client.Secret == "" {
 		return nil, invalidClient()
 	}
-	app, err := s.AuthenticateClient(ctx, tenantID, client.ID, client.Secret)
-	if err != nil {
-		return nil, invalidClient()
-	}
+	// One read transaction: the client's secret and its API permissions.
+	var app *Application
 	var roles []string
-	err = s.store.Read(ctx, func(tx Tx) error {
+	err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
+		if app, err = s.authenticateClient(ctx, tx, tenantID, client.ID, client.Secret); err != nil {
+			return err
+		}
 		roles, err = s.newOp(ctx, tx, nil).apiRoles(tenantID, app.ID)
 		return err
 	})
+	if IsKind(err, KindUnauthenticated) {
+		return nil, invalidClient()
+	}
 	if err != nil {
 		return nil, wrap(err)
 	}

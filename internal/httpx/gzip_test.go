@@ -40,6 +40,11 @@ func compressingServer(t *testing.T) *httptest.Server {
 		w.WriteHeader(http.StatusCreated)
 		_, _ = w.Write([]byte(`{"id":"1"}`))
 	})
+	mux.HandleFunc("GET /segment", func(w http.ResponseWriter, r *http.Request) {
+		// A token response's size: one TCP segment, compressed or not.
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(big[:1200])
+	})
 	mux.HandleFunc("GET /png", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "image/png")
 		_, _ = w.Write(bytes.Repeat([]byte{0x89}, 4096))
@@ -113,6 +118,7 @@ func TestWhatGzipCannotHelpGoesOutAsItIs(t *testing.T) {
 	srv := compressingServer(t)
 	for _, c := range []struct{ path, accept string }{
 		{"/tiny", "gzip"},        // below MinGzipBytes
+		{"/segment", "gzip"},     // fits in one TCP segment anyway
 		{"/png", "gzip"},         // compressed already
 		{"/page", "gzip;q=0"},    // refused by the client
 		{"/page", "deflate, br"}, // not asked for

@@ -3,6 +3,7 @@ package oidcprovider
 import (
 	"context"
 	"crypto/rsa"
+	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -81,7 +82,18 @@ func (p *Provider) sign(ctx context.Context, typ string, claims any) (string, er
 	if err != nil {
 		return "", directory.Internal(err)
 	}
-	tok, err := jwt.Signed(signer).Claims(claims).Serialize()
+	// Marshalled here rather than by jwt.Signed(…).Claims, which encodes
+	// the claims, decodes them into a map and encodes that again (2% of
+	// the token endpoint's CPU, as much as its database reads).
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		return "", directory.Internal(err)
+	}
+	obj, err := signer.Sign(payload)
+	if err != nil {
+		return "", directory.Internal(err)
+	}
+	tok, err := obj.CompactSerialize()
 	if err != nil {
 		return "", directory.Internal(err)
 	}
