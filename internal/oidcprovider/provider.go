@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/orgdir/orgdir/internal/directory"
@@ -48,6 +49,7 @@ type Provider struct {
 	pages    *template.Template
 	parsed   sync.Map // signing key id → *rsa.PrivateKey
 	verify   sync.Map // signing key id → verifyKey, for keys seen in the JWKS
+	signing  atomic.Pointer[signingKey]
 }
 
 // New returns the provider; its pages are parsed here, so a broken

@@ -69,15 +69,11 @@ func (p *Provider) signInClaims(in *directory.AppSignIn, now time.Time, ttl time
 
 // sign signs claims with the directory's current key, naming it by kid.
 func (p *Provider) sign(ctx context.Context, typ string, claims any) (string, error) {
-	set, err := p.svc.SigningKeys(ctx)
+	key, err := p.signingKey(ctx)
 	if err != nil {
 		return "", err
 	}
-	priv, err := p.rsaKey(set.Signing)
-	if err != nil {
-		return "", err
-	}
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: priv, KeyID: set.Signing.ID}},
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: key.priv, KeyID: key.id}},
 		(&jose.SignerOptions{}).WithType(jose.ContentType(typ)))
 	if err != nil {
 		return "", directory.Internal(err)
@@ -98,6 +94,48 @@ func (p *Provider) sign(ctx context.Context, typ string, claims any) (string, er
 		return "", directory.Internal(err)
 	}
 	return tok, nil
+}
+
+// signingKey is the key tokens are signed with now. It is kept between
+// tokens while it still signs (until its RotateAt), for at most
+// signingKeyReuse: reading it for every token cost as much as the rest of
+// the token endpoint's database work. A new key is made only when none
+// signs any longer (SigningKeys), so every instance still moves to it at
+// the old key's RotateAt; tokens signed by it are verified by kid, read
+// from the store when not seen yet (verifyKey).
+func (p *Provider) signingKey(ctx context.Context) (*signingKey, error) {
+	now := p.now()
+	if k := p.signing.Load(); k != nil && k.usableAt(now) {
+		return k, nil
+	}
+	set, err := p.svc.SigningKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	priv, err := p.rsaKey(set.Signing)
+	if err != nil {
+		return nil, err
+	}
+	k := &signingKey{id: set.Signing.ID, priv: priv, from: set.Signing.CreatedAt,
+		until: set.Signing.RotateAt, readAt: now}
+	p.signing.Store(k)
+	return k, nil
+}
+
+// signingKeyReuse bounds how long a signing key is used without reading
+// the store again.
+const signingKeyReuse = 10 * time.Second
+
+type signingKey struct {
+	id          string
+	priv        *rsa.PrivateKey
+	from, until time.Time // it signs from, until
+	readAt      time.Time
+}
+
+func (k *signingKey) usableAt(now time.Time) bool {
+	return !now.Before(k.from) && now.Before(k.until) &&
+		!now.Before(k.readAt) && now.Sub(k.readAt) < signingKeyReuse
 }
 
 // publicKeys are the keys of the JWKS, the signing one first.
