@@ -328,6 +328,10 @@ type GrantTx interface {
 	// UseRefreshToken marks the token used; one used already is
 	// KindConflict (reuse).
 	UseRefreshToken(ctx context.Context, hash []byte, at time.Time) error
+	// DeleteEndedOAuthGrants removes at most limit grants, of any tenant,
+	// that expired or were revoked at or before now, with their codes and
+	// refresh tokens, and says how many.
+	DeleteEndedOAuthGrants(ctx context.Context, now time.Time, limit int) (int, error)
 }
 
 // PurgeTx erases deleted users by the set, for the retention purge: each

@@ -17,14 +17,16 @@ type Purger interface {
 	ExpireBulkJobs(ctx context.Context) (int, error)
 	// ExpireChanges removes the change log's entries past their retention.
 	ExpireChanges(ctx context.Context) (int, error)
+	// ExpireOAuthGrants removes the OAuth grants that ended.
+	ExpireOAuthGrants(ctx context.Context) (int, error)
 }
 
 // purgeActor is who the audit log names for automatic purges.
 const purgeActor = "orgdir purge job"
 
 // PurgeOnce runs one pass of the retention purge at clock() and returns how
-// many deleted users it purged; then it expires old sign-in records and
-// bulk operations and change log entries.
+// many deleted users it purged; then it expires old sign-in records, bulk
+// operations and change log entries, and deletes ended OAuth grants.
 func PurgeOnce(ctx context.Context, p Purger, clock directory.Clock, batch int) (int, error) {
 	ctx = directory.WithActor(ctx, directory.SystemActor(purgeActor))
 	n, err := p.PurgeExpired(ctx, clock(), batch)
@@ -37,7 +39,10 @@ func PurgeOnce(ctx context.Context, p Purger, clock directory.Clock, batch int) 
 	if _, err = p.ExpireBulkJobs(ctx); err != nil {
 		return n, err
 	}
-	_, err = p.ExpireChanges(ctx)
+	if _, err = p.ExpireChanges(ctx); err != nil {
+		return n, err
+	}
+	_, err = p.ExpireOAuthGrants(ctx)
 	return n, err
 }
 

@@ -54,6 +54,9 @@ func (f *fakePurger) PurgeExpired(ctx context.Context, now time.Time, batch int)
 func (f *fakePurger) ExpireSignIns(context.Context) (int, error) { return 0, nil }
 func (f *fakePurger) ExpireChanges(context.Context) (int, error) { return 0, nil }
 
+// ExpireOAuthGrants is the last step, not watched either.
+func (f *fakePurger) ExpireOAuthGrants(context.Context) (int, error) { return 0, nil }
+
 // ExpireBulkJobs is the third step, not watched either.
 func (f *fakePurger) ExpireBulkJobs(context.Context) (int, error) { return 0, nil }
 

@@ -110,6 +110,44 @@ func testOAuthFlows(t *testing.T, ns NewStore) {
 		must(w.svc.RefreshGrant(ctx, w.contoso.ID, w.web, w.tokens().RefreshToken))(t)
 	})
 
+	t.Run("EndedGrantsAreDeletedByThePurgePassOnly", func(t *testing.T) {
+		w := newOAuthWorld(t, ns)
+		exists := func(id string) bool {
+			t.Helper()
+			var err error
+			ok(t, w.store.Read(ctx, func(tx directory.Tx) error { _, err = tx.GetOAuthGrant(ctx, id); return nil }))
+			if err != nil && !directory.IsKind(err, directory.KindNotFound) {
+				t.Fatal(err)
+			}
+			return err == nil
+		}
+		reused := w.tokens()
+		must(w.svc.RefreshGrant(ctx, w.contoso.ID, w.web, reused.RefreshToken))(t)
+		_, err := w.svc.RefreshGrant(ctx, w.contoso.ID, w.web, reused.RefreshToken)
+		wantInvalidGrant(t, err) // reuse: the grant is revoked
+		live := w.tokens()
+		wantKind(t, errOnly(w.svc.ExpireOAuthGrants(w.as(w.contosoAdmin))), directory.KindForbidden)
+		if !exists(reused.GrantID) {
+			t.Fatal("an administrator's refused call deleted a grant")
+		}
+		if n := must(w.svc.ExpireOAuthGrants(w.sys))(t); n != 1 || exists(reused.GrantID) || !exists(live.GrantID) {
+			t.Fatalf("deleted %d; revoked grant there %v, live grant there %v", n, exists(reused.GrantID), exists(live.GrantID))
+		}
+		must(w.svc.RefreshGrant(ctx, w.contoso.ID, w.web, live.RefreshToken))(t)
+		// A second before its end the grant stays; at its end it goes,
+		// and its refresh token is refused as before.
+		w.clock.Advance(directory.RefreshTokenTTL - time.Second)
+		if n := must(w.svc.ExpireOAuthGrants(w.sys))(t); n != 0 || !exists(live.GrantID) {
+			t.Fatalf("a second early: deleted %d", n)
+		}
+		w.clock.Advance(time.Second)
+		if n := must(w.svc.ExpireOAuthGrants(w.sys))(t); n != 1 || exists(live.GrantID) {
+			t.Fatalf("at its end: deleted %d", n)
+		}
+		_, err = w.svc.RefreshGrant(ctx, w.contoso.ID, w.web, live.RefreshToken)
+		wantInvalidGrant(t, err)
+	})
+
 	t.Run("CodeIsSingleUse", func(t *testing.T) {
 		w := newOAuthWorld(t, ns)
 		code := w.code(webRedirect)
